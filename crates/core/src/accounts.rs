@@ -1,0 +1,345 @@
+//! Actors: local members (`Person`), organisations and cities (`Group`), the instance actor
+//! (`Application`), and the remote actors we learn about through federation.
+
+use crate::{
+    Actor, Context,
+    error::{CoreError, CoreResult, OrNotFound},
+    urls::INSTANCE_ACTOR,
+};
+use passage_db::{
+    entities::{actors, users},
+    now,
+    queries::actors as q,
+};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, TransactionTrait};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActorKind {
+    Person,
+    Group,
+    Application,
+    Service,
+    Organization,
+}
+
+impl ActorKind {
+    /// The ActivityStreams type name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Person => "Person",
+            Self::Group => "Group",
+            Self::Application => "Application",
+            Self::Service => "Service",
+            Self::Organization => "Organization",
+        }
+    }
+
+    pub fn parse(s: &str) -> CoreResult<Self> {
+        match s {
+            "Person" => Ok(Self::Person),
+            "Group" => Ok(Self::Group),
+            "Application" => Ok(Self::Application),
+            "Service" => Ok(Self::Service),
+            "Organization" => Ok(Self::Organization),
+            other => Err(CoreError::Invalid(format!("unsupported actor type {other:?}"))),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Admin,
+    Moderator,
+    Member,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Moderator => "moderator",
+            Self::Member => "member",
+        }
+    }
+
+    pub fn parse(s: &str) -> CoreResult<Self> {
+        match s {
+            "admin" => Ok(Self::Admin),
+            "moderator" => Ok(Self::Moderator),
+            "member" => Ok(Self::Member),
+            other => Err(CoreError::Invalid(format!(
+                "unknown role {other:?} (expected admin, moderator or member)"
+            ))),
+        }
+    }
+}
+
+/// A local account to create. A `Person` with a login has `email` and `password`;
+/// organisation actors (`Group`) are managed by admins and need neither.
+#[derive(Clone, Debug)]
+pub struct NewAccount {
+    pub username: String,
+    pub kind: ActorKind,
+    pub display_name: String,
+    pub summary: String,
+    pub email: Option<String>,
+    pub password: Option<String>,
+    pub role: Role,
+    pub locked: bool,
+}
+
+impl NewAccount {
+    pub fn person(username: &str) -> Self {
+        Self {
+            username: username.to_owned(),
+            kind: ActorKind::Person,
+            display_name: username.to_owned(),
+            summary: String::new(),
+            email: None,
+            password: None,
+            role: Role::Member,
+            locked: false,
+        }
+    }
+}
+
+/// Usernames: 1-30 lowercase letters, digits or `_`, as Mastodon allows.
+pub fn validate_username(username: &str) -> CoreResult<()> {
+    let ok = !username.is_empty()
+        && username.len() <= 30
+        && username.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(CoreError::Invalid(format!(
+            "username {username:?} must be 1-30 characters of a-z, 0-9 or _"
+        )))
+    }
+}
+
+/// Creates a local actor with a fresh key pair (and a login when email and password are given).
+pub async fn create(ctx: &Context, new: NewAccount) -> CoreResult<Actor> {
+    validate_username(&new.username)?;
+    create_unchecked(ctx, new).await
+}
+
+async fn create_unchecked(ctx: &Context, new: NewAccount) -> CoreResult<Actor> {
+    if q::local_by_username(&ctx.db, &new.username).await?.is_some() {
+        return Err(CoreError::Conflict(format!("username {:?} is taken", new.username)));
+    }
+    let login = match (&new.email, &new.password) {
+        (Some(email), Some(password)) => Some((email.trim().to_lowercase(), hash_password(ctx, password)?)),
+        (None, None) => None,
+        _ => return Err(CoreError::Invalid("email and password go together".into())),
+    };
+    if let Some((email, _)) = &login
+        && !email.contains('@')
+    {
+        return Err(CoreError::Invalid(format!("{email:?} is not an email address")));
+    }
+    let keys = ctx.keys.clone();
+    let pair = tokio::task::spawn_blocking(move || keys.generate())
+        .await
+        .map_err(|e| CoreError::Internal(format!("key generation task: {e}")))??;
+    let u = &ctx.urls;
+    let name = &new.username;
+    let at = now();
+    let txn = ctx.db.begin().await?;
+    let actor = actors::ActiveModel {
+        ap_id: Set(u.actor(name)),
+        kind: Set(new.kind.as_str().to_owned()),
+        username: Set(name.clone()),
+        domain: Set(ctx.domain().to_owned()),
+        local: Set(true),
+        display_name: Set(new.display_name),
+        summary: Set(new.summary),
+        inbox_url: Set(u.inbox(name)),
+        shared_inbox_url: Set(Some(u.shared_inbox())),
+        outbox_url: Set(Some(u.outbox(name))),
+        followers_url: Set(Some(u.followers(name))),
+        following_url: Set(Some(u.following(name))),
+        url: Set(Some(u.profile(name))),
+        public_key_pem: Set(pair.public_pem),
+        private_key_pem: Set(Some(pair.private_pem)),
+        locked: Set(new.locked),
+        created_at: Set(at),
+        updated_at: Set(at),
+        fetched_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| {
+        if passage_db::is_unique_violation(&e) {
+            CoreError::Conflict(format!("username {name:?} is taken"))
+        } else {
+            e.into()
+        }
+    })?;
+    if let Some((email, hash)) = login {
+        users::ActiveModel {
+            actor_id: Set(actor.id),
+            email: Set(email.clone()),
+            password_hash: Set(hash),
+            role: Set(new.role.as_str().to_owned()),
+            created_at: Set(at),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(|e| {
+            if passage_db::is_unique_violation(&e) {
+                CoreError::Conflict(format!("email {email:?} is taken"))
+            } else {
+                e.into()
+            }
+        })?;
+    }
+    txn.commit().await?;
+    Ok(actor)
+}
+
+/// The instance's own `Application` actor, created on first use. It signs fetches made on
+/// behalf of the server rather than of a member.
+pub async fn instance_actor(ctx: &Context) -> CoreResult<Actor> {
+    if let Some(actor) = q::local_by_username(&ctx.db, INSTANCE_ACTOR).await? {
+        return Ok(actor);
+    }
+    let mut new = NewAccount::person(INSTANCE_ACTOR);
+    new.kind = ActorKind::Application;
+    new.display_name = ctx.config.instance.name.clone();
+    match create_unchecked(ctx, new).await {
+        Err(CoreError::Conflict(_)) => q::local_by_username(&ctx.db, INSTANCE_ACTOR).await?.or_not_found(),
+        other => other,
+    }
+}
+
+pub async fn local_by_username(ctx: &Context, username: &str) -> CoreResult<Actor> {
+    q::local_by_username(&ctx.db, username).await?.or_not_found()
+}
+
+pub async fn by_id(ctx: &Context, id: i64) -> CoreResult<Actor> {
+    q::by_id(&ctx.db, id).await?.or_not_found()
+}
+
+pub async fn by_ap_id(ctx: &Context, ap_id: &str) -> CoreResult<Option<Actor>> {
+    Ok(q::by_ap_id(&ctx.db, ap_id).await?)
+}
+
+/// Local members and organisations (not the instance actor), oldest first.
+pub async fn list_local(ctx: &Context) -> CoreResult<Vec<Actor>> {
+    Ok(q::local_of_kinds(&ctx.db, &["Person", "Group"]).await?)
+}
+
+/// What federation learned about a remote actor, already checked for origin.
+#[derive(Clone, Debug)]
+pub struct RemoteActor {
+    pub ap_id: String,
+    pub kind: ActorKind,
+    pub username: String,
+    pub display_name: String,
+    pub summary_html: String,
+    pub inbox: String,
+    pub shared_inbox: Option<String>,
+    pub outbox: Option<String>,
+    pub followers: Option<String>,
+    pub following: Option<String>,
+    pub url: Option<String>,
+    pub public_key_pem: String,
+    pub locked: bool,
+}
+
+/// Inserts or refreshes a remote actor. Local ids are refused: a peer can never overwrite one
+/// of our actors.
+pub async fn upsert_remote(ctx: &Context, remote: RemoteActor) -> CoreResult<Actor> {
+    if ctx.urls.is_local(&remote.ap_id) {
+        return Err(CoreError::Forbidden("a remote actor cannot use a local id".into()));
+    }
+    let domain = crate::urls::Urls::host_of(&remote.ap_id)
+        .ok_or_else(|| CoreError::Invalid("actor id has no host".into()))?;
+    let at = now();
+    let existing = q::by_ap_id(&ctx.db, &remote.ap_id).await?;
+    let mut row = match &existing {
+        Some(model) => actors::ActiveModel::from(model.clone()),
+        None => actors::ActiveModel {
+            ap_id: Set(remote.ap_id.clone()),
+            local: Set(false),
+            created_at: Set(at),
+            private_key_pem: Set(None),
+            ..Default::default()
+        },
+    };
+    row.kind = Set(remote.kind.as_str().to_owned());
+    row.username = Set(remote.username);
+    row.domain = Set(domain);
+    row.display_name = Set(remote.display_name);
+    row.summary = Set(crate::content::sanitize(&remote.summary_html));
+    row.inbox_url = Set(remote.inbox);
+    row.shared_inbox_url = Set(remote.shared_inbox);
+    row.outbox_url = Set(remote.outbox);
+    row.followers_url = Set(remote.followers);
+    row.following_url = Set(remote.following);
+    row.url = Set(remote.url);
+    row.public_key_pem = Set(remote.public_key_pem);
+    row.locked = Set(remote.locked);
+    row.updated_at = Set(at);
+    row.fetched_at = Set(Some(at));
+    let saved = if existing.is_some() {
+        row.update(&ctx.db).await?
+    } else {
+        match row.insert(&ctx.db).await {
+            Ok(model) => model,
+            // A concurrent fetch stored it first; theirs is as fresh as ours.
+            Err(e) if passage_db::is_unique_violation(&e) => {
+                q::by_ap_id(&ctx.db, &remote.ap_id).await?.or_not_found()?
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
+    Ok(saved)
+}
+
+fn argon(ctx: &Context) -> CoreResult<argon2::Argon2<'static>> {
+    let c = &ctx.config.accounts;
+    let params = argon2::Params::new(c.password_memory_kib, c.password_iterations, 1, None)
+        .map_err(|e| CoreError::Internal(format!("argon2 parameters: {e}")))?;
+    Ok(argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params))
+}
+
+fn hash_password(ctx: &Context, password: &str) -> CoreResult<String> {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    if password.chars().count() < 8 {
+        return Err(CoreError::Invalid("password must be at least 8 characters".into()));
+    }
+    let mut bytes = [0u8; 16];
+    aws_lc_rs::rand::fill(&mut bytes)
+        .map_err(|_| CoreError::Internal("no randomness for a salt".into()))?;
+    let salt = SaltString::encode_b64(&bytes)
+        .map_err(|e| CoreError::Internal(format!("salt: {e}")))?;
+    argon(ctx)?
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| CoreError::Internal(format!("hashing password: {e}")))
+}
+
+/// Checks a login (email or username) and password; the same error for every failure, so
+/// the answer does not reveal which accounts exist.
+pub async fn verify_login(ctx: &Context, login: &str, password: &str) -> CoreResult<Actor> {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let denied = || CoreError::Forbidden("invalid login or password".into());
+    let user = match q::local_by_username(&ctx.db, login).await? {
+        Some(actor) => users::Entity::find()
+            .filter(users::Column::ActorId.eq(actor.id))
+            .one(&ctx.db)
+            .await?,
+        None => users::Entity::find()
+            .filter(users::Column::Email.eq(login.trim().to_lowercase()))
+            .one(&ctx.db)
+            .await?,
+    }
+    .ok_or_else(denied)?;
+    let hash = PasswordHash::new(&user.password_hash).map_err(|_| denied())?;
+    argon(ctx)?.verify_password(password.as_bytes(), &hash).map_err(|_| denied())?;
+    by_id(ctx, user.actor_id).await
+}

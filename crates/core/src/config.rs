@@ -1,0 +1,220 @@
+//! Configuration types. Defaults live in `config/default.toml` (embedded); loading and layering
+//! (file, `PASSAGE_*` variables) live in the `server` crate. Every section rejects unknown keys,
+//! so a typo is an error that names the key instead of a silently ignored setting.
+
+use serde::{Deserialize, Serialize};
+
+/// The defaults as shipped, every key documented.
+pub const DEFAULT_TOML: &str = include_str!("../../../config/default.toml");
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub instance: InstanceConfig,
+    pub http: HttpConfig,
+    pub storage: StorageConfig,
+    pub database: DatabaseConfig,
+    pub federation: FederationConfig,
+    pub delivery: DeliveryConfig,
+    pub accounts: AccountsConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct InstanceConfig {
+    pub domain: String,
+    pub name: String,
+    pub description: String,
+    pub languages: Vec<String>,
+    pub registrations: Registrations,
+}
+
+impl Default for InstanceConfig {
+    fn default() -> Self {
+        Self {
+            domain: "localhost:8080".into(),
+            name: "Passage".into(),
+            description: "A Passage instance of the peer exchange network.".into(),
+            languages: vec!["en".into()],
+            registrations: Registrations::Invite,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Registrations {
+    Closed,
+    Invite,
+    Open,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpConfig {
+    pub bind: String,
+    pub max_body_bytes: usize,
+    pub trusted_proxies: Vec<String>,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            max_body_bytes: 1024 * 1024,
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StorageConfig {
+    pub data_dir: String,
+}
+
+impl Default for StorageConfig {
+    fn default() -> Self {
+        Self { data_dir: "./data".into() }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    pub url: String,
+    pub max_connections: u32,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self { url: String::new(), max_connections: 10 }
+    }
+}
+
+impl Config {
+    /// The database to open: `database.url`, or the SQLite file under `storage.data_dir`.
+    pub fn database_url(&self) -> String {
+        if self.database.url.is_empty() {
+            let path = std::path::Path::new(&self.storage.data_dir).join("passage.db");
+            format!("sqlite://{}?mode=rwc", path.display())
+        } else {
+            self.database.url.clone()
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FederationMode {
+    Open,
+    Allowlist,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FederationConfig {
+    pub debug: bool,
+    pub mode: FederationMode,
+    pub request_timeout_secs: u64,
+    pub max_fetch_bytes: usize,
+    pub signature_max_age_secs: u64,
+    pub key_bits: u32,
+}
+
+impl Default for FederationConfig {
+    fn default() -> Self {
+        Self {
+            debug: false,
+            mode: FederationMode::Open,
+            request_timeout_secs: 10,
+            max_fetch_bytes: 1024 * 1024,
+            signature_max_age_secs: 3600,
+            key_bits: 2048,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeliveryMode {
+    Background,
+    Manual,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeliveryConfig {
+    pub mode: DeliveryMode,
+    pub workers: usize,
+    pub retry_initial_secs: u64,
+    pub backoff_factor: f64,
+    pub give_up_after_secs: u64,
+    pub unreachable_after_failures: i32,
+    pub poll_interval_ms: u64,
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        Self {
+            mode: DeliveryMode::Background,
+            workers: 4,
+            retry_initial_secs: 60,
+            backoff_factor: 2.5,
+            give_up_after_secs: 172_800,
+            unreachable_after_failures: 12,
+            poll_interval_ms: 1000,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AccountsConfig {
+    pub password_memory_kib: u32,
+    pub password_iterations: u32,
+}
+
+impl Default for AccountsConfig {
+    fn default() -> Self {
+        Self { password_memory_kib: 19_456, password_iterations: 2 }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    pub level: String,
+    pub format: LogFormat,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self { level: "info".into(), format: LogFormat::Text }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_toml_is_config_default() {
+        let parsed: Config = toml::from_str(DEFAULT_TOML).expect("default.toml parses");
+        assert_eq!(parsed, Config::default());
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let err = toml::from_str::<Config>("[http]\nbindd = \"x\"").unwrap_err();
+        assert!(err.to_string().contains("bindd"), "{err}");
+    }
+}

@@ -1,0 +1,36 @@
+use crate::{config::Config, keys::KeySource, urls::Urls};
+use passage_db::Db;
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+/// Everything one Passage instance owns: its database, configuration, key source and the
+/// signal that wakes its delivery worker. Cheap to clone; several instances can live in one
+/// process because nothing here is global.
+#[derive(Clone)]
+pub struct Context {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub urls: Urls,
+    pub keys: Arc<dyn KeySource>,
+    /// Notified whenever an outbound intent is committed, so a background worker sends it
+    /// without waiting for its next poll.
+    pub outbox_signal: Arc<Notify>,
+}
+
+impl Context {
+    pub fn new(db: Db, config: Config, keys: Arc<dyn KeySource>) -> Self {
+        let urls = Urls::new(&config.instance.domain, config.federation.debug);
+        Self { db, config: Arc::new(config), urls, keys, outbox_signal: Arc::new(Notify::new()) }
+    }
+
+    /// The instance's host name (with port in debug mode), as in actor ids and handles.
+    pub fn domain(&self) -> &str {
+        &self.config.instance.domain
+    }
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context").field("domain", &self.domain()).finish()
+    }
+}

@@ -1,0 +1,33 @@
+//! The errors use cases return. Edge crates map them to HTTP statuses; `Db` and `Internal`
+//! causes are logged there and never shown to clients or peers.
+
+use sea_orm::DbErr;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("invalid: {0}")]
+    Invalid(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("database error: {0}")]
+    Db(#[from] DbErr),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+pub type CoreResult<T> = Result<T, CoreError>;
+
+/// `Option` → `NotFound`, for lookups that must succeed.
+pub trait OrNotFound<T> {
+    fn or_not_found(self) -> CoreResult<T>;
+}
+
+impl<T> OrNotFound<T> for Option<T> {
+    fn or_not_found(self) -> CoreResult<T> {
+        self.ok_or(CoreError::NotFound)
+    }
+}

@@ -1,0 +1,190 @@
+//! Following: requests, acceptance (automatic unless the followee is locked), rejection and
+//! undo, from local actions and from the network alike.
+
+use crate::{
+    Actor, Context,
+    error::{CoreError, CoreResult},
+    outbox::{self, Intent},
+};
+use passage_db::{entities::follows, now, queries::follows as q};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, TransactionTrait};
+
+pub type Follow = follows::Model;
+
+/// A local actor asks to follow `target`. Local targets answer at once; remote ones get a
+/// Follow activity and the relation stays pending until their Accept arrives.
+pub async fn request(ctx: &Context, follower: &Actor, target: &Actor) -> CoreResult<Follow> {
+    if !follower.local {
+        return Err(CoreError::Forbidden("only local actors follow from here".into()));
+    }
+    if follower.id == target.id {
+        return Err(CoreError::Invalid("an actor cannot follow itself".into()));
+    }
+    if let Some(existing) = q::find_pair(&ctx.db, follower.id, target.id).await? {
+        return Ok(existing);
+    }
+    let ap_id = ctx.urls.new_activity();
+    let accepted = target.local && !target.locked;
+    let txn = ctx.db.begin().await?;
+    let follow = insert(&txn, &ap_id, follower.id, target.id, accepted).await?;
+    if !target.local {
+        let intent = Intent::Follow {
+            follow_ap_id: ap_id,
+            follower_id: follower.id,
+            followee_id: target.id,
+        };
+        outbox::record(&txn, follower.id, &intent).await?;
+    }
+    txn.commit().await?;
+    outbox::notify(ctx);
+    Ok(follow)
+}
+
+/// A Follow arrived from `follower` (remote) for local `target`. Unlocked targets accept at
+/// once and answer with Accept; locked ones keep the request pending for the owner to decide.
+pub async fn receive_request(
+    ctx: &Context,
+    follower: &Actor,
+    target: &Actor,
+    ap_id: &str,
+) -> CoreResult<Follow> {
+    if !target.local {
+        return Err(CoreError::Invalid("follow target is not on this instance".into()));
+    }
+    let txn = ctx.db.begin().await?;
+    let follow = match q::find_pair(&txn, follower.id, target.id).await? {
+        // A repeated Follow (the peer lost our Accept, or re-followed): answer again.
+        Some(existing) => existing,
+        None => insert(&txn, ap_id, follower.id, target.id, !target.locked).await?,
+    };
+    if follow.accepted {
+        let intent = Intent::AcceptFollow {
+            follow_ap_id: ap_id.to_owned(),
+            follower_id: follower.id,
+            followee_id: target.id,
+        };
+        outbox::record(&txn, target.id, &intent).await?;
+    }
+    txn.commit().await?;
+    outbox::notify(ctx);
+    Ok(follow)
+}
+
+async fn insert(
+    db: &impl sea_orm::ConnectionTrait,
+    ap_id: &str,
+    follower_id: i64,
+    followee_id: i64,
+    accepted: bool,
+) -> CoreResult<Follow> {
+    Ok(follows::ActiveModel {
+        ap_id: Set(ap_id.to_owned()),
+        follower_id: Set(follower_id),
+        followee_id: Set(followee_id),
+        accepted: Set(accepted),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// The local followee accepts a pending request.
+pub async fn accept(ctx: &Context, target: &Actor, follower: &Actor) -> CoreResult<Follow> {
+    let follow = q::find_pair(&ctx.db, follower.id, target.id)
+        .await?
+        .ok_or(CoreError::NotFound)?;
+    let txn = ctx.db.begin().await?;
+    let mut row: follows::ActiveModel = follow.clone().into();
+    row.accepted = Set(true);
+    let follow = row.update(&txn).await?;
+    if !follower.local {
+        let intent = Intent::AcceptFollow {
+            follow_ap_id: follow.ap_id.clone(),
+            follower_id: follower.id,
+            followee_id: target.id,
+        };
+        outbox::record(&txn, target.id, &intent).await?;
+    }
+    txn.commit().await?;
+    outbox::notify(ctx);
+    Ok(follow)
+}
+
+/// The local followee rejects a request (or removes an existing follower).
+pub async fn reject(ctx: &Context, target: &Actor, follower: &Actor) -> CoreResult<()> {
+    let follow = q::find_pair(&ctx.db, follower.id, target.id)
+        .await?
+        .ok_or(CoreError::NotFound)?;
+    let txn = ctx.db.begin().await?;
+    follows::Entity::delete_by_id(follow.id).exec(&txn).await?;
+    if !follower.local {
+        let intent = Intent::RejectFollow {
+            follow_ap_id: follow.ap_id,
+            follower_id: follower.id,
+            followee_id: target.id,
+        };
+        outbox::record(&txn, target.id, &intent).await?;
+    }
+    txn.commit().await?;
+    outbox::notify(ctx);
+    Ok(())
+}
+
+/// A local follower stops following (or withdraws a pending request).
+pub async fn unfollow(ctx: &Context, follower: &Actor, target: &Actor) -> CoreResult<()> {
+    let Some(follow) = q::find_pair(&ctx.db, follower.id, target.id).await? else {
+        return Ok(());
+    };
+    let txn = ctx.db.begin().await?;
+    follows::Entity::delete_by_id(follow.id).exec(&txn).await?;
+    if !target.local {
+        let intent = Intent::UndoFollow {
+            follow_ap_id: follow.ap_id,
+            follower_id: follower.id,
+            followee_id: target.id,
+        };
+        outbox::record(&txn, follower.id, &intent).await?;
+    }
+    txn.commit().await?;
+    outbox::notify(ctx);
+    Ok(())
+}
+
+/// The remote followee answered our request. `accepted` false means Reject.
+pub async fn receive_answer(
+    ctx: &Context,
+    follower: &Actor,
+    followee: &Actor,
+    accepted: bool,
+) -> CoreResult<()> {
+    let Some(follow) = q::find_pair(&ctx.db, follower.id, followee.id).await? else {
+        return Err(CoreError::NotFound);
+    };
+    if accepted {
+        let mut row: follows::ActiveModel = follow.into();
+        row.accepted = Set(true);
+        row.update(&ctx.db).await?;
+    } else {
+        follows::Entity::delete_by_id(follow.id).exec(&ctx.db).await?;
+    }
+    Ok(())
+}
+
+/// A remote follower sent Undo(Follow).
+pub async fn receive_undo(ctx: &Context, follower: &Actor, followee: &Actor) -> CoreResult<()> {
+    if let Some(follow) = q::find_pair(&ctx.db, follower.id, followee.id).await? {
+        follows::Entity::delete_by_id(follow.id).exec(&ctx.db).await?;
+    }
+    Ok(())
+}
+
+/// The relation between two actors, if any.
+pub async fn between(ctx: &Context, follower: &Actor, followee: &Actor) -> CoreResult<Option<Follow>> {
+    Ok(q::find_pair(&ctx.db, follower.id, followee.id).await?)
+}
+
+/// Number of accepted followers (`followers` true) or followees.
+pub async fn count(ctx: &Context, actor: &Actor, followers: bool) -> CoreResult<u64> {
+    Ok(q::count_accepted(&ctx.db, actor.id, followers).await?)
+}

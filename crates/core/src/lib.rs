@@ -1,0 +1,25 @@
+//! Passage's use cases and rules: accounts, follows, posts, likes and boosts, timelines, and the
+//! outbound intents that federation turns into activities.
+//!
+//! `core` knows no HTTP, no ActivityPub JSON and no Mastodon JSON. Local actions (CLI, client
+//! API) and incoming activities call the same functions here, so both paths obey the same rules.
+//! Every function takes the per-instance [`Context`]; nothing is global.
+
+pub mod accounts;
+pub mod config;
+pub mod content;
+mod context;
+pub mod error;
+pub mod follows;
+pub mod keys;
+pub mod outbox;
+pub mod posts;
+pub mod reactions;
+pub mod timelines;
+pub mod urls;
+pub mod visibility;
+
+pub use context::Context;
+pub use error::{CoreError, CoreResult};
+pub use passage_db as db;
+pub use passage_db::entities::{actors::Model as Actor, posts::Model as Post};

@@ -1,0 +1,302 @@
+//! Posts: creation, edits and deletion by local authors, and the same operations arriving from
+//! other servers. Deleted posts stay as tombstones (`deleted_at`) so their ids answer 410.
+
+use crate::{
+    Actor, Context, Post,
+    content::{self, MentionLink},
+    error::{CoreError, CoreResult, OrNotFound},
+    outbox::{self, Intent},
+    visibility::Visibility,
+};
+use passage_db::{
+    Timestamp,
+    entities::posts,
+    now,
+    queries::{follows as fq, posts as q},
+};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, TransactionTrait};
+
+/// Longest post text a local author may write, in characters.
+pub const MAX_CHARS: usize = 5000;
+
+/// A post a local author writes. Mentions are actors the caller has already resolved (remote
+/// ones through federation's WebFinger lookup); they are linked in the text and addressed.
+#[derive(Clone, Debug)]
+pub struct NewPost {
+    pub text: String,
+    pub visibility: Visibility,
+    pub in_reply_to: Option<i64>,
+    pub language: Option<String>,
+    pub summary: Option<String>,
+    pub sensitive: bool,
+    pub mentions: Vec<Actor>,
+}
+
+impl NewPost {
+    pub fn public(text: &str) -> Self {
+        Self {
+            text: text.to_owned(),
+            visibility: Visibility::Public,
+            in_reply_to: None,
+            language: None,
+            summary: None,
+            sensitive: false,
+            mentions: Vec::new(),
+        }
+    }
+}
+
+fn mention_links(ctx: &Context, mentions: &[Actor]) -> Vec<MentionLink> {
+    mentions
+        .iter()
+        .flat_map(|a| {
+            let url = a.url.clone().unwrap_or_else(|| a.ap_id.clone());
+            let full = MentionLink { handle: format!("{}@{}", a.username, a.domain), url: url.clone() };
+            // Local actors may be written without their domain.
+            let short = (a.domain == ctx.domain()).then(|| MentionLink { handle: a.username.clone(), url });
+            std::iter::once(full).chain(short)
+        })
+        .collect()
+}
+
+fn check_text(text: &str) -> CoreResult<()> {
+    if text.trim().is_empty() {
+        return Err(CoreError::Invalid("text can't be blank".into()));
+    }
+    if text.chars().count() > MAX_CHARS {
+        return Err(CoreError::Invalid(format!("text is longer than {MAX_CHARS} characters")));
+    }
+    Ok(())
+}
+
+/// A local author publishes a post; followers and mentioned actors on other servers get a
+/// Create. Direct posts must mention someone.
+pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<Post> {
+    if !author.local {
+        return Err(CoreError::Forbidden("only local actors post from here".into()));
+    }
+    check_text(&new.text)?;
+    if new.visibility == Visibility::Direct && new.mentions.is_empty() {
+        return Err(CoreError::Invalid("a direct post must mention someone".into()));
+    }
+    let parent = match new.in_reply_to {
+        Some(id) => Some(q::by_id(&ctx.db, id).await?.or_not_found()?),
+        None => None,
+    };
+    let html = content::render_plain(
+        &new.text,
+        &mention_links(ctx, &new.mentions),
+        &format!("{}/tags", ctx.urls.base()),
+    );
+    let tags = content::hashtags_in(&new.text);
+    let ap_id = ctx.urls.new_post();
+    let language = new.language.or_else(|| ctx.config.instance.languages.first().cloned());
+    let txn = ctx.db.begin().await?;
+    let post = posts::ActiveModel {
+        ap_id: Set(ap_id.clone()),
+        author_id: Set(author.id),
+        url: Set(Some(ap_id)),
+        content: Set(html),
+        source: Set(Some(new.text)),
+        summary: Set(new.summary.filter(|s| !s.trim().is_empty())),
+        sensitive: Set(new.sensitive),
+        language: Set(language),
+        visibility: Set(new.visibility.as_str().to_owned()),
+        in_reply_to_ap_id: Set(parent.as_ref().map(|p| p.ap_id.clone())),
+        in_reply_to_id: Set(parent.map(|p| p.id)),
+        reblog_of_id: Set(None),
+        local: Set(true),
+        published_at: Set(now()),
+        edited_at: Set(None),
+        deleted_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let mention_ids: Vec<i64> = new.mentions.iter().map(|a| a.id).collect();
+    q::set_mentions_and_tags(&txn, post.id, &mention_ids, &tags).await?;
+    outbox::record(&txn, author.id, &Intent::CreatePost { post_id: post.id }).await?;
+    txn.commit().await?;
+    outbox::notify(ctx);
+    Ok(post)
+}
+
+/// A local author edits the text of a post; recipients get an Update.
+pub async fn edit(ctx: &Context, author: &Actor, post_id: i64, text: &str) -> CoreResult<Post> {
+    check_text(text)?;
+    let post = own_post(ctx, author, post_id).await?;
+    let mention_ids = q::mention_ids(&ctx.db, post.id).await?;
+    let mut mentions = Vec::new();
+    for id in &mention_ids {
+        mentions.push(crate::accounts::by_id(ctx, *id).await?);
+    }
+    let html = content::render_plain(
+        text,
+        &mention_links(ctx, &mentions),
+        &format!("{}/tags", ctx.urls.base()),
+    );
+    let tags = content::hashtags_in(text);
+    let txn = ctx.db.begin().await?;
+    let mut row: posts::ActiveModel = post.into();
+    row.content = Set(html);
+    row.source = Set(Some(text.to_owned()));
+    row.edited_at = Set(Some(now()));
+    let post = row.update(&txn).await?;
+    q::set_mentions_and_tags(&txn, post.id, &mention_ids, &tags).await?;
+    outbox::record(&txn, author.id, &Intent::UpdatePost { post_id: post.id }).await?;
+    txn.commit().await?;
+    outbox::notify(ctx);
+    Ok(post)
+}
+
+/// A local author deletes a post: it becomes a tombstone and recipients get a Delete.
+pub async fn delete(ctx: &Context, author: &Actor, post_id: i64) -> CoreResult<()> {
+    let post = own_post(ctx, author, post_id).await?;
+    let txn = ctx.db.begin().await?;
+    tombstone(&txn, post).await?;
+    outbox::record(&txn, author.id, &Intent::DeletePost { post_id }).await?;
+    txn.commit().await?;
+    outbox::notify(ctx);
+    Ok(())
+}
+
+async fn own_post(ctx: &Context, author: &Actor, post_id: i64) -> CoreResult<Post> {
+    let post = q::by_id(&ctx.db, post_id).await?.or_not_found()?;
+    if post.author_id != author.id || !author.local {
+        return Err(CoreError::Forbidden("not the author of this post".into()));
+    }
+    if post.deleted_at.is_some() || post.reblog_of_id.is_some() {
+        return Err(CoreError::NotFound);
+    }
+    Ok(post)
+}
+
+async fn tombstone(db: &impl ConnectionTrait, post: Post) -> CoreResult<Post> {
+    let mut row: posts::ActiveModel = post.into();
+    row.content = Set(String::new());
+    row.source = Set(None);
+    row.summary = Set(None);
+    row.deleted_at = Set(Some(now()));
+    let post = row.update(db).await?;
+    q::set_mentions_and_tags(db, post.id, &[], &[]).await?;
+    Ok(post)
+}
+
+/// A post from another server, checked for origin by federation; `content_html` is not yet
+/// sanitised.
+#[derive(Clone, Debug)]
+pub struct RemotePost {
+    pub ap_id: String,
+    pub url: Option<String>,
+    pub content_html: String,
+    pub summary: Option<String>,
+    pub sensitive: bool,
+    pub language: Option<String>,
+    pub visibility: Visibility,
+    pub in_reply_to_ap_id: Option<String>,
+    pub published: Timestamp,
+    pub edited: Option<Timestamp>,
+    pub mentions: Vec<i64>,
+    pub tags: Vec<String>,
+}
+
+/// Stores a remote post, or refreshes it when the id is already known (Update, re-fetch).
+/// Only its author may change it; a tombstoned post stays deleted.
+pub async fn upsert_remote(ctx: &Context, author: &Actor, remote: RemotePost) -> CoreResult<Post> {
+    if author.local || ctx.urls.is_local(&remote.ap_id) {
+        return Err(CoreError::Forbidden("remote posts cannot use local ids".into()));
+    }
+    let existing = q::by_ap_id(&ctx.db, &remote.ap_id).await?;
+    if let Some(post) = &existing {
+        if post.author_id != author.id {
+            return Err(CoreError::Forbidden("only the author may change a post".into()));
+        }
+        if post.deleted_at.is_some() {
+            return Ok(post.clone());
+        }
+    }
+    let parent = match &remote.in_reply_to_ap_id {
+        Some(id) => q::by_ap_id(&ctx.db, id).await?,
+        None => None,
+    };
+    let mut row = match &existing {
+        Some(post) => posts::ActiveModel::from(post.clone()),
+        None => posts::ActiveModel {
+            ap_id: Set(remote.ap_id.clone()),
+            author_id: Set(author.id),
+            local: Set(false),
+            reblog_of_id: Set(None),
+            deleted_at: Set(None),
+            source: Set(None),
+            published_at: Set(remote.published),
+            ..Default::default()
+        },
+    };
+    row.url = Set(remote.url);
+    row.content = Set(content::sanitize(&remote.content_html));
+    row.summary = Set(remote.summary.map(|s| content::sanitize(&s)).filter(|s| !s.is_empty()));
+    row.sensitive = Set(remote.sensitive);
+    row.language = Set(remote.language);
+    row.visibility = Set(remote.visibility.as_str().to_owned());
+    row.in_reply_to_ap_id = Set(remote.in_reply_to_ap_id);
+    row.in_reply_to_id = Set(parent.map(|p| p.id));
+    row.edited_at = Set(remote.edited);
+    let txn = ctx.db.begin().await?;
+    let post = if existing.is_some() { row.update(&txn).await? } else { row.insert(&txn).await? };
+    q::set_mentions_and_tags(&txn, post.id, &remote.mentions, &remote.tags).await?;
+    txn.commit().await?;
+    Ok(post)
+}
+
+/// A remote actor deleted one of its posts (or boosts). Unknown ids are fine: nothing to do.
+pub async fn receive_delete(ctx: &Context, actor: &Actor, ap_id: &str) -> CoreResult<()> {
+    let Some(post) = q::by_ap_id(&ctx.db, ap_id).await? else {
+        return Ok(());
+    };
+    if post.author_id != actor.id {
+        return Err(CoreError::Forbidden("only the author may delete a post".into()));
+    }
+    if post.deleted_at.is_none() {
+        tombstone(&ctx.db, post).await?;
+    }
+    Ok(())
+}
+
+pub async fn by_id(ctx: &Context, id: i64) -> CoreResult<Post> {
+    q::by_id(&ctx.db, id).await?.or_not_found()
+}
+
+pub async fn by_ap_id(ctx: &Context, ap_id: &str) -> CoreResult<Option<Post>> {
+    Ok(q::by_ap_id(&ctx.db, ap_id).await?)
+}
+
+/// Ids of the actors a post mentions.
+pub async fn mentions(ctx: &Context, post: &Post) -> CoreResult<Vec<i64>> {
+    Ok(q::mention_ids(&ctx.db, post.id).await?)
+}
+
+pub async fn tags(ctx: &Context, post: &Post) -> CoreResult<Vec<String>> {
+    Ok(q::tags(&ctx.db, post.id).await?)
+}
+
+/// May `viewer` (None: anonymous or an unverified fetcher) see `post`? Public and unlisted
+/// posts: everyone. Followers-only: the author, accepted followers and mentioned actors.
+/// Direct: the author and mentioned actors.
+pub async fn can_view(ctx: &Context, viewer: Option<&Actor>, post: &Post) -> CoreResult<bool> {
+    if post.deleted_at.is_some() {
+        return Ok(false);
+    }
+    let visibility = Visibility::parse(&post.visibility)?;
+    if visibility.is_public() {
+        return Ok(true);
+    }
+    let Some(viewer) = viewer else { return Ok(false) };
+    if viewer.id == post.author_id || q::mention_ids(&ctx.db, post.id).await?.contains(&viewer.id) {
+        return Ok(true);
+    }
+    if visibility == Visibility::Private {
+        let follow = fq::find_pair(&ctx.db, viewer.id, post.author_id).await?;
+        return Ok(follow.is_some_and(|f| f.accepted));
+    }
+    Ok(false)
+}

@@ -1,0 +1,195 @@
+//! Likes and boosts (Like and Announce), with their undo, both ways.
+//!
+//! A boost is stored as a post row whose `reblog_of_id` names the original, as Mastodon does,
+//! so timelines show boosts without a second table.
+
+use crate::{
+    Actor, Context, Post,
+    error::{CoreError, CoreResult, OrNotFound},
+    outbox::{self, Intent},
+    visibility::Visibility,
+};
+use passage_db::{
+    Timestamp,
+    entities::{likes, posts},
+    now,
+    queries::{likes as lq, posts as pq},
+};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, TransactionTrait};
+
+/// A local actor likes a post (idempotent).
+pub async fn like(ctx: &Context, actor: &Actor, post: &Post) -> CoreResult<()> {
+    if !crate::posts::can_view(ctx, Some(actor), post).await? {
+        return Err(CoreError::NotFound);
+    }
+    if lq::find_pair(&ctx.db, actor.id, post.id).await?.is_some() {
+        return Ok(());
+    }
+    let ap_id = ctx.urls.new_activity();
+    let txn = ctx.db.begin().await?;
+    insert_like(&txn, &ap_id, actor.id, post.id).await?;
+    if !post.local {
+        outbox::record(&txn, actor.id, &Intent::Like { like_ap_id: ap_id, post_id: post.id }).await?;
+    }
+    txn.commit().await?;
+    outbox::notify(ctx);
+    Ok(())
+}
+
+async fn insert_like(
+    db: &impl sea_orm::ConnectionTrait,
+    ap_id: &str,
+    actor_id: i64,
+    post_id: i64,
+) -> CoreResult<()> {
+    likes::ActiveModel {
+        ap_id: Set(ap_id.to_owned()),
+        actor_id: Set(actor_id),
+        post_id: Set(post_id),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// A local actor withdraws a like.
+pub async fn unlike(ctx: &Context, actor: &Actor, post: &Post) -> CoreResult<()> {
+    let Some(like) = lq::find_pair(&ctx.db, actor.id, post.id).await? else {
+        return Ok(());
+    };
+    let txn = ctx.db.begin().await?;
+    likes::Entity::delete_by_id(like.id).exec(&txn).await?;
+    if !post.local {
+        let intent = Intent::UndoLike { like_ap_id: like.ap_id, post_id: post.id };
+        outbox::record(&txn, actor.id, &intent).await?;
+    }
+    txn.commit().await?;
+    outbox::notify(ctx);
+    Ok(())
+}
+
+/// A Like arrived from a remote actor for one of our posts (or one we know).
+pub async fn receive_like(ctx: &Context, actor: &Actor, post: &Post, ap_id: &str) -> CoreResult<()> {
+    if lq::by_ap_id(&ctx.db, ap_id).await?.is_some()
+        || lq::find_pair(&ctx.db, actor.id, post.id).await?.is_some()
+    {
+        return Ok(());
+    }
+    if !crate::posts::can_view(ctx, Some(actor), post).await? {
+        return Err(CoreError::Forbidden("cannot like a post one cannot see".into()));
+    }
+    insert_like(&ctx.db, ap_id, actor.id, post.id).await
+}
+
+/// Undo(Like) from a remote actor: only the liker can undo.
+pub async fn receive_undo_like(ctx: &Context, actor: &Actor, like_ap_id: &str) -> CoreResult<()> {
+    if let Some(like) = lq::by_ap_id(&ctx.db, like_ap_id).await? {
+        if like.actor_id != actor.id {
+            return Err(CoreError::Forbidden("only the liker may undo a like".into()));
+        }
+        likes::Entity::delete_by_id(like.id).exec(&ctx.db).await?;
+    }
+    Ok(())
+}
+
+pub async fn like_count(ctx: &Context, post: &Post) -> CoreResult<u64> {
+    Ok(lq::count_for_post(&ctx.db, post.id).await?)
+}
+
+/// A local actor boosts a public or unlisted post (idempotent). Returns the boost row.
+pub async fn boost(ctx: &Context, actor: &Actor, post: &Post) -> CoreResult<Post> {
+    if !Visibility::parse(&post.visibility)?.is_public() || post.deleted_at.is_some() {
+        return Err(CoreError::Forbidden("only public posts can be boosted".into()));
+    }
+    if let Some(existing) = pq::reblog_by(&ctx.db, actor.id, post.id).await? {
+        return Ok(existing);
+    }
+    let ap_id = ctx.urls.new_activity();
+    let txn = ctx.db.begin().await?;
+    let boost = insert_boost(&txn, actor.id, post.id, &ap_id, true, now()).await?;
+    outbox::record(&txn, actor.id, &Intent::Announce { boost_id: boost.id }).await?;
+    txn.commit().await?;
+    outbox::notify(ctx);
+    Ok(boost)
+}
+
+async fn insert_boost(
+    db: &impl sea_orm::ConnectionTrait,
+    actor_id: i64,
+    post_id: i64,
+    ap_id: &str,
+    local: bool,
+    published: Timestamp,
+) -> CoreResult<Post> {
+    Ok(posts::ActiveModel {
+        ap_id: Set(ap_id.to_owned()),
+        author_id: Set(actor_id),
+        url: Set(None),
+        content: Set(String::new()),
+        source: Set(None),
+        summary: Set(None),
+        sensitive: Set(false),
+        language: Set(None),
+        visibility: Set(Visibility::Public.as_str().to_owned()),
+        in_reply_to_ap_id: Set(None),
+        in_reply_to_id: Set(None),
+        reblog_of_id: Set(Some(post_id)),
+        local: Set(local),
+        published_at: Set(published),
+        edited_at: Set(None),
+        deleted_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// A local actor withdraws a boost.
+pub async fn unboost(ctx: &Context, actor: &Actor, post: &Post) -> CoreResult<()> {
+    let Some(boost) = pq::reblog_by(&ctx.db, actor.id, post.id).await? else {
+        return Ok(());
+    };
+    let txn = ctx.db.begin().await?;
+    posts::Entity::delete_by_id(boost.id).exec(&txn).await?;
+    let intent = Intent::UndoAnnounce { announce_ap_id: boost.ap_id, post_id: post.id };
+    outbox::record(&txn, actor.id, &intent).await?;
+    txn.commit().await?;
+    outbox::notify(ctx);
+    Ok(())
+}
+
+/// An Announce arrived: `actor` boosted `post` (already stored or fetched by federation).
+pub async fn receive_announce(
+    ctx: &Context,
+    actor: &Actor,
+    post: &Post,
+    ap_id: &str,
+    published: Timestamp,
+) -> CoreResult<Post> {
+    if let Some(existing) = pq::by_ap_id(&ctx.db, ap_id).await? {
+        return Ok(existing);
+    }
+    if !Visibility::parse(&post.visibility)?.is_public() {
+        return Err(CoreError::Forbidden("only public posts can be boosted".into()));
+    }
+    insert_boost(&ctx.db, actor.id, post.id, ap_id, false, published).await
+}
+
+/// Undo(Announce) from a remote actor.
+pub async fn receive_undo_announce(ctx: &Context, actor: &Actor, ap_id: &str) -> CoreResult<()> {
+    if let Some(boost) = pq::by_ap_id(&ctx.db, ap_id).await? {
+        if boost.author_id != actor.id || boost.reblog_of_id.is_none() {
+            return Err(CoreError::Forbidden("only the booster may undo a boost".into()));
+        }
+        posts::Entity::delete_by_id(boost.id).exec(&ctx.db).await?;
+    }
+    Ok(())
+}
+
+/// The original a boost points at.
+pub async fn boosted_post(ctx: &Context, boost: &Post) -> CoreResult<Post> {
+    let id = boost.reblog_of_id.ok_or(CoreError::NotFound)?;
+    pq::by_id(&ctx.db, id).await?.or_not_found()
+}

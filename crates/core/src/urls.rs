@@ -1,0 +1,80 @@
+//! The one place that knows the shape of local URLs (actor ids, inboxes, objects).
+
+use url::Url;
+
+#[derive(Clone, Debug)]
+pub struct Urls {
+    base: String,
+}
+
+/// Username of the instance actor: the server-level `Application` that signs fetches.
+pub const INSTANCE_ACTOR: &str = "instance.actor";
+
+impl Urls {
+    /// `debug` serves plain http (tests and development on `localhost:PORT`).
+    pub fn new(domain: &str, debug: bool) -> Self {
+        let scheme = if debug { "http" } else { "https" };
+        Self { base: format!("{scheme}://{domain}") }
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    pub fn actor(&self, username: &str) -> String {
+        if username == INSTANCE_ACTOR {
+            format!("{}/actor", self.base)
+        } else {
+            format!("{}/users/{username}", self.base)
+        }
+    }
+
+    pub fn inbox(&self, username: &str) -> String {
+        format!("{}/inbox", self.actor(username))
+    }
+
+    pub fn outbox(&self, username: &str) -> String {
+        format!("{}/outbox", self.actor(username))
+    }
+
+    pub fn followers(&self, username: &str) -> String {
+        format!("{}/followers", self.actor(username))
+    }
+
+    pub fn following(&self, username: &str) -> String {
+        format!("{}/following", self.actor(username))
+    }
+
+    pub fn profile(&self, username: &str) -> String {
+        format!("{}/@{username}", self.base)
+    }
+
+    pub fn shared_inbox(&self) -> String {
+        format!("{}/inbox", self.base)
+    }
+
+    /// A new post id; random so ids reveal neither counts nor order.
+    pub fn new_post(&self) -> String {
+        format!("{}/posts/{}", self.base, uuid::Uuid::now_v7())
+    }
+
+    /// A new activity id (Follow, Like, Announce, and the activities delivery renders).
+    pub fn new_activity(&self) -> String {
+        format!("{}/activities/{}", self.base, uuid::Uuid::now_v7())
+    }
+
+    /// True when `url` points at this instance.
+    pub fn is_local(&self, url: &str) -> bool {
+        url == self.base || url.starts_with(&format!("{}/", self.base))
+    }
+
+    /// The host (with port, if any) of a URL, lowercased, without a trailing dot.
+    pub fn host_of(url: &str) -> Option<String> {
+        let parsed = Url::parse(url).ok()?;
+        let host = parsed.host_str()?.trim_end_matches('.').to_lowercase();
+        Some(match parsed.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host,
+        })
+    }
+}

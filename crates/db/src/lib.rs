@@ -1,0 +1,52 @@
+//! Storage: sea-orm entities and the query functions over them.
+//!
+//! Query functions take `&impl ConnectionTrait`, so callers run them inside or outside a
+//! transaction. This crate holds no business rules: what may be stored is decided in `core`.
+
+pub mod entities;
+pub mod queries;
+
+pub use sea_orm;
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use std::time::Duration;
+
+/// The connection pool every instance owns; cloning it is cheap.
+pub type Db = DatabaseConnection;
+
+/// Timestamps as stored: UTC instants with their offset.
+pub type Timestamp = sea_orm::prelude::DateTimeWithTimeZone;
+
+/// The current instant as stored.
+pub fn now() -> Timestamp {
+    chrono::Utc::now().fixed_offset()
+}
+
+/// Opens a pool. SQLite gets WAL, a busy timeout and foreign keys, and one connection: all
+/// statements go through it in turn, so concurrent requests never meet "database is locked"
+/// (readers and writers queue in the pool instead; see the README's invariants).
+pub async fn connect(url: &str, max_connections: u32) -> Result<Db, DbErr> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .acquire_timeout(Duration::from_secs(30));
+    if url.starts_with("sqlite:") {
+        options.max_connections(1).map_sqlx_sqlite_opts(|opts| {
+            opts.create_if_missing(true)
+                .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    } else {
+        options.max_connections(max_connections.max(2));
+    }
+    Database::connect(options).await
+}
+
+/// True when the error is a unique-constraint violation (a row that already exists).
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}

@@ -1,0 +1,236 @@
+//! The durable outbox: intents written by use cases, activities rendered from them, and one
+//! delivery row per (activity, inbox), plus the health of each remote instance.
+
+use crate::{
+    Timestamp,
+    entities::{deliveries, instances, outbox_intents, outgoing_activities},
+};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{LockBehavior, LockType, OnConflict},
+};
+
+pub const PENDING: &str = "pending";
+pub const DELIVERED: &str = "delivered";
+pub const FAILED: &str = "failed";
+
+pub async fn insert_intent(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    intent: String,
+    now: Timestamp,
+) -> Result<(), DbErr> {
+    outbox_intents::Entity::insert(outbox_intents::ActiveModel {
+        actor_id: Set(actor_id),
+        intent: Set(intent),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// The oldest intents not yet rendered, locked against other workers on PostgreSQL.
+pub async fn oldest_intents(
+    db: &impl ConnectionTrait,
+    limit: u64,
+) -> Result<Vec<outbox_intents::Model>, DbErr> {
+    outbox_intents::Entity::find()
+        .order_by_asc(outbox_intents::Column::Id)
+        .limit(limit)
+        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+        .all(db)
+        .await
+}
+
+pub async fn delete_intent(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
+    outbox_intents::Entity::delete_by_id(id).exec(db).await?;
+    Ok(())
+}
+
+pub async fn count_intents(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    outbox_intents::Entity::find().count(db).await
+}
+
+/// Stores a rendered activity and one pending delivery per inbox.
+pub async fn insert_activity(
+    db: &impl ConnectionTrait,
+    ap_id: &str,
+    actor_id: i64,
+    body: String,
+    inboxes: &[(String, String)],
+    now: Timestamp,
+) -> Result<i64, DbErr> {
+    let activity = outgoing_activities::Entity::insert(outgoing_activities::ActiveModel {
+        ap_id: Set(ap_id.to_owned()),
+        actor_id: Set(actor_id),
+        body: Set(body),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .exec(db)
+    .await?;
+    let activity_id = activity.last_insert_id;
+    if !inboxes.is_empty() {
+        deliveries::Entity::insert_many(inboxes.iter().map(|(inbox, host)| {
+            deliveries::ActiveModel {
+                activity_id: Set(activity_id),
+                inbox_url: Set(inbox.clone()),
+                host: Set(host.clone()),
+                state: Set(PENDING.to_owned()),
+                attempts: Set(0),
+                next_attempt_at: Set(now),
+                last_error: Set(None),
+                created_at: Set(now),
+                ..Default::default()
+            }
+        }))
+        .exec(db)
+        .await?;
+    }
+    Ok(activity_id)
+}
+
+/// Claims up to `limit` due deliveries by pushing their next attempt `lease_until` ahead, so
+/// a second worker (or a second process on PostgreSQL) does not take them too. Run it in a
+/// transaction: on PostgreSQL the rows are selected `FOR UPDATE SKIP LOCKED`.
+pub async fn claim_due(
+    db: &impl ConnectionTrait,
+    now: Timestamp,
+    lease_until: Timestamp,
+    limit: u64,
+) -> Result<Vec<(deliveries::Model, outgoing_activities::Model)>, DbErr> {
+    let due = deliveries::Entity::find()
+        .filter(deliveries::Column::State.eq(PENDING))
+        .filter(deliveries::Column::NextAttemptAt.lte(now))
+        .order_by_asc(deliveries::Column::NextAttemptAt)
+        .order_by_asc(deliveries::Column::Id)
+        .limit(limit)
+        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+        .all(db)
+        .await?;
+    if due.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = due.iter().map(|d| d.id).collect();
+    deliveries::Entity::update_many()
+        .col_expr(
+            deliveries::Column::NextAttemptAt,
+            sea_orm::sea_query::Expr::value(lease_until),
+        )
+        .filter(deliveries::Column::Id.is_in(ids))
+        .exec(db)
+        .await?;
+    let activity_ids: Vec<i64> = due.iter().map(|d| d.activity_id).collect();
+    let activities = outgoing_activities::Entity::find()
+        .filter(outgoing_activities::Column::Id.is_in(activity_ids))
+        .all(db)
+        .await?;
+    Ok(due
+        .into_iter()
+        .filter_map(|d| {
+            let activity = activities.iter().find(|a| a.id == d.activity_id)?.clone();
+            Some((d, activity))
+        })
+        .collect())
+}
+
+/// Records the outcome of one attempt: `None` for delivered, or the error and the time of the
+/// next attempt (`None` there means give up).
+pub async fn record_attempt(
+    db: &impl ConnectionTrait,
+    delivery: &deliveries::Model,
+    failure: Option<(String, Option<Timestamp>)>,
+) -> Result<(), DbErr> {
+    let mut row: deliveries::ActiveModel = delivery.clone().into();
+    row.attempts = Set(delivery.attempts + 1);
+    match failure {
+        None => {
+            row.state = Set(DELIVERED.to_owned());
+            row.last_error = Set(None);
+        }
+        Some((error, Some(next))) => {
+            row.next_attempt_at = Set(next);
+            row.last_error = Set(Some(error));
+        }
+        Some((error, None)) => {
+            row.state = Set(FAILED.to_owned());
+            row.last_error = Set(Some(error));
+        }
+    }
+    deliveries::Entity::update(row).exec(db).await?;
+    Ok(())
+}
+
+pub async fn count_in_state(db: &impl ConnectionTrait, state: &str) -> Result<u64, DbErr> {
+    deliveries::Entity::find()
+        .filter(deliveries::Column::State.eq(state))
+        .count(db)
+        .await
+}
+
+pub async fn instance(
+    db: &impl ConnectionTrait,
+    host: &str,
+) -> Result<Option<instances::Model>, DbErr> {
+    instances::Entity::find_by_id(host.to_owned()).one(db).await
+}
+
+/// A delivery to `host` succeeded: it is reachable again.
+pub async fn record_instance_success(
+    db: &impl ConnectionTrait,
+    host: &str,
+    now: Timestamp,
+) -> Result<(), DbErr> {
+    instances::Entity::insert(instances::ActiveModel {
+        host: Set(host.to_owned()),
+        failures: Set(0),
+        unreachable_since: Set(None),
+        last_success_at: Set(Some(now)),
+    })
+    .on_conflict(
+        OnConflict::column(instances::Column::Host)
+            .update_columns([
+                instances::Column::Failures,
+                instances::Column::UnreachableSince,
+                instances::Column::LastSuccessAt,
+            ])
+            .to_owned(),
+    )
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// A delivery to `host` failed; after `unreachable_after` failures in a row it is marked
+/// unreachable. Returns the new failure count.
+pub async fn record_instance_failure(
+    db: &impl ConnectionTrait,
+    host: &str,
+    unreachable_after: i32,
+    now: Timestamp,
+) -> Result<i32, DbErr> {
+    let current = instance(db, host).await?;
+    let failures = current.as_ref().map_or(0, |i| i.failures) + 1;
+    let unreachable_since = match current.as_ref().and_then(|i| i.unreachable_since) {
+        Some(since) => Some(since),
+        None if failures >= unreachable_after => Some(now),
+        None => None,
+    };
+    instances::Entity::insert(instances::ActiveModel {
+        host: Set(host.to_owned()),
+        failures: Set(failures),
+        unreachable_since: Set(unreachable_since),
+        last_success_at: Set(current.and_then(|i| i.last_success_at)),
+    })
+    .on_conflict(
+        OnConflict::column(instances::Column::Host)
+            .update_columns([instances::Column::Failures, instances::Column::UnreachableSince])
+            .to_owned(),
+    )
+    .exec(db)
+    .await?;
+    Ok(failures)
+}

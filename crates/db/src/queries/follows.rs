@@ -1,0 +1,88 @@
+//! Follow relations, pending and accepted.
+
+use crate::entities::{
+    actors,
+    follows::{self, Column, Entity},
+};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+    sea_query::Query,
+};
+
+pub async fn find_pair(
+    db: &impl ConnectionTrait,
+    follower_id: i64,
+    followee_id: i64,
+) -> Result<Option<follows::Model>, DbErr> {
+    Entity::find()
+        .filter(Column::FollowerId.eq(follower_id))
+        .filter(Column::FolloweeId.eq(followee_id))
+        .one(db)
+        .await
+}
+
+pub async fn by_ap_id(
+    db: &impl ConnectionTrait,
+    ap_id: &str,
+) -> Result<Option<follows::Model>, DbErr> {
+    Entity::find().filter(Column::ApId.eq(ap_id)).one(db).await
+}
+
+/// Ids of the accepted followers of an actor.
+pub async fn accepted_follower_ids(
+    db: &impl ConnectionTrait,
+    followee_id: i64,
+) -> Result<Vec<i64>, DbErr> {
+    Entity::find()
+        .select_only()
+        .column(Column::FollowerId)
+        .filter(Column::FolloweeId.eq(followee_id))
+        .filter(Column::Accepted.eq(true))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Accepted followers (or followees) counted, for collections and profiles.
+pub async fn count_accepted(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    followers: bool,
+) -> Result<u64, DbErr> {
+    let column = if followers { Column::FolloweeId } else { Column::FollowerId };
+    Entity::find()
+        .filter(column.eq(actor_id))
+        .filter(Column::Accepted.eq(true))
+        .count(db)
+        .await
+}
+
+/// The distinct inboxes of an actor's accepted *remote* followers: the shared inbox where a
+/// server has one, so a post costs one request per server, not one per follower.
+pub async fn remote_follower_inboxes(
+    db: &impl ConnectionTrait,
+    followee_id: i64,
+) -> Result<Vec<String>, DbErr> {
+    let followers = Query::select()
+        .column(Column::FollowerId)
+        .from(Entity)
+        .and_where(Column::FolloweeId.eq(followee_id))
+        .and_where(Column::Accepted.eq(true))
+        .to_owned();
+    let rows: Vec<(String, Option<String>)> = actors::Entity::find()
+        .select_only()
+        .column(actors::Column::InboxUrl)
+        .column(actors::Column::SharedInboxUrl)
+        .filter(actors::Column::Id.in_subquery(followers))
+        .filter(actors::Column::Local.eq(false))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut inboxes: Vec<String> = rows
+        .into_iter()
+        .map(|(inbox, shared)| shared.filter(|s| !s.is_empty()).unwrap_or(inbox))
+        .collect();
+    inboxes.sort();
+    inboxes.dedup();
+    Ok(inboxes)
+}
