@@ -188,3 +188,8 @@ pub async fn between(ctx: &Context, follower: &Actor, followee: &Actor) -> CoreR
 pub async fn count(ctx: &Context, actor: &Actor, followers: bool) -> CoreResult<u64> {
     Ok(q::count_accepted(&ctx.db, actor.id, followers).await?)
 }
+
+/// A follow by the id of its Follow activity.
+pub async fn by_ap_id(ctx: &Context, ap_id: &str) -> CoreResult<Option<Follow>> {
+    Ok(q::by_ap_id(&ctx.db, ap_id).await?)
+}

@@ -1,1 +1,29 @@
-//! federation
+//! Everything ActivityPub: wire types, actor and object documents, one file per activity,
+//! HTTP routes (actors, inboxes, collections, WebFinger, NodeInfo), HTTP signatures, remote
+//! lookup and the durable delivery queue.
+//!
+//! This is the only crate that knows ActivityPub JSON. It turns incoming activities into calls
+//! of `core` use cases, and `core`'s outbound intents into signed deliveries.
+
+pub mod activities;
+pub mod delivery;
+pub mod error;
+pub mod objects;
+pub mod protocol;
+pub mod resolve;
+pub mod routes;
+pub mod signatures;
+mod state;
+mod verify;
+
+pub use error::FederationError;
+pub use state::{Federation, FederationData};
+
+#[cfg(test)]
+mod tests_support {
+    /// `../shared/fixtures` beside the repository (CI clones it there), or `PASSAGE_FIXTURES`.
+    pub fn fixtures_dir() -> String {
+        std::env::var("PASSAGE_FIXTURES")
+            .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures").to_owned())
+    }
+}

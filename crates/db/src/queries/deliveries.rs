@@ -45,9 +45,9 @@ pub async fn oldest_intents(
         .await
 }
 
-pub async fn delete_intent(db: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
-    outbox_intents::Entity::delete_by_id(id).exec(db).await?;
-    Ok(())
+/// Deletes an intent; false if it was already gone (rendered by someone else).
+pub async fn delete_intent(db: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
+    Ok(outbox_intents::Entity::delete_by_id(id).exec(db).await?.rows_affected == 1)
 }
 
 pub async fn count_intents(db: &impl ConnectionTrait) -> Result<u64, DbErr> {

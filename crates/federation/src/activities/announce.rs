@@ -1,0 +1,62 @@
+//! `Announce` (a boost) of a post. The boosted post is looked up by id and fetched from its
+//! own origin when unknown: an inline copy from the booster's server is not trusted.
+
+use crate::{FederationData, FederationError, objects::{actor, note}, protocol::urls_lenient};
+use activitypub_federation::{kinds::activity::AnnounceType, traits::Activity};
+use passage_core::reactions;
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Announce {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: AnnounceType,
+    pub actor: Url,
+    #[serde(default, deserialize_with = "urls_lenient")]
+    pub to: Vec<String>,
+    #[serde(default, deserialize_with = "urls_lenient")]
+    pub cc: Vec<String>,
+    /// The boosted object's id (inline objects are reduced to their id).
+    #[serde(deserialize_with = "object_id")]
+    pub object: Url,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+fn object_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Url, D::Error> {
+    let value = serde_json::Value::deserialize(d)?;
+    let id = match &value {
+        serde_json::Value::String(s) => s.as_str(),
+        serde_json::Value::Object(m) => m.get("id").and_then(|v| v.as_str()).unwrap_or_default(),
+        _ => "",
+    };
+    Url::parse(id).map_err(serde::de::Error::custom)
+}
+
+#[async_trait::async_trait]
+impl Activity for Announce {
+    type DataType = crate::Federation;
+    type Error = FederationError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn actor(&self) -> &Url {
+        &self.actor
+    }
+
+    async fn verify(&self, _data: &FederationData) -> Result<(), FederationError> {
+        Ok(())
+    }
+
+    async fn receive(self, data: &FederationData) -> Result<(), FederationError> {
+        let booster = actor::resolve(self.actor.as_str(), data).await?;
+        let post = note::resolve(&self.object, data).await?;
+        let published = self.published.unwrap_or_else(passage_core::db::now);
+        reactions::receive_announce(data, &booster, &post, self.id.as_str(), published).await?;
+        Ok(())
+    }
+}

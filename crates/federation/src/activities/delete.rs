@@ -1,0 +1,66 @@
+//! `Delete` of a post: it becomes a tombstone here too. Only its author may delete it; the
+//! object may be an id or a `Tombstone`. Deletion of the actor itself is accepted and left for
+//! account removal to handle.
+
+use crate::{FederationData, FederationError, protocol::{IdOr, note::Tombstone}};
+use activitypub_federation::{
+    kinds::activity::DeleteType, protocol::verification::verify_domains_match, traits::Activity,
+};
+use passage_core::posts;
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Delete {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: DeleteType,
+    pub actor: Url,
+    #[serde(default, deserialize_with = "crate::protocol::urls_lenient")]
+    pub to: Vec<String>,
+    #[serde(default, deserialize_with = "crate::protocol::urls_lenient")]
+    pub cc: Vec<String>,
+    pub object: IdOr<Tombstone>,
+}
+
+impl Delete {
+    fn object_id(&self) -> &Url {
+        match &self.object {
+            IdOr::Id(id) => id,
+            IdOr::Object(t) => &t.id,
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Activity for Delete {
+    type DataType = crate::Federation;
+    type Error = FederationError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn actor(&self) -> &Url {
+        &self.actor
+    }
+
+    async fn verify(&self, _data: &FederationData) -> Result<(), FederationError> {
+        verify_domains_match(self.object_id(), &self.actor)?;
+        Ok(())
+    }
+
+    async fn receive(self, data: &FederationData) -> Result<(), FederationError> {
+        if self.object_id() == &self.actor {
+            tracing::info!(actor = %self.actor, "remote actor deleted itself");
+            return Ok(());
+        }
+        let Some(deleter) = passage_core::accounts::by_ap_id(data, self.actor.as_str()).await? else {
+            // We never stored anything of this actor: nothing to delete.
+            return Ok(());
+        };
+        posts::receive_delete(data, &deleter, self.object_id().as_str()).await?;
+        Ok(())
+    }
+}

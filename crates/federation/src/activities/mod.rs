@@ -1,0 +1,68 @@
+//! One file per activity type: its wire struct, how it is checked and received, and how it
+//! is rendered when we send it. `receive` dispatches on `type`.
+
+pub mod accept;
+pub mod announce;
+pub mod create;
+pub mod delete;
+pub mod follow;
+pub mod like;
+pub mod reject;
+pub mod undo;
+pub mod update;
+
+use crate::{FederationData, FederationError};
+use activitypub_federation::traits::Activity;
+use passage_core::{Actor, accounts};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use url::Url;
+
+/// What happened to an activity that passed signature checks.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Received {
+    Processed,
+    /// A type we do not handle (yet): accepted and dropped, as Mastodon does.
+    Ignored,
+}
+
+/// Parses and runs one verified activity. `value` is the body; its `actor` has already been
+/// proven to be the signer.
+pub async fn receive(value: Value, data: &FederationData) -> Result<Received, FederationError> {
+    let kind = value.get("type").and_then(Value::as_str).unwrap_or_default().to_owned();
+    match kind.as_str() {
+        "Follow" => run::<follow::Follow>(value, data).await,
+        "Accept" => run::<accept::Accept>(value, data).await,
+        "Reject" => run::<reject::Reject>(value, data).await,
+        "Undo" => run::<undo::Undo>(value, data).await,
+        "Create" => run::<create::Create>(value, data).await,
+        "Update" => run::<update::Update>(value, data).await,
+        "Delete" => run::<delete::Delete>(value, data).await,
+        "Like" => run::<like::Like>(value, data).await,
+        "Announce" => run::<announce::Announce>(value, data).await,
+        _ => Ok(Received::Ignored),
+    }
+}
+
+async fn run<A>(value: Value, data: &FederationData) -> Result<Received, FederationError>
+where
+    A: Activity<DataType = crate::Federation, Error = FederationError> + DeserializeOwned,
+{
+    let activity: A = serde_json::from_value(value)?;
+    activity.verify(data).await?;
+    activity.receive(data).await?;
+    Ok(Received::Processed)
+}
+
+/// The local actor an activity targets, or 404 when the id is not one of ours.
+pub(crate) async fn local_actor(id: &Url, data: &FederationData) -> Result<Actor, FederationError> {
+    match accounts::by_ap_id(data, id.as_str()).await? {
+        Some(actor) if actor.local => Ok(actor),
+        _ => Err(FederationError::NotFound),
+    }
+}
+
+/// Ids are compared as strings: they are opaque to us.
+pub(crate) fn same_id(a: &Url, b: &str) -> bool {
+    a.as_str() == b
+}

@@ -1,0 +1,88 @@
+//! `Undo` of a `Follow`, `Like` or `Announce`. Only the actor of the undone activity may undo
+//! it (FEP-fe34 same-owner rule); the object may be inline or an id.
+
+use crate::{FederationData, FederationError, activities::same_id, objects::actor, protocol::IdOr};
+use activitypub_federation::{kinds::activity::UndoType, traits::Activity};
+use passage_core::{accounts, follows, reactions};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Undo {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: UndoType,
+    pub actor: Url,
+    pub object: IdOr<Undone>,
+}
+
+/// The activity being undone, as far as we need it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Undone {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub actor: Url,
+    pub object: serde_json::Value,
+}
+
+impl Undo {
+    pub fn new(id: &str, actor: &str, undone: Undone) -> Result<Self, FederationError> {
+        Ok(Self {
+            id: Url::parse(id)?,
+            kind: UndoType::Undo,
+            actor: Url::parse(actor)?,
+            object: IdOr::Object(Box::new(undone)),
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl Activity for Undo {
+    type DataType = crate::Federation;
+    type Error = FederationError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn actor(&self) -> &Url {
+        &self.actor
+    }
+
+    async fn verify(&self, _data: &FederationData) -> Result<(), FederationError> {
+        if let IdOr::Object(undone) = &self.object
+            && undone.actor != self.actor
+        {
+            return Err(FederationError::Forbidden("only its actor may undo an activity".into()));
+        }
+        Ok(())
+    }
+
+    async fn receive(self, data: &FederationData) -> Result<(), FederationError> {
+        let undoer = actor::resolve(self.actor.as_str(), data).await?;
+        let (id, kind) = match &self.object {
+            IdOr::Object(undone) => (undone.id.clone(), Some(undone.kind.as_str())),
+            IdOr::Id(id) => (id.clone(), None),
+        };
+        if matches!(kind, None | Some("Follow"))
+            && let Some(follow) = follows::by_ap_id(data, id.as_str()).await?
+        {
+            let follower = accounts::by_id(data, follow.follower_id).await?;
+            if !same_id(&self.actor, &follower.ap_id) {
+                return Err(FederationError::Forbidden("only the follower may undo a follow".into()));
+            }
+            let followee = accounts::by_id(data, follow.followee_id).await?;
+            return Ok(follows::receive_undo(data, &follower, &followee).await?);
+        }
+        if matches!(kind, None | Some("Like")) {
+            reactions::receive_undo_like(data, &undoer, id.as_str()).await?;
+        }
+        if matches!(kind, None | Some("Announce")) {
+            reactions::receive_undo_announce(data, &undoer, id.as_str()).await?;
+        }
+        Ok(())
+    }
+}

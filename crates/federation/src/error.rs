@@ -1,0 +1,107 @@
+//! Federation errors and their one mapping to HTTP: peers get a status and a short JSON
+//! `{"error": "..."}`; internal causes are logged, never sent.
+
+use axum::{
+    Json,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use passage_core::CoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FederationError {
+    #[error("not found")]
+    NotFound,
+    #[error("gone")]
+    Gone,
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("remote error: {0}")]
+    Remote(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<CoreError> for FederationError {
+    fn from(e: CoreError) -> Self {
+        match e {
+            CoreError::NotFound => Self::NotFound,
+            CoreError::Forbidden(m) => Self::Forbidden(m),
+            CoreError::Invalid(m) | CoreError::Conflict(m) => Self::BadRequest(m),
+            CoreError::Db(e) => Self::Internal(e.to_string()),
+            CoreError::Internal(m) => Self::Internal(m),
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for FederationError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+impl From<activitypub_federation::error::Error> for FederationError {
+    fn from(e: activitypub_federation::error::Error) -> Self {
+        use activitypub_federation::error::Error as E;
+        match e {
+            E::NotFound => Self::NotFound,
+            E::ObjectDeleted(_) => Self::Gone,
+            E::ActivitySignatureInvalid | E::ActivityBodyDigestInvalid => {
+                Self::Unauthorized(e.to_string())
+            }
+            E::UrlVerificationError(m) => Self::Forbidden(m.to_owned()),
+            E::ParseReceivedActivity { .. } => Self::BadRequest(e.to_string()),
+            other => Self::Remote(other.to_string()),
+        }
+    }
+}
+
+impl From<url::ParseError> for FederationError {
+    fn from(e: url::ParseError) -> Self {
+        Self::BadRequest(format!("invalid url: {e}"))
+    }
+}
+
+impl From<serde_json::Error> for FederationError {
+    fn from(e: serde_json::Error) -> Self {
+        Self::BadRequest(format!("invalid JSON: {e}"))
+    }
+}
+
+impl FederationError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Gone => StatusCode::GONE,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Remote(_) => StatusCode::BAD_GATEWAY,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for FederationError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let message = match &self {
+            Self::Internal(cause) => {
+                tracing::error!(%cause, "federation request failed");
+                "internal error".to_owned()
+            }
+            other => {
+                tracing::debug!(error = %other, "federation request refused");
+                other.to_string()
+            }
+        };
+        (status, Json(serde_json::json!({ "error": message }))).into_response()
+    }
+}

@@ -1,0 +1,4 @@
+//! Newtypes over database rows that activitypub_federation can fetch, serve and verify.
+
+pub mod actor;
+pub mod note;

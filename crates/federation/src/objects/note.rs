@@ -1,0 +1,183 @@
+//! Posts as ActivityPub `Note`s: rendering local posts with Mastodon's addressing, and
+//! reading remote ones (after origin checks) into `core::posts::upsert_remote`.
+
+use crate::{
+    FederationData, FederationError,
+    objects::actor,
+    protocol::{
+        Tag,
+        addressing::{address, visibility_of},
+        note::{AttributedTo, NoteDocument},
+    },
+};
+use activitypub_federation::{
+    fetch::object_id::ObjectId,
+    protocol::verification::verify_domains_match,
+    traits::Object,
+};
+use passage_core::{
+    Context, Post, accounts,
+    posts::{self, RemotePost},
+    visibility::Visibility,
+};
+use std::collections::BTreeMap;
+use url::Url;
+
+/// A post row with its id parsed once.
+#[derive(Clone, Debug)]
+pub struct ApubPost {
+    pub row: Post,
+    id: Url,
+}
+
+impl ApubPost {
+    pub fn new(row: Post) -> Result<Self, FederationError> {
+        let id = Url::parse(&row.ap_id)?;
+        Ok(Self { row, id })
+    }
+}
+
+/// Looks a post up by id, fetching it from its origin when unknown.
+pub async fn resolve(id: &Url, data: &FederationData) -> Result<Post, FederationError> {
+    Ok(ObjectId::<ApubPost>::from(id.clone()).dereference(data).await?.row)
+}
+
+/// The Note document of a post as its recipients should see it.
+pub async fn note_from_post(ctx: &Context, post: &Post) -> Result<NoteDocument, FederationError> {
+    let author = accounts::by_id(ctx, post.author_id).await?;
+    let mut mentions = Vec::new();
+    let mut tag = Vec::new();
+    for id in posts::mentions(ctx, post).await? {
+        let mentioned = accounts::by_id(ctx, id).await?;
+        tag.push(Tag {
+            kind: "Mention".into(),
+            href: Some(mentioned.ap_id.clone()),
+            name: Some(format!("@{}@{}", mentioned.username, mentioned.domain)),
+        });
+        mentions.push(mentioned.ap_id);
+    }
+    for name in posts::tags(ctx, post).await? {
+        tag.push(Tag {
+            kind: "Hashtag".into(),
+            href: Some(format!("{}/tags/{name}", ctx.urls.base())),
+            name: Some(format!("#{name}")),
+        });
+    }
+    let followers = author.followers_url.clone().unwrap_or_default();
+    let (to, cc) = address(Visibility::parse(&post.visibility)?, &followers, &mentions);
+    let content_map = post
+        .language
+        .as_ref()
+        .map(|lang| BTreeMap::from([(lang.clone(), post.content.clone())]));
+    Ok(NoteDocument {
+        id: Url::parse(&post.ap_id)?,
+        kind: "Note".into(),
+        attributed_to: AttributedTo::One(Url::parse(&author.ap_id)?),
+        to,
+        cc,
+        name: None,
+        content: post.content.clone(),
+        content_map,
+        summary: post.summary.clone(),
+        sensitive: post.sensitive,
+        in_reply_to: post.in_reply_to_ap_id.as_deref().map(Url::parse).transpose()?,
+        published: Some(post.published_at),
+        updated: post.edited_at,
+        url: post.url.clone().map(serde_json::Value::String),
+        tag,
+    })
+}
+
+/// Checks a Note received from (or fetched at) `expected_domain`: its id and its author must
+/// both belong to that origin, so no server can speak for another's posts.
+pub fn verify_origin(json: &NoteDocument, expected_domain: &Url) -> Result<Url, FederationError> {
+    verify_domains_match(&json.id, expected_domain)?;
+    let author = json
+        .attributed_to
+        .author()
+        .ok_or_else(|| FederationError::BadRequest("note without author".into()))?;
+    verify_domains_match(&author, &json.id)?;
+    if !NoteDocument::KINDS.contains(&json.kind.as_str()) {
+        return Err(FederationError::BadRequest(format!("unsupported object type {}", json.kind)));
+    }
+    Ok(author)
+}
+
+#[async_trait::async_trait]
+impl Object for ApubPost {
+    type DataType = crate::Federation;
+    type Kind = NoteDocument;
+    type Error = FederationError;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn is_deleted(&self) -> bool {
+        self.row.deleted_at.is_some()
+    }
+
+    async fn read_from_id(id: Url, data: &FederationData) -> Result<Option<Self>, FederationError> {
+        posts::by_ap_id(data, id.as_str()).await?.map(ApubPost::new).transpose()
+    }
+
+    async fn into_json(self, data: &FederationData) -> Result<NoteDocument, FederationError> {
+        note_from_post(data, &self.row).await
+    }
+
+    async fn verify(json: &NoteDocument, expected_domain: &Url, _data: &FederationData) -> Result<(), FederationError> {
+        verify_origin(json, expected_domain).map(|_| ())
+    }
+
+    async fn from_json(json: NoteDocument, data: &FederationData) -> Result<Self, FederationError> {
+        let author_id = json
+            .attributed_to
+            .author()
+            .ok_or_else(|| FederationError::BadRequest("note without author".into()))?;
+        let author = actor::resolve(author_id.as_str(), data).await?;
+        let visibility = visibility_of(&json.to, &json.cc, author.followers_url.as_deref());
+        let mut mentions = Vec::new();
+        let mut tags = Vec::new();
+        for tag in &json.tag {
+            match (tag.kind.as_str(), &tag.href, &tag.name) {
+                ("Mention", Some(href), _) => {
+                    if let Some(known) = accounts::by_ap_id(data, href).await? {
+                        mentions.push(known.id);
+                    }
+                }
+                ("Hashtag", _, Some(name)) => {
+                    let name = name.trim_start_matches('#').to_lowercase();
+                    if !name.is_empty() && name.len() <= 100 && !tags.contains(&name) {
+                        tags.push(name);
+                    }
+                }
+                _ => {}
+            }
+        }
+        // Addressed local actors count as mentioned even without a Mention tag (Pleroma DMs).
+        for id in json.to.iter().chain(&json.cc) {
+            if data.urls.is_local(id)
+                && let Some(local) = accounts::by_ap_id(data, id).await?
+                && !mentions.contains(&local.id)
+            {
+                mentions.push(local.id);
+            }
+        }
+        let now = passage_core::db::now();
+        let remote = RemotePost {
+            ap_id: json.id.to_string(),
+            url: json.url.as_ref().and_then(|u| u.as_str().map(str::to_owned)),
+            content_html: json.html(),
+            summary: json.summary.clone().filter(|s| !s.is_empty()),
+            sensitive: json.sensitive,
+            language: json.language(),
+            visibility,
+            in_reply_to_ap_id: json.in_reply_to.as_ref().map(Url::to_string),
+            published: json.published.unwrap_or(now),
+            edited: json.updated.filter(|u| Some(*u) != json.published),
+            mentions,
+            tags,
+        };
+        ApubPost::new(posts::upsert_remote(data, &author, remote).await?)
+    }
+}

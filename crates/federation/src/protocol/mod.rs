@@ -1,0 +1,84 @@
+//! Wire types: ActivityStreams documents as peers send and expect them. Plain serde structs;
+//! behaviour lives in `objects/` and `activities/`.
+
+pub mod actor;
+pub mod addressing;
+pub mod note;
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+use url::Url;
+
+/// The `https://www.w3.org/ns/activitystreams#Public` collection.
+pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
+
+/// The JSON-LD context of everything we serve and send: ActivityStreams, security (keys) and
+/// the Mastodon extensions clients and peers read (`sensitive`, `Hashtag`,
+/// `manuallyApprovesFollowers`).
+pub fn context() -> Value {
+    serde_json::json!([
+        "https://www.w3.org/ns/activitystreams",
+        "https://w3id.org/security/v1",
+        {
+            "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+            "sensitive": "as:sensitive",
+            "Hashtag": "as:Hashtag",
+            "toot": "http://joinmastodon.org/ns#",
+            "discoverable": "toot:discoverable"
+        }
+    ])
+}
+
+/// Wraps a document with [`context`].
+pub fn with_context<T: Serialize>(inner: T) -> activitypub_federation::protocol::context::WithContext<T> {
+    activitypub_federation::protocol::context::WithContext::new(inner, context())
+}
+
+/// An object given inline or by id. Peers do both (Accept of a Follow, Undo of a Like...).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum IdOr<T> {
+    Id(Url),
+    Object(Box<T>),
+}
+
+/// Reads `to`/`cc`-style fields that may be one URL, a list, or absent; skips entries that
+/// are not URLs (some servers put `as:Public` there).
+pub fn urls_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let value = Option::<Value>::deserialize(d)?;
+    let items = match value {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items,
+        Some(other) => vec![other],
+    };
+    Ok(items
+        .into_iter()
+        .filter_map(|item| match item {
+            Value::String(s) => Some(if s == "as:Public" || s == "Public" { PUBLIC.to_owned() } else { s }),
+            Value::Object(map) => map.get("id").and_then(Value::as_str).map(str::to_owned),
+            _ => None,
+        })
+        .collect())
+}
+
+/// A tag entry: Mention, Hashtag, Emoji... Unknown kinds are kept and ignored.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Tag {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// Reads `tag`, which may be one object or a list, skipping entries we cannot read.
+pub fn tags_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Tag>, D::Error> {
+    let value = Option::<Value>::deserialize(d)?;
+    let items = match value {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items,
+        Some(other) => vec![other],
+    };
+    Ok(items.into_iter().filter_map(|v| serde_json::from_value(v).ok()).collect())
+}

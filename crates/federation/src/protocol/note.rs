@@ -1,0 +1,100 @@
+//! Post objects: `Note` (and `Article`/`Page`, which peers such as Friendica, Lemmy or
+//! WordPress send and we read as posts), and `Tombstone`.
+
+use super::{Tag, tags_lenient, urls_lenient};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use url::Url;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NoteDocument {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub attributed_to: AttributedTo,
+    #[serde(default, deserialize_with = "urls_lenient")]
+    pub to: Vec<String>,
+    #[serde(default, deserialize_with = "urls_lenient")]
+    pub cc: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub content: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_map: Option<BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub sensitive: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_reply_to: Option<Url>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<chrono::DateTime<chrono::FixedOffset>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<chrono::DateTime<chrono::FixedOffset>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "tags_lenient")]
+    pub tag: Vec<Tag>,
+}
+
+/// `attributedTo`: one actor id, or a list (PeerTube lists the channel and the account).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum AttributedTo {
+    One(Url),
+    Many(Vec<serde_json::Value>),
+}
+
+impl AttributedTo {
+    /// The first Person-like author.
+    pub fn author(&self) -> Option<Url> {
+        match self {
+            Self::One(url) => Some(url.clone()),
+            Self::Many(items) => items.iter().find_map(|v| match v {
+                serde_json::Value::String(s) => Url::parse(s).ok(),
+                serde_json::Value::Object(m) if m.get("type").and_then(|t| t.as_str()) == Some("Person") => {
+                    m.get("id").and_then(|i| i.as_str()).and_then(|s| Url::parse(s).ok())
+                }
+                _ => None,
+            }),
+        }
+    }
+}
+
+impl NoteDocument {
+    /// Kinds read as posts.
+    pub const KINDS: [&'static str; 3] = ["Note", "Article", "Page"];
+
+    /// The language of the content: the first `contentMap` key, if any.
+    pub fn language(&self) -> Option<String> {
+        self.content_map.as_ref().and_then(|m| m.keys().next().cloned())
+    }
+
+    /// The HTML to show: `content`, or the `contentMap` entry when `content` is empty. Articles
+    /// with a `name` get it as a heading, as Mastodon shows them.
+    pub fn html(&self) -> String {
+        let body = if self.content.is_empty() {
+            self.content_map.as_ref().and_then(|m| m.values().next().cloned()).unwrap_or_default()
+        } else {
+            self.content.clone()
+        };
+        match (&self.name, self.kind.as_str()) {
+            (Some(name), "Article" | "Page") => format!("<p><strong>{}</strong></p>{body}", html_escape(name)),
+            _ => body,
+        }
+    }
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tombstone {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: String,
+}

@@ -1,0 +1,31 @@
+//! Post documents at `/posts/{id}`. Public and unlisted posts are served to anyone; other
+//! posts only to a signed fetch by an actor allowed to see them; deleted posts answer 410
+//! with a Tombstone.
+
+use crate::{FederationData, FederationError, objects::note::note_from_post, protocol::with_context, routes::signer};
+use activitypub_federation::axum::json::FederationJson;
+use axum::{extract::{Path, Request}, http::StatusCode, response::{IntoResponse, Response}};
+use passage_core::{posts, visibility::Visibility};
+
+pub async fn get_post(Path(id): Path<String>, data: FederationData, request: Request) -> Result<Response, FederationError> {
+    let ap_id = format!("{}/posts/{id}", data.urls.base());
+    let post = posts::by_ap_id(&data, &ap_id).await?.ok_or(FederationError::NotFound)?;
+    if post.deleted_at.is_some() {
+        let tombstone = serde_json::json!({ "id": ap_id, "type": "Tombstone" });
+        return Ok((StatusCode::GONE, FederationJson(with_context(tombstone))).into_response());
+    }
+    if post.reblog_of_id.is_some() {
+        return Err(FederationError::NotFound);
+    }
+    if !Visibility::parse(&post.visibility)?.is_public() {
+        let (parts, _) = request.into_parts();
+        // Unsigned or not allowed: 404, so the post's existence is not revealed.
+        let viewer = signer(&data, &parts.method, &parts.uri, &parts.headers, None)
+            .await
+            .map_err(|_| FederationError::NotFound)?;
+        if !posts::can_view(&data, Some(&viewer), &post).await? {
+            return Err(FederationError::NotFound);
+        }
+    }
+    Ok(FederationJson(with_context(note_from_post(&data, &post).await?)).into_response())
+}

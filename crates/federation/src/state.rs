@@ -1,0 +1,51 @@
+use activitypub_federation::config::{Data, FederationConfig};
+use passage_core::{Context, CoreResult, accounts};
+use std::{ops::Deref, time::Duration};
+
+/// The per-instance federation state: the core [`Context`] plus an HTTP client for WebFinger
+/// and deliveries. It is the `app_data` of this instance's `FederationConfig`.
+#[derive(Clone)]
+pub struct Federation {
+    pub ctx: Context,
+    pub http: reqwest::Client,
+}
+
+/// Request data as activitypub_federation hands it to handlers and trait methods.
+pub type FederationData = Data<Federation>;
+
+impl Deref for Federation {
+    type Target = Context;
+    fn deref(&self) -> &Context {
+        &self.ctx
+    }
+}
+
+impl Federation {
+    /// Builds the federation configuration of one instance. The instance actor signs fetches
+    /// (authorized fetch), so it is created here if it does not exist yet.
+    pub async fn config(ctx: Context) -> CoreResult<FederationConfig<Federation>> {
+        let timeout = Duration::from_secs(ctx.config.federation.request_timeout_secs);
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .user_agent(concat!("Passage/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| passage_core::CoreError::Internal(format!("http client: {e}")))?;
+        let instance_actor = accounts::instance_actor(&ctx).await?;
+        let debug = ctx.config.federation.debug;
+        let domain = ctx.domain().to_owned();
+        let state = Federation { ctx, http };
+        FederationConfig::builder()
+            .domain(domain)
+            .app_data(state)
+            .debug(debug)
+            .allow_http_urls(debug)
+            .request_timeout(timeout)
+            .http_fetch_limit(50)
+            .url_verifier(Box::new(crate::verify::PolicyVerifier))
+            .signed_fetch_actor(&crate::objects::actor::ApubActor::new(instance_actor).map_err(|e| passage_core::CoreError::Internal(e.to_string()))?)
+            .build()
+            .await
+            .map_err(|e| passage_core::CoreError::Internal(format!("federation config: {e}")))
+    }
+}
