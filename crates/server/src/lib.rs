@@ -1,1 +1,122 @@
-//! server
+//! The composition root: configuration loading, database start-up, the HTTP router of one
+//! instance and its background delivery worker. `passage` (src/main.rs) is a thin CLI over it;
+//! the cross-instance tests start several [`Instance`]s in one process through the same code.
+
+pub mod config;
+
+use passage_core::{Context, config::{Config, DeliveryMode}, keys::{KeySource, RsaKeys}};
+use passage_federation::{Federation, delivery};
+use passage_migrations::{Migrator, MigratorTrait};
+use std::{net::SocketAddr, sync::Arc};
+use tokio::{net::TcpListener, task::JoinHandle};
+use tokio_util::sync::CancellationToken;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot create data directory {0}: {1}")]
+    DataDir(String, std::io::Error),
+    #[error("cannot open the database: {0}")]
+    Database(String),
+    #[error("cannot migrate the database: {0}")]
+    Migrate(String),
+    #[error("cannot set up federation: {0}")]
+    Federation(String),
+    #[error("cannot listen: {0}")]
+    Listen(std::io::Error),
+}
+
+/// Opens the database (creating the SQLite file and its directory on first start) and runs
+/// pending migrations.
+pub async fn open_database(config: &Config) -> Result<passage_core::db::Db, StartError> {
+    if config.database.url.is_empty() {
+        std::fs::create_dir_all(&config.storage.data_dir)
+            .map_err(|e| StartError::DataDir(config.storage.data_dir.clone(), e))?;
+    }
+    let db = passage_core::db::connect(&config.database_url(), config.database.max_connections)
+        .await
+        .map_err(|e| StartError::Database(e.to_string()))?;
+    Migrator::up(&db, None).await.map_err(|e| StartError::Migrate(e.to_string()))?;
+    Ok(db)
+}
+
+/// Builds the per-instance context from a configuration (keys from `keys`, or fresh RSA keys).
+pub async fn context(config: Config, keys: Option<Arc<dyn KeySource>>) -> Result<Context, StartError> {
+    let db = open_database(&config).await?;
+    let keys = keys.unwrap_or_else(|| Arc::new(RsaKeys { bits: config.federation.key_bits }));
+    Ok(Context::new(db, config, keys))
+}
+
+/// A running instance: its HTTP server and (unless delivery is manual) its delivery worker.
+pub struct Instance {
+    pub federation: Federation,
+    pub addr: SocketAddr,
+    shutdown: CancellationToken,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Instance {
+    /// Serves `ctx` on `listener` until [`Instance::stop`].
+    pub async fn start(ctx: Context, listener: TcpListener) -> Result<Self, StartError> {
+        let addr = listener.local_addr().map_err(StartError::Listen)?;
+        let fed_config = Federation::config(ctx.clone())
+            .await
+            .map_err(|e| StartError::Federation(e.to_string()))?;
+        let federation = fed_config.to_request_data().app_data().clone();
+        let app = router(&ctx, fed_config);
+        let shutdown = CancellationToken::new();
+        let mut tasks = Vec::new();
+        let token = shutdown.clone();
+        tasks.push(tokio::spawn(async move {
+            let serve = axum::serve(listener, app).with_graceful_shutdown(token.cancelled_owned());
+            if let Err(error) = serve.await {
+                tracing::error!(%error, "http server stopped");
+            }
+        }));
+        if ctx.config.delivery.mode == DeliveryMode::Background {
+            tasks.push(delivery::spawn_background(federation.clone(), shutdown.clone()));
+        }
+        Ok(Self { federation, addr, shutdown, tasks })
+    }
+
+    pub fn context(&self) -> &Context {
+        &self.federation.ctx
+    }
+
+    /// Sends everything queued until the queue is quiet (manual delivery mode, tests).
+    pub async fn deliver_all(&self) -> Result<delivery::DeliveryStats, passage_federation::FederationError> {
+        delivery::deliver_all(&self.federation).await
+    }
+
+    /// Graceful stop: finishes requests in flight, stops the worker.
+    pub async fn stop(self) {
+        self.shutdown.cancel();
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+
+    /// Abrupt stop, as a crash would: tasks are aborted where they are.
+    pub async fn kill(self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}
+
+/// All routes of one instance.
+pub fn router(ctx: &Context, fed_config: activitypub_federation_config::Config) -> axum::Router {
+    let limit = ctx.config.http.max_body_bytes;
+    axum::Router::new()
+        .merge(passage_federation::routes::router(fed_config))
+        .merge(passage_client_api::router(ctx.clone()))
+        .merge(passage_web::router(ctx.clone()))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
+}
+
+/// The federation configuration type, named once here.
+mod activitypub_federation_config {
+    pub type Config = activitypub_federation::config::FederationConfig<passage_federation::Federation>;
+}

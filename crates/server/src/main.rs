@@ -1,0 +1,194 @@
+//! `passage`: run a Passage instance and administer it from the command line.
+
+use clap::{Parser, Subcommand};
+use passage_core::{
+    Context,
+    accounts::{self, ActorKind, NewAccount, Role},
+    posts::{self, NewPost},
+    visibility::Visibility,
+};
+use std::{path::PathBuf, process::ExitCode};
+
+#[derive(Parser)]
+#[command(name = "passage", version, about = "A federated server for the peer exchange network")]
+struct Cli {
+    /// Configuration file (TOML, same shape as config/default.toml).
+    #[arg(long, global = true, env = "PASSAGE_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (migrates the database first).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load and check the configuration, print it, and exit.
+    CheckConfig,
+    /// Administer accounts, organisations and posts.
+    Admin {
+        #[command(subcommand)]
+        command: Admin,
+    },
+}
+
+#[derive(Subcommand)]
+enum Admin {
+    /// Member accounts.
+    Account {
+        #[command(subcommand)]
+        command: AccountCommand,
+    },
+    /// Organisation and city actors (followable groups).
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+    /// Publish a post as a local actor (before the client API exists, and for scripts).
+    Post {
+        /// The local username to post as.
+        username: String,
+        /// The text.
+        text: String,
+        /// public, unlisted, private (followers only) or direct.
+        #[arg(long, default_value = "public")]
+        visibility: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AccountCommand {
+    /// Create a member account with a login.
+    Create {
+        username: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+        /// admin, moderator or member.
+        #[arg(long, default_value = "member")]
+        role: String,
+        /// Follow requests wait for approval.
+        #[arg(long)]
+        locked: bool,
+    },
+    /// List local members and organisations.
+    List,
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Create an organisation or city actor.
+    Create {
+        username: String,
+        /// Display name, e.g. "City of Riga".
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        summary: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match passage_server::config::load(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("passage: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(&config);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("passage: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command, config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("passage: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(config: &passage_core::config::Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log.level)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = match config.log.format {
+        passage_core::config::LogFormat::Json => builder.json().try_init(),
+        passage_core::config::LogFormat::Text => builder.try_init(),
+    };
+}
+
+async fn run(command: Command, config: passage_core::config::Config) -> Result<(), String> {
+    match command {
+        Command::CheckConfig => {
+            println!("{config:#?}");
+            Ok(())
+        }
+        Command::Migrate => {
+            passage_server::open_database(&config).await.map_err(|e| e.to_string())?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::Serve => serve(config).await,
+        Command::Admin { command } => {
+            let ctx = passage_server::context(config, None).await.map_err(|e| e.to_string())?;
+            admin(&ctx, command).await.map_err(|e| e.to_string())
+        }
+    }
+}
+
+async fn serve(config: passage_core::config::Config) -> Result<(), String> {
+    let bind = config.http.bind.clone();
+    let ctx = passage_server::context(config, None).await.map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind(&bind).await.map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+    let instance = passage_server::Instance::start(ctx, listener).await.map_err(|e| e.to_string())?;
+    tracing::info!(addr = %instance.addr, domain = %instance.context().domain(), "passage is serving");
+    let _ = tokio::signal::ctrl_c().await;
+    tracing::info!("shutting down");
+    instance.stop().await;
+    Ok(())
+}
+
+async fn admin(ctx: &Context, command: Admin) -> Result<(), passage_core::CoreError> {
+    match command {
+        Admin::Account { command: AccountCommand::Create { username, email, password, role, locked } } => {
+            let mut new = NewAccount::person(&username);
+            new.email = Some(email);
+            new.password = Some(password);
+            new.role = Role::parse(&role)?;
+            new.locked = locked;
+            let actor = accounts::create(ctx, new).await?;
+            println!("created {} ({})", actor.username, actor.ap_id);
+        }
+        Admin::Account { command: AccountCommand::List } => {
+            for actor in accounts::list_local(ctx).await? {
+                println!("{}\t{}\t{}", actor.username, actor.kind, actor.ap_id);
+            }
+        }
+        Admin::Org { command: OrgCommand::Create { username, name, summary } } => {
+            let mut new = NewAccount::person(&username);
+            new.kind = ActorKind::Group;
+            new.display_name = name;
+            new.summary = summary;
+            let actor = accounts::create(ctx, new).await?;
+            println!("created organisation {} ({})", actor.username, actor.ap_id);
+        }
+        Admin::Post { username, text, visibility } => {
+            let author = accounts::local_by_username(ctx, &username).await?;
+            let mut new = NewPost::public(&text);
+            new.visibility = Visibility::parse(&visibility)?;
+            let post = posts::create(ctx, &author, new).await?;
+            println!("published {}", post.ap_id);
+        }
+    }
+    Ok(())
+}
