@@ -1,1 +1,192 @@
+//! Test kit: real Passage instances in one process, each on `localhost:PORT` with its own
+//! database (a SQLite file, or a fresh PostgreSQL database when
+//! `PASSAGE_TEST_DATABASE_URL` is set), talking over real HTTP with real signatures.
+//! Delivery is manual: [`TestNetwork::deliver_all`] drains every queue instead of sleeping.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use passage_core::{
+    Actor, Context,
+    accounts::{self, ActorKind, NewAccount},
+    config::Config,
+    keys::{KeyPair, KeyPool, KeySource, key_pair_from, parse_private_pem},
+};
+use passage_server::Instance;
+use sea_orm::{ConnectionTrait, Database};
+use std::{path::PathBuf, sync::Arc};
+use tokio::net::TcpListener;
+
+const TEST_TOML: &str = include_str!("../../config/test.toml");
+
+/// RSA keys generated once and shipped with the tests (key generation costs 0.1-0.4 s).
+pub fn key_pool() -> Arc<KeyPool> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("support/keys");
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    let keys: Vec<KeyPair> = files
+        .iter()
+        .map(|f| key_pair_from(&parse_private_pem(&std::fs::read_to_string(f).unwrap()).unwrap()).unwrap())
+        .collect();
+    Arc::new(KeyPool::new(keys))
+}
+
+/// One instance of the network, restartable on the same port and database.
+pub struct TestInstance {
+    pub name: &'static str,
+    pub port: u16,
+    pub config: Config,
+    keys: Arc<dyn KeySource>,
+    running: Option<Instance>,
+    _dir: tempfile::TempDir,
+    pg_database: Option<String>,
+}
+
+impl TestInstance {
+    pub fn domain(&self) -> String {
+        format!("localhost:{}", self.port)
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://localhost:{}", self.port)
+    }
+
+    pub fn ctx(&self) -> &Context {
+        self.running.as_ref().expect("instance is running").context()
+    }
+
+    pub fn running(&self) -> &Instance {
+        self.running.as_ref().expect("instance is running")
+    }
+
+    pub async fn start(&mut self) {
+        assert!(self.running.is_none(), "{} already runs", self.name);
+        let ctx = passage_server::context(self.config.clone(), Some(self.keys.clone())).await.unwrap();
+        let listener = TcpListener::bind(("127.0.0.1", self.port)).await.unwrap();
+        self.running = Some(Instance::start(ctx, listener).await.unwrap());
+    }
+
+    /// Stops serving (graceful); the database stays.
+    pub async fn stop(&mut self) {
+        if let Some(running) = self.running.take() {
+            running.stop().await;
+        }
+    }
+
+    /// Stops as a crash would.
+    pub async fn kill(&mut self) {
+        if let Some(running) = self.running.take() {
+            running.kill().await;
+        }
+    }
+
+    pub async fn deliver_all(&self) -> passage_federation::delivery::DeliveryStats {
+        self.running().deliver_all().await.unwrap()
+    }
+
+    /// A member account (`Person`) with no login.
+    pub async fn person(&self, username: &str) -> Actor {
+        accounts::create(self.ctx(), NewAccount::person(username)).await.unwrap()
+    }
+
+    pub async fn locked_person(&self, username: &str) -> Actor {
+        let mut new = NewAccount::person(username);
+        new.locked = true;
+        accounts::create(self.ctx(), new).await.unwrap()
+    }
+
+    /// An organisation actor (`Group`).
+    pub async fn organisation(&self, username: &str, name: &str) -> Actor {
+        let mut new = NewAccount::person(username);
+        new.kind = ActorKind::Group;
+        new.display_name = name.to_owned();
+        accounts::create(self.ctx(), new).await.unwrap()
+    }
+
+    /// Reloads an actor row.
+    pub async fn reload(&self, actor: &Actor) -> Actor {
+        accounts::by_id(self.ctx(), actor.id).await.unwrap()
+    }
+
+    /// Resolves `user@domain` from this instance (WebFinger for remote handles).
+    pub async fn lookup(&self, handle: &str) -> Actor {
+        passage_federation::resolve::handle(&self.running().federation_data(), handle).await.unwrap()
+    }
+}
+
+/// Two or three instances that federate with each other.
+pub struct TestNetwork {
+    pub instances: Vec<TestInstance>,
+}
+
+const NAMES: [&str; 3] = ["alpha", "beta", "gamma"];
+
+impl TestNetwork {
+    pub async fn start(n: usize) -> Self {
+        let keys: Arc<dyn KeySource> = key_pool();
+        let mut instances = Vec::new();
+        for name in NAMES.into_iter().take(n) {
+            let port = {
+                let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+                probe.local_addr().unwrap().port()
+            };
+            let dir = tempfile::tempdir().unwrap();
+            let mut config = passage_server::config::from_toml(TEST_TOML).unwrap();
+            config.instance.domain = format!("localhost:{port}");
+            config.instance.name = name.to_owned();
+            config.http.bind = format!("127.0.0.1:{port}");
+            config.storage.data_dir = dir.path().display().to_string();
+            let pg_database = match std::env::var("PASSAGE_TEST_DATABASE_URL") {
+                Ok(admin_url) if !admin_url.is_empty() => {
+                    let db_name = format!("passage_test_{}", uuid::Uuid::new_v4().simple());
+                    let admin = Database::connect(&admin_url).await.unwrap();
+                    admin.execute_unprepared(&format!("CREATE DATABASE {db_name}")).await.unwrap();
+                    config.database.url = replace_db_name(&admin_url, &db_name);
+                    Some(db_name)
+                }
+                _ => None,
+            };
+            let mut instance = TestInstance { name, port, config, keys: keys.clone(), running: None, _dir: dir, pg_database };
+            instance.start().await;
+            instances.push(instance);
+        }
+        Self { instances }
+    }
+
+    pub fn get(&self, i: usize) -> &TestInstance {
+        &self.instances[i]
+    }
+
+    /// Drains every running instance's queue, repeatedly, until the network is quiet.
+    pub async fn deliver_all(&self) {
+        for _ in 0..20 {
+            let mut busy = false;
+            for instance in self.instances.iter().filter(|i| i.running.is_some()) {
+                let stats = instance.deliver_all().await;
+                busy |= stats.delivered > 0 || stats.rendered > 0;
+            }
+            if !busy {
+                return;
+            }
+        }
+        panic!("the network did not quiet down after 20 rounds");
+    }
+
+    /// Stops all instances and drops their PostgreSQL databases.
+    pub async fn shutdown(mut self) {
+        for instance in &mut self.instances {
+            instance.stop().await;
+        }
+        if let Ok(admin_url) = std::env::var("PASSAGE_TEST_DATABASE_URL") {
+            let admin = Database::connect(&admin_url).await.unwrap();
+            for db in self.instances.iter().filter_map(|i| i.pg_database.as_ref()) {
+                admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).await.unwrap();
+            }
+        }
+    }
+}
+
+fn replace_db_name(url: &str, name: &str) -> String {
+    let mut parsed = url::Url::parse(url).unwrap();
+    parsed.set_path(&format!("/{name}"));
+    parsed.to_string()
+}

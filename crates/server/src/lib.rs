@@ -49,6 +49,7 @@ pub async fn context(config: Config, keys: Option<Arc<dyn KeySource>>) -> Result
 /// A running instance: its HTTP server and (unless delivery is manual) its delivery worker.
 pub struct Instance {
     pub federation: Federation,
+    fed_config: activitypub_federation_config::Config,
     pub addr: SocketAddr,
     shutdown: CancellationToken,
     tasks: Vec<JoinHandle<()>>,
@@ -62,7 +63,7 @@ impl Instance {
             .await
             .map_err(|e| StartError::Federation(e.to_string()))?;
         let federation = fed_config.to_request_data().app_data().clone();
-        let app = router(&ctx, fed_config);
+        let app = router(&ctx, fed_config.clone());
         let shutdown = CancellationToken::new();
         let mut tasks = Vec::new();
         let token = shutdown.clone();
@@ -75,7 +76,12 @@ impl Instance {
         if ctx.config.delivery.mode == DeliveryMode::Background {
             tasks.push(delivery::spawn_background(federation.clone(), shutdown.clone()));
         }
-        Ok(Self { federation, addr, shutdown, tasks })
+        Ok(Self { federation, fed_config, addr, shutdown, tasks })
+    }
+
+    /// Request data for calling federation functions (lookups) outside a request.
+    pub fn federation_data(&self) -> passage_federation::FederationData {
+        self.fed_config.to_request_data()
     }
 
     pub fn context(&self) -> &Context {

@@ -1,0 +1,93 @@
+//! Hostile input at the inbox: refused with the right status, and nothing stored.
+
+use passage_core::{Actor, follows, keys::parse_private_pem};
+use passage_federation::signatures;
+use serde_json::json;
+use testkit::{TestInstance, TestNetwork};
+
+async fn post_signed(target: &TestInstance, inbox: &str, body: &[u8], signer: &Actor, key_of: &Actor) -> reqwest::StatusCode {
+    let key = parse_private_pem(key_of.private_key_pem.as_deref().unwrap()).unwrap();
+    let url = url::Url::parse(inbox).unwrap();
+    let headers = signatures::sign(
+        &key,
+        &format!("{}#main-key", signer.ap_id),
+        "POST",
+        &target.domain(),
+        url.path(),
+        Some(body),
+        Some("application/activity+json"),
+    )
+    .unwrap();
+    let mut request = reqwest::Client::new().post(inbox).header("content-type", "application/activity+json").body(body.to_vec());
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    request.send().await.unwrap().status()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_are_refused_and_change_nothing() {
+    let net = TestNetwork::start(2).await;
+    let (alpha, beta) = (net.get(0), net.get(1));
+    let ana = alpha.person("ana").await;
+    let eve = beta.person("eve").await;
+    let mallory = beta.person("mallory").await;
+    assert_ne!(eve.public_key_pem, mallory.public_key_pem, "the test needs distinct keys");
+    let follow = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/activities/forged", beta.base_url()),
+        "type": "Follow",
+        "actor": eve.ap_id,
+        "object": ana.ap_id,
+    })
+    .to_string();
+    let client = reqwest::Client::new();
+
+    // Unsigned: 401.
+    let unsigned = client.post(&ana.inbox_url).header("content-type", "application/activity+json").body(follow.clone()).send().await.unwrap();
+    assert_eq!(unsigned.status(), 401);
+    assert_eq!(unsigned.json::<serde_json::Value>().await.unwrap()["error"].as_str().map(|s| !s.is_empty()), Some(true));
+
+    // Larger than http.max_body_bytes: 413.
+    let huge = vec![b' '; alpha.config.http.max_body_bytes + 1];
+    let status = post_signed(alpha, &ana.inbox_url, &huge, &eve, &eve).await;
+    assert_eq!(status, 413);
+
+    // Malformed JSON, signed: 400.
+    let status = post_signed(alpha, &ana.inbox_url, b"{\"type\": \"Follow\",", &eve, &eve).await;
+    assert_eq!(status, 400);
+
+    // Signed by mallory's key (and keyId) but claiming to be eve: 403.
+    let status = post_signed(alpha, &ana.inbox_url, follow.as_bytes(), &mallory, &mallory).await;
+    assert_eq!(status, 403);
+
+    // keyId says eve, signature made with mallory's key: 401.
+    let status = post_signed(alpha, &ana.inbox_url, follow.as_bytes(), &eve, &mallory).await;
+    assert_eq!(status, 401);
+
+    // Body changed after signing: the digest no longer matches, 401.
+    let tampered = follow.replace("forged", "forged2");
+    let key = parse_private_pem(eve.private_key_pem.as_deref().unwrap()).unwrap();
+    let path = url::Url::parse(&ana.inbox_url).unwrap().path().to_owned();
+    let headers = signatures::sign(&key, &format!("{}#main-key", eve.ap_id), "POST", &alpha.domain(), &path, Some(follow.as_bytes()), Some("application/activity+json")).unwrap();
+    let mut request = client.post(&ana.inbox_url).header("content-type", "application/activity+json").body(tampered);
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    assert_eq!(request.send().await.unwrap().status(), 401);
+
+    // Nothing was stored: ana has no follower, not even a pending one.
+    for actor in [&eve, &mallory] {
+        if let Some(known) = passage_core::accounts::by_ap_id(alpha.ctx(), &actor.ap_id).await.unwrap() {
+            assert!(follows::between(alpha.ctx(), &known, &ana).await.unwrap().is_none());
+        }
+    }
+
+    // The same Follow, properly signed by eve, is accepted: the refusals above were about
+    // the signatures, not the activity.
+    let status = post_signed(alpha, &ana.inbox_url, follow.as_bytes(), &eve, &eve).await;
+    assert_eq!(status, 202);
+    let eve_at_alpha = passage_core::accounts::by_ap_id(alpha.ctx(), &eve.ap_id).await.unwrap().unwrap();
+    assert!(follows::between(alpha.ctx(), &eve_at_alpha, &ana).await.unwrap().is_some());
+    net.shutdown().await;
+}

@@ -1,0 +1,6 @@
+//! Cross-instance federation tests: real instances, real HTTP, real signatures.
+
+mod delivery;
+mod follow;
+mod inbox;
+mod posts;
