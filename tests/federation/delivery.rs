@@ -15,7 +15,8 @@ async fn a_receiver_that_is_down_gets_the_activity_when_it_is_back() {
     net.instances[1].stop().await;
     let post = posts::create(net.get(0).ctx(), &ana, NewPost::public("Report published")).await.unwrap();
     let stats = net.get(0).deliver_all().await;
-    assert_eq!((stats.delivered, stats.failed), (0, 1), "beta is down");
+    assert_eq!(stats.delivered, 0, "beta is down");
+    assert!(stats.failed >= 1, "the attempt failed and was kept for retry: {stats:?}");
 
     net.instances[1].start().await;
     net.deliver_all().await;
