@@ -214,7 +214,10 @@ impl MigrationTrait for Migration {
                 .col(string(Users::PasswordHash))
                 .col(string(Users::Role))
                 .col(timestamp_with_time_zone(Users::CreatedAt))
-                .foreign_key(&mut fk((Users::Table, Users::ActorId), (Actors::Table, Actors::Id)))
+                .foreign_key(&mut fk(
+                    (Users::Table, Users::ActorId),
+                    (Actors::Table, Actors::Id),
+                ))
                 .to_owned(),
         )
         .await?;
@@ -278,14 +281,20 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone(Posts::PublishedAt))
                 .col(timestamp_with_time_zone_null(Posts::EditedAt))
                 .col(timestamp_with_time_zone_null(Posts::DeletedAt))
-                .foreign_key(&mut fk((Posts::Table, Posts::AuthorId), (Actors::Table, Actors::Id)))
+                .foreign_key(&mut fk(
+                    (Posts::Table, Posts::AuthorId),
+                    (Actors::Table, Actors::Id),
+                ))
                 .foreign_key(
                     ForeignKey::create()
                         .from(Posts::Table, Posts::InReplyToId)
                         .to(Posts::Table, Posts::Id)
                         .on_delete(ForeignKeyAction::SetNull),
                 )
-                .foreign_key(&mut fk((Posts::Table, Posts::ReblogOfId), (Posts::Table, Posts::Id)))
+                .foreign_key(&mut fk(
+                    (Posts::Table, Posts::ReblogOfId),
+                    (Posts::Table, Posts::Id),
+                ))
                 .to_owned(),
         )
         .await?;
@@ -304,7 +313,11 @@ impl MigrationTrait for Migration {
                 .table(PostMentions::Table)
                 .col(big_integer(PostMentions::PostId))
                 .col(big_integer(PostMentions::ActorId))
-                .primary_key(Index::create().col(PostMentions::PostId).col(PostMentions::ActorId))
+                .primary_key(
+                    Index::create()
+                        .col(PostMentions::PostId)
+                        .col(PostMentions::ActorId),
+                )
                 .foreign_key(&mut fk(
                     (PostMentions::Table, PostMentions::PostId),
                     (Posts::Table, Posts::Id),
@@ -323,7 +336,10 @@ impl MigrationTrait for Migration {
                 .col(big_integer(PostTags::PostId))
                 .col(string(PostTags::Name))
                 .primary_key(Index::create().col(PostTags::PostId).col(PostTags::Name))
-                .foreign_key(&mut fk((PostTags::Table, PostTags::PostId), (Posts::Table, Posts::Id)))
+                .foreign_key(&mut fk(
+                    (PostTags::Table, PostTags::PostId),
+                    (Posts::Table, Posts::Id),
+                ))
                 .to_owned(),
         )
         .await?;
@@ -336,8 +352,14 @@ impl MigrationTrait for Migration {
                 .col(big_integer(Likes::ActorId))
                 .col(big_integer(Likes::PostId))
                 .col(timestamp_with_time_zone(Likes::CreatedAt))
-                .foreign_key(&mut fk((Likes::Table, Likes::ActorId), (Actors::Table, Actors::Id)))
-                .foreign_key(&mut fk((Likes::Table, Likes::PostId), (Posts::Table, Posts::Id)))
+                .foreign_key(&mut fk(
+                    (Likes::Table, Likes::ActorId),
+                    (Actors::Table, Actors::Id),
+                ))
+                .foreign_key(&mut fk(
+                    (Likes::Table, Likes::PostId),
+                    (Posts::Table, Posts::Id),
+                ))
                 .to_owned(),
         )
         .await?;

@@ -5,7 +5,13 @@ use passage_federation::signatures;
 use serde_json::json;
 use testkit::{TestInstance, TestNetwork};
 
-async fn post_signed(target: &TestInstance, inbox: &str, body: &[u8], signer: &Actor, key_of: &Actor) -> reqwest::StatusCode {
+async fn post_signed(
+    target: &TestInstance,
+    inbox: &str,
+    body: &[u8],
+    signer: &Actor,
+    key_of: &Actor,
+) -> reqwest::StatusCode {
     let key = parse_private_pem(key_of.private_key_pem.as_deref().unwrap()).unwrap();
     let url = url::Url::parse(inbox).unwrap();
     let headers = signatures::sign(
@@ -18,7 +24,10 @@ async fn post_signed(target: &TestInstance, inbox: &str, body: &[u8], signer: &A
         Some("application/activity+json"),
     )
     .unwrap();
-    let mut request = reqwest::Client::new().post(inbox).header("content-type", "application/activity+json").body(body.to_vec());
+    let mut request = reqwest::Client::new()
+        .post(inbox)
+        .header("content-type", "application/activity+json")
+        .body(body.to_vec());
     for (name, value) in headers {
         request = request.header(name, value);
     }
@@ -32,7 +41,10 @@ async fn bad_requests_are_refused_and_change_nothing() {
     let ana = alpha.person("ana").await;
     let eve = beta.person("eve").await;
     let mallory = beta.person("mallory").await;
-    assert_ne!(eve.public_key_pem, mallory.public_key_pem, "the test needs distinct keys");
+    assert_ne!(
+        eve.public_key_pem, mallory.public_key_pem,
+        "the test needs distinct keys"
+    );
     let follow = json!({
         "@context": "https://www.w3.org/ns/activitystreams",
         "id": format!("{}/activities/forged", beta.base_url()),
@@ -44,9 +56,20 @@ async fn bad_requests_are_refused_and_change_nothing() {
     let client = reqwest::Client::new();
 
     // Unsigned: 401.
-    let unsigned = client.post(&ana.inbox_url).header("content-type", "application/activity+json").body(follow.clone()).send().await.unwrap();
+    let unsigned = client
+        .post(&ana.inbox_url)
+        .header("content-type", "application/activity+json")
+        .body(follow.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(unsigned.status(), 401);
-    assert_eq!(unsigned.json::<serde_json::Value>().await.unwrap()["error"].as_str().map(|s| !s.is_empty()), Some(true));
+    assert_eq!(
+        unsigned.json::<serde_json::Value>().await.unwrap()["error"]
+            .as_str()
+            .map(|s| !s.is_empty()),
+        Some(true)
+    );
 
     // Larger than http.max_body_bytes: 413.
     let huge = vec![b' '; alpha.config.http.max_body_bytes + 1];
@@ -69,8 +92,20 @@ async fn bad_requests_are_refused_and_change_nothing() {
     let tampered = follow.replace("forged", "forged2");
     let key = parse_private_pem(eve.private_key_pem.as_deref().unwrap()).unwrap();
     let path = url::Url::parse(&ana.inbox_url).unwrap().path().to_owned();
-    let headers = signatures::sign(&key, &format!("{}#main-key", eve.ap_id), "POST", &alpha.domain(), &path, Some(follow.as_bytes()), Some("application/activity+json")).unwrap();
-    let mut request = client.post(&ana.inbox_url).header("content-type", "application/activity+json").body(tampered);
+    let headers = signatures::sign(
+        &key,
+        &format!("{}#main-key", eve.ap_id),
+        "POST",
+        &alpha.domain(),
+        &path,
+        Some(follow.as_bytes()),
+        Some("application/activity+json"),
+    )
+    .unwrap();
+    let mut request = client
+        .post(&ana.inbox_url)
+        .header("content-type", "application/activity+json")
+        .body(tampered);
     for (name, value) in headers {
         request = request.header(name, value);
     }
@@ -78,8 +113,16 @@ async fn bad_requests_are_refused_and_change_nothing() {
 
     // Nothing was stored: ana has no follower, not even a pending one.
     for actor in [&eve, &mallory] {
-        if let Some(known) = passage_core::accounts::by_ap_id(alpha.ctx(), &actor.ap_id).await.unwrap() {
-            assert!(follows::between(alpha.ctx(), &known, &ana).await.unwrap().is_none());
+        if let Some(known) = passage_core::accounts::by_ap_id(alpha.ctx(), &actor.ap_id)
+            .await
+            .unwrap()
+        {
+            assert!(
+                follows::between(alpha.ctx(), &known, &ana)
+                    .await
+                    .unwrap()
+                    .is_none()
+            );
         }
     }
 
@@ -87,7 +130,15 @@ async fn bad_requests_are_refused_and_change_nothing() {
     // the signatures, not the activity.
     let status = post_signed(alpha, &ana.inbox_url, follow.as_bytes(), &eve, &eve).await;
     assert_eq!(status, 202);
-    let eve_at_alpha = passage_core::accounts::by_ap_id(alpha.ctx(), &eve.ap_id).await.unwrap().unwrap();
-    assert!(follows::between(alpha.ctx(), &eve_at_alpha, &ana).await.unwrap().is_some());
+    let eve_at_alpha = passage_core::accounts::by_ap_id(alpha.ctx(), &eve.ap_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        follows::between(alpha.ctx(), &eve_at_alpha, &ana)
+            .await
+            .unwrap()
+            .is_some()
+    );
     net.shutdown().await;
 }

@@ -13,7 +13,11 @@ async fn remote_copy(instance: &TestInstance, post: &Post) -> Option<Post> {
 }
 
 async fn home_has(instance: &TestInstance, viewer: &Actor, post: &Post) -> bool {
-    timelines::home(instance.ctx(), viewer, 50).await.unwrap().iter().any(|p| p.ap_id == post.ap_id)
+    timelines::home(instance.ctx(), viewer, 50)
+        .await
+        .unwrap()
+        .iter()
+        .any(|p| p.ap_id == post.ap_id)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -26,14 +30,24 @@ async fn each_visibility_reaches_exactly_its_audience() {
     let carol = gamma.person("carol").await; // follows nobody; gets a direct message
 
     let ana_at_beta = beta.lookup(&format!("ana@{}", alpha.domain())).await;
-    follows::request(beta.ctx(), &bob, &ana_at_beta).await.unwrap();
+    follows::request(beta.ctx(), &bob, &ana_at_beta)
+        .await
+        .unwrap();
     net.deliver_all().await;
     let carol_at_alpha = alpha.lookup(&format!("carol@{}", gamma.domain())).await;
 
-    let public = posts::create(alpha.ctx(), &ana, NewPost::public("Consultation on #housing next week")).await.unwrap();
+    let public = posts::create(
+        alpha.ctx(),
+        &ana,
+        NewPost::public("Consultation on #housing next week"),
+    )
+    .await
+    .unwrap();
     let mut followers_only = NewPost::public("Draft minutes for followers");
     followers_only.visibility = Visibility::Private;
-    let followers_only = posts::create(alpha.ctx(), &ana, followers_only).await.unwrap();
+    let followers_only = posts::create(alpha.ctx(), &ana, followers_only)
+        .await
+        .unwrap();
     let mut direct = NewPost::public(&format!("@carol@{} your toolkit request", gamma.domain()));
     direct.visibility = Visibility::Direct;
     direct.mentions = vec![carol_at_alpha.clone()];
@@ -41,7 +55,9 @@ async fn each_visibility_reaches_exactly_its_audience() {
     net.deliver_all().await;
 
     // Public: beta (a follower's server) has it with its hashtag; gamma has no follower.
-    let public_at_beta = remote_copy(beta, &public).await.expect("public post reached beta");
+    let public_at_beta = remote_copy(beta, &public)
+        .await
+        .expect("public post reached beta");
     assert_eq!(public_at_beta.visibility, "public");
     assert!(public_at_beta.content.contains("housing"));
     assert_eq!(public_at_beta.language.as_deref(), Some("en"));
@@ -50,7 +66,9 @@ async fn each_visibility_reaches_exactly_its_audience() {
     assert!(remote_copy(gamma, &public).await.is_none());
 
     // Followers-only: the follower sees it; his neighbour on the same server does not.
-    let private_at_beta = remote_copy(beta, &followers_only).await.expect("reached the follower's server");
+    let private_at_beta = remote_copy(beta, &followers_only)
+        .await
+        .expect("reached the follower's server");
     assert_eq!(private_at_beta.visibility, "private");
     assert!(home_has(beta, &bob, &followers_only).await);
     assert!(!home_has(beta, &dave, &followers_only).await);
@@ -60,7 +78,10 @@ async fn each_visibility_reaches_exactly_its_audience() {
     let direct_at_gamma = remote_copy(gamma, &direct).await.expect("reached carol");
     assert_eq!(direct_at_gamma.visibility, "direct");
     assert!(home_has(gamma, &carol, &direct).await);
-    assert!(remote_copy(beta, &direct).await.is_none(), "followers never see a direct post");
+    assert!(
+        remote_copy(beta, &direct).await.is_none(),
+        "followers never see a direct post"
+    );
     assert!(!home_has(beta, &bob, &direct).await);
 
     // The followers-only document is not served to anonymous fetches.
@@ -83,14 +104,20 @@ async fn edits_deletes_likes_and_boosts_propagate() {
     let ana = alpha.person("ana").await;
     let bob = beta.person("bob").await;
     let ana_at_beta = beta.lookup(&format!("ana@{}", alpha.domain())).await;
-    follows::request(beta.ctx(), &bob, &ana_at_beta).await.unwrap();
+    follows::request(beta.ctx(), &bob, &ana_at_beta)
+        .await
+        .unwrap();
     net.deliver_all().await;
 
-    let post = posts::create(alpha.ctx(), &ana, NewPost::public("Training on Tuesday")).await.unwrap();
+    let post = posts::create(alpha.ctx(), &ana, NewPost::public("Training on Tuesday"))
+        .await
+        .unwrap();
     net.deliver_all().await;
     let copy = remote_copy(beta, &post).await.unwrap();
 
-    posts::edit(alpha.ctx(), &ana, post.id, "Training moved to Wednesday").await.unwrap();
+    posts::edit(alpha.ctx(), &ana, post.id, "Training moved to Wednesday")
+        .await
+        .unwrap();
     net.deliver_all().await;
     let edited = remote_copy(beta, &post).await.unwrap();
     assert!(edited.content.contains("Wednesday"), "{}", edited.content);
@@ -101,8 +128,14 @@ async fn edits_deletes_likes_and_boosts_propagate() {
     reactions::boost(beta.ctx(), &bob, &copy).await.unwrap();
     net.deliver_all().await;
     assert_eq!(reactions::like_count(alpha.ctx(), &post).await.unwrap(), 1);
-    let bob_at_alpha = passage_core::accounts::by_ap_id(alpha.ctx(), &bob.ap_id).await.unwrap().unwrap();
-    let boost = passage_core::db::queries::posts::reblog_by(&alpha.ctx().db, bob_at_alpha.id, post.id).await.unwrap();
+    let bob_at_alpha = passage_core::accounts::by_ap_id(alpha.ctx(), &bob.ap_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let boost =
+        passage_core::db::queries::posts::reblog_by(&alpha.ctx().db, bob_at_alpha.id, post.id)
+            .await
+            .unwrap();
     assert!(boost.is_some(), "the Announce arrived");
 
     // And withdraws both.
@@ -110,7 +143,10 @@ async fn edits_deletes_likes_and_boosts_propagate() {
     reactions::unboost(beta.ctx(), &bob, &copy).await.unwrap();
     net.deliver_all().await;
     assert_eq!(reactions::like_count(alpha.ctx(), &post).await.unwrap(), 0);
-    let boost = passage_core::db::queries::posts::reblog_by(&alpha.ctx().db, bob_at_alpha.id, post.id).await.unwrap();
+    let boost =
+        passage_core::db::queries::posts::reblog_by(&alpha.ctx().db, bob_at_alpha.id, post.id)
+            .await
+            .unwrap();
     assert!(boost.is_none(), "the Undo(Announce) arrived");
 
     // Delete leaves a tombstone everywhere, and the id answers 410.

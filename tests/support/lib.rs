@@ -21,11 +21,17 @@ const TEST_TOML: &str = include_str!("../../config/test.toml");
 /// RSA keys generated once and shipped with the tests (key generation costs 0.1-0.4 s).
 pub fn key_pool() -> Arc<KeyPool> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("support/keys");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     let keys: Vec<KeyPair> = files
         .iter()
-        .map(|f| key_pair_from(&parse_private_pem(&std::fs::read_to_string(f).unwrap()).unwrap()).unwrap())
+        .map(|f| {
+            key_pair_from(&parse_private_pem(&std::fs::read_to_string(f).unwrap()).unwrap())
+                .unwrap()
+        })
         .collect();
     Arc::new(KeyPool::new(keys))
 }
@@ -51,7 +57,10 @@ impl TestInstance {
     }
 
     pub fn ctx(&self) -> &Context {
-        self.running.as_ref().expect("instance is running").context()
+        self.running
+            .as_ref()
+            .expect("instance is running")
+            .context()
     }
 
     pub fn running(&self) -> &Instance {
@@ -60,7 +69,9 @@ impl TestInstance {
 
     pub async fn start(&mut self) {
         assert!(self.running.is_none(), "{} already runs", self.name);
-        let ctx = passage_server::context(self.config.clone(), Some(self.keys.clone())).await.unwrap();
+        let ctx = passage_server::context(self.config.clone(), Some(self.keys.clone()))
+            .await
+            .unwrap();
         let listener = TcpListener::bind(("127.0.0.1", self.port)).await.unwrap();
         self.running = Some(Instance::start(ctx, listener).await.unwrap());
     }
@@ -85,7 +96,9 @@ impl TestInstance {
 
     /// A member account (`Person`) with no login.
     pub async fn person(&self, username: &str) -> Actor {
-        accounts::create(self.ctx(), NewAccount::person(username)).await.unwrap()
+        accounts::create(self.ctx(), NewAccount::person(username))
+            .await
+            .unwrap()
     }
 
     pub async fn locked_person(&self, username: &str) -> Actor {
@@ -109,7 +122,9 @@ impl TestInstance {
 
     /// Resolves `user@domain` from this instance (WebFinger for remote handles).
     pub async fn lookup(&self, handle: &str) -> Actor {
-        passage_federation::resolve::handle(&self.running().federation_data(), handle).await.unwrap()
+        passage_federation::resolve::handle(&self.running().federation_data(), handle)
+            .await
+            .unwrap()
     }
 }
 
@@ -139,13 +154,24 @@ impl TestNetwork {
                 Ok(admin_url) if !admin_url.is_empty() => {
                     let db_name = format!("passage_test_{}", uuid::Uuid::new_v4().simple());
                     let admin = Database::connect(&admin_url).await.unwrap();
-                    admin.execute_unprepared(&format!("CREATE DATABASE {db_name}")).await.unwrap();
+                    admin
+                        .execute_unprepared(&format!("CREATE DATABASE {db_name}"))
+                        .await
+                        .unwrap();
                     config.database.url = replace_db_name(&admin_url, &db_name);
                     Some(db_name)
                 }
                 _ => None,
             };
-            let mut instance = TestInstance { name, port, config, keys: keys.clone(), running: None, _dir: dir, pg_database };
+            let mut instance = TestInstance {
+                name,
+                port,
+                config,
+                keys: keys.clone(),
+                running: None,
+                _dir: dir,
+                pg_database,
+            };
             instance.start().await;
             instances.push(instance);
         }
@@ -179,7 +205,10 @@ impl TestNetwork {
         if let Ok(admin_url) = std::env::var("PASSAGE_TEST_DATABASE_URL") {
             let admin = Database::connect(&admin_url).await.unwrap();
             for db in self.instances.iter().filter_map(|i| i.pg_database.as_ref()) {
-                admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).await.unwrap();
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+                    .await
+                    .unwrap();
             }
         }
     }

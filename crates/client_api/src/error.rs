@@ -1,6 +1,10 @@
 //! Client API errors as Mastodon shapes them: `{"error": "..."}` with the matching status.
 
-use axum::{Json, http::StatusCode, response::{IntoResponse, Response}};
+use axum::{
+    Json,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -10,7 +14,11 @@ pub enum ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match self {
-            Self::NotFound => (StatusCode::NOT_FOUND, Json(serde_json::json!({ "error": "Record not found" }))).into_response(),
+            Self::NotFound => (
+                StatusCode::NOT_FOUND,
+                Json(serde_json::json!({ "error": "Record not found" })),
+            )
+                .into_response(),
         }
     }
 }

@@ -13,7 +13,10 @@ pub use error::ApiError;
 pub fn router(ctx: Context) -> Router {
     Router::new()
         .route("/api/v1/instance", get(instance))
-        .route("/api/{*rest}", axum::routing::any(|| async { ApiError::NotFound }))
+        .route(
+            "/api/{*rest}",
+            axum::routing::any(|| async { ApiError::NotFound }),
+        )
         .with_state(ctx)
 }
 

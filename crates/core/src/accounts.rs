@@ -41,7 +41,9 @@ impl ActorKind {
             "Application" => Ok(Self::Application),
             "Service" => Ok(Self::Service),
             "Organization" => Ok(Self::Organization),
-            other => Err(CoreError::Invalid(format!("unsupported actor type {other:?}"))),
+            other => Err(CoreError::Invalid(format!(
+                "unsupported actor type {other:?}"
+            ))),
         }
     }
 }
@@ -107,7 +109,9 @@ impl NewAccount {
 pub fn validate_username(username: &str) -> CoreResult<()> {
     let ok = !username.is_empty()
         && username.len() <= 30
-        && username.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        && username
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
     if ok {
         Ok(())
     } else {
@@ -124,18 +128,28 @@ pub async fn create(ctx: &Context, new: NewAccount) -> CoreResult<Actor> {
 }
 
 async fn create_unchecked(ctx: &Context, new: NewAccount) -> CoreResult<Actor> {
-    if q::local_by_username(&ctx.db, &new.username).await?.is_some() {
-        return Err(CoreError::Conflict(format!("username {:?} is taken", new.username)));
+    if q::local_by_username(&ctx.db, &new.username)
+        .await?
+        .is_some()
+    {
+        return Err(CoreError::Conflict(format!(
+            "username {:?} is taken",
+            new.username
+        )));
     }
     let login = match (&new.email, &new.password) {
-        (Some(email), Some(password)) => Some((email.trim().to_lowercase(), hash_password(ctx, password)?)),
+        (Some(email), Some(password)) => {
+            Some((email.trim().to_lowercase(), hash_password(ctx, password)?))
+        }
         (None, None) => None,
         _ => return Err(CoreError::Invalid("email and password go together".into())),
     };
     if let Some((email, _)) = &login
         && !email.contains('@')
     {
-        return Err(CoreError::Invalid(format!("{email:?} is not an email address")));
+        return Err(CoreError::Invalid(format!(
+            "{email:?} is not an email address"
+        )));
     }
     let keys = ctx.keys.clone();
     let pair = tokio::task::spawn_blocking(move || keys.generate())
@@ -209,13 +223,17 @@ pub async fn instance_actor(ctx: &Context) -> CoreResult<Actor> {
     new.kind = ActorKind::Application;
     new.display_name = ctx.config.instance.name.clone();
     match create_unchecked(ctx, new).await {
-        Err(CoreError::Conflict(_)) => q::local_by_username(&ctx.db, INSTANCE_ACTOR).await?.or_not_found(),
+        Err(CoreError::Conflict(_)) => q::local_by_username(&ctx.db, INSTANCE_ACTOR)
+            .await?
+            .or_not_found(),
         other => other,
     }
 }
 
 pub async fn local_by_username(ctx: &Context, username: &str) -> CoreResult<Actor> {
-    q::local_by_username(&ctx.db, username).await?.or_not_found()
+    q::local_by_username(&ctx.db, username)
+        .await?
+        .or_not_found()
 }
 
 pub async fn by_id(ctx: &Context, id: i64) -> CoreResult<Actor> {
@@ -253,7 +271,9 @@ pub struct RemoteActor {
 /// of our actors.
 pub async fn upsert_remote(ctx: &Context, remote: RemoteActor) -> CoreResult<Actor> {
     if ctx.urls.is_local(&remote.ap_id) {
-        return Err(CoreError::Forbidden("a remote actor cannot use a local id".into()));
+        return Err(CoreError::Forbidden(
+            "a remote actor cannot use a local id".into(),
+        ));
     }
     let domain = crate::urls::Urls::host_of(&remote.ap_id)
         .ok_or_else(|| CoreError::Invalid("actor id has no host".into()))?;
@@ -303,19 +323,25 @@ fn argon(ctx: &Context) -> CoreResult<argon2::Argon2<'static>> {
     let c = &ctx.config.accounts;
     let params = argon2::Params::new(c.password_memory_kib, c.password_iterations, 1, None)
         .map_err(|e| CoreError::Internal(format!("argon2 parameters: {e}")))?;
-    Ok(argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params))
+    Ok(argon2::Argon2::new(
+        argon2::Algorithm::Argon2id,
+        argon2::Version::V0x13,
+        params,
+    ))
 }
 
 fn hash_password(ctx: &Context, password: &str) -> CoreResult<String> {
     use argon2::password_hash::{PasswordHasher, SaltString};
     if password.chars().count() < 8 {
-        return Err(CoreError::Invalid("password must be at least 8 characters".into()));
+        return Err(CoreError::Invalid(
+            "password must be at least 8 characters".into(),
+        ));
     }
     let mut bytes = [0u8; 16];
     aws_lc_rs::rand::fill(&mut bytes)
         .map_err(|_| CoreError::Internal("no randomness for a salt".into()))?;
-    let salt = SaltString::encode_b64(&bytes)
-        .map_err(|e| CoreError::Internal(format!("salt: {e}")))?;
+    let salt =
+        SaltString::encode_b64(&bytes).map_err(|e| CoreError::Internal(format!("salt: {e}")))?;
     argon(ctx)?
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
@@ -329,17 +355,23 @@ pub async fn verify_login(ctx: &Context, login: &str, password: &str) -> CoreRes
     use sea_orm::{ColumnTrait, QueryFilter};
     let denied = || CoreError::Forbidden("invalid login or password".into());
     let user = match q::local_by_username(&ctx.db, login).await? {
-        Some(actor) => users::Entity::find()
-            .filter(users::Column::ActorId.eq(actor.id))
-            .one(&ctx.db)
-            .await?,
-        None => users::Entity::find()
-            .filter(users::Column::Email.eq(login.trim().to_lowercase()))
-            .one(&ctx.db)
-            .await?,
+        Some(actor) => {
+            users::Entity::find()
+                .filter(users::Column::ActorId.eq(actor.id))
+                .one(&ctx.db)
+                .await?
+        }
+        None => {
+            users::Entity::find()
+                .filter(users::Column::Email.eq(login.trim().to_lowercase()))
+                .one(&ctx.db)
+                .await?
+        }
     }
     .ok_or_else(denied)?;
     let hash = PasswordHash::new(&user.password_hash).map_err(|_| denied())?;
-    argon(ctx)?.verify_password(password.as_bytes(), &hash).map_err(|_| denied())?;
+    argon(ctx)?
+        .verify_password(password.as_bytes(), &hash)
+        .map_err(|_| denied())?;
     by_id(ctx, user.actor_id).await
 }

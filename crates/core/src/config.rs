@@ -76,7 +76,9 @@ pub struct StorageConfig {
 
 impl Default for StorageConfig {
     fn default() -> Self {
-        Self { data_dir: "./data".into() }
+        Self {
+            data_dir: "./data".into(),
+        }
     }
 }
 
@@ -89,7 +91,10 @@ pub struct DatabaseConfig {
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
-        Self { url: String::new(), max_connections: 10 }
+        Self {
+            url: String::new(),
+            max_connections: 10,
+        }
     }
 }
 
@@ -178,7 +183,10 @@ pub struct AccountsConfig {
 
 impl Default for AccountsConfig {
     fn default() -> Self {
-        Self { password_memory_kib: 19_456, password_iterations: 2 }
+        Self {
+            password_memory_kib: 19_456,
+            password_iterations: 2,
+        }
     }
 }
 
@@ -191,7 +199,10 @@ pub struct LogConfig {
 
 impl Default for LogConfig {
     fn default() -> Self {
-        Self { level: "info".into(), format: LogFormat::Text }
+        Self {
+            level: "info".into(),
+            format: LogFormat::Text,
+        }
     }
 }
 

@@ -37,9 +37,12 @@ pub fn mentions_in(text: &str) -> Vec<MentionHandle> {
         .captures_iter(text)
         .filter_map(|c| {
             let username = c.get(1)?.as_str().trim_end_matches(['.', '-']).to_owned();
-            let domain = c.get(2).map(|d| d.as_str().trim_end_matches('.').to_lowercase());
+            let domain = c
+                .get(2)
+                .map(|d| d.as_str().trim_end_matches('.').to_lowercase());
             let handle = MentionHandle { username, domain };
-            seen.insert(format!("{handle:?}").to_lowercase()).then_some(handle)
+            seen.insert(format!("{handle:?}").to_lowercase())
+                .then_some(handle)
         })
         .collect()
 }
@@ -108,8 +111,31 @@ pub fn render_plain(text: &str, mentions: &[MentionLink], tag_base: &str) -> Str
 pub fn sanitize(html: &str) -> String {
     ammonia::Builder::default()
         .tags(HashSet::from([
-            "p", "br", "a", "span", "strong", "b", "em", "i", "u", "s", "del", "code", "pre",
-            "blockquote", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "sup", "sub",
+            "p",
+            "br",
+            "a",
+            "span",
+            "strong",
+            "b",
+            "em",
+            "i",
+            "u",
+            "s",
+            "del",
+            "code",
+            "pre",
+            "blockquote",
+            "ul",
+            "ol",
+            "li",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "sup",
+            "sub",
         ]))
         .tag_attributes(std::collections::HashMap::from([
             ("a", HashSet::from(["href", "class"])),
@@ -131,16 +157,28 @@ mod tests {
     fn finds_mentions_and_tags() {
         let m = mentions_in("hi @ana and @Bob@Example.org, mail x@y.z #Inclusion #inclusion");
         assert_eq!(m.len(), 2);
-        assert_eq!(m[0], MentionHandle { username: "ana".into(), domain: None });
+        assert_eq!(
+            m[0],
+            MentionHandle {
+                username: "ana".into(),
+                domain: None
+            }
+        );
         assert_eq!(m[1].domain.as_deref(), Some("example.org"));
-        assert_eq!(hashtags_in("#Inclusion and #inclusion, #cities"), ["inclusion", "cities"]);
+        assert_eq!(
+            hashtags_in("#Inclusion and #inclusion, #cities"),
+            ["inclusion", "cities"]
+        );
     }
 
     #[test]
     fn renders_links_and_escapes() {
         let html = render_plain(
             "Hello @bob@b.test <b>!\n\nsee #Policy",
-            &[MentionLink { handle: "bob@b.test".into(), url: "https://b.test/users/bob".into() }],
+            &[MentionLink {
+                handle: "bob@b.test".into(),
+                url: "https://b.test/users/bob".into(),
+            }],
             "https://a.test/tags",
         );
         assert!(html.contains("<a href=\"https://b.test/users/bob\" class=\"u-url mention\">"));

@@ -20,7 +20,13 @@ pub struct Context {
 impl Context {
     pub fn new(db: Db, config: Config, keys: Arc<dyn KeySource>) -> Self {
         let urls = Urls::new(&config.instance.domain, config.federation.debug);
-        Self { db, config: Arc::new(config), urls, keys, outbox_signal: Arc::new(Notify::new()) }
+        Self {
+            db,
+            config: Arc::new(config),
+            urls,
+            keys,
+            outbox_signal: Arc::new(Notify::new()),
+        }
     }
 
     /// The instance's host name (with port in debug mode), as in actor ids and handles.
@@ -31,6 +37,8 @@ impl Context {
 
 impl std::fmt::Debug for Context {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Context").field("domain", &self.domain()).finish()
+        f.debug_struct("Context")
+            .field("domain", &self.domain())
+            .finish()
     }
 }

@@ -15,7 +15,9 @@ pub type Follow = follows::Model;
 /// Follow activity and the relation stays pending until their Accept arrives.
 pub async fn request(ctx: &Context, follower: &Actor, target: &Actor) -> CoreResult<Follow> {
     if !follower.local {
-        return Err(CoreError::Forbidden("only local actors follow from here".into()));
+        return Err(CoreError::Forbidden(
+            "only local actors follow from here".into(),
+        ));
     }
     if follower.id == target.id {
         return Err(CoreError::Invalid("an actor cannot follow itself".into()));
@@ -49,7 +51,9 @@ pub async fn receive_request(
     ap_id: &str,
 ) -> CoreResult<Follow> {
     if !target.local {
-        return Err(CoreError::Invalid("follow target is not on this instance".into()));
+        return Err(CoreError::Invalid(
+            "follow target is not on this instance".into(),
+        ));
     }
     let txn = ctx.db.begin().await?;
     let follow = match q::find_pair(&txn, follower.id, target.id).await? {
@@ -166,7 +170,9 @@ pub async fn receive_answer(
         row.accepted = Set(true);
         row.update(&ctx.db).await?;
     } else {
-        follows::Entity::delete_by_id(follow.id).exec(&ctx.db).await?;
+        follows::Entity::delete_by_id(follow.id)
+            .exec(&ctx.db)
+            .await?;
     }
     Ok(())
 }
@@ -174,13 +180,19 @@ pub async fn receive_answer(
 /// A remote follower sent Undo(Follow).
 pub async fn receive_undo(ctx: &Context, follower: &Actor, followee: &Actor) -> CoreResult<()> {
     if let Some(follow) = q::find_pair(&ctx.db, follower.id, followee.id).await? {
-        follows::Entity::delete_by_id(follow.id).exec(&ctx.db).await?;
+        follows::Entity::delete_by_id(follow.id)
+            .exec(&ctx.db)
+            .await?;
     }
     Ok(())
 }
 
 /// The relation between two actors, if any.
-pub async fn between(ctx: &Context, follower: &Actor, followee: &Actor) -> CoreResult<Option<Follow>> {
+pub async fn between(
+    ctx: &Context,
+    follower: &Actor,
+    followee: &Actor,
+) -> CoreResult<Option<Follow>> {
     Ok(q::find_pair(&ctx.db, follower.id, followee.id).await?)
 }
 

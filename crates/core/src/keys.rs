@@ -72,7 +72,10 @@ pub struct KeyPool {
 
 impl KeyPool {
     pub fn new(keys: Vec<KeyPair>) -> Self {
-        Self { keys, next: std::sync::atomic::AtomicUsize::new(0) }
+        Self {
+            keys,
+            next: std::sync::atomic::AtomicUsize::new(0),
+        }
     }
 }
 

@@ -13,17 +13,50 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum Intent {
-    Follow { follow_ap_id: String, follower_id: i64, followee_id: i64 },
-    AcceptFollow { follow_ap_id: String, follower_id: i64, followee_id: i64 },
-    RejectFollow { follow_ap_id: String, follower_id: i64, followee_id: i64 },
-    UndoFollow { follow_ap_id: String, follower_id: i64, followee_id: i64 },
-    CreatePost { post_id: i64 },
-    UpdatePost { post_id: i64 },
-    DeletePost { post_id: i64 },
-    Like { like_ap_id: String, post_id: i64 },
-    UndoLike { like_ap_id: String, post_id: i64 },
-    Announce { boost_id: i64 },
-    UndoAnnounce { announce_ap_id: String, post_id: i64 },
+    Follow {
+        follow_ap_id: String,
+        follower_id: i64,
+        followee_id: i64,
+    },
+    AcceptFollow {
+        follow_ap_id: String,
+        follower_id: i64,
+        followee_id: i64,
+    },
+    RejectFollow {
+        follow_ap_id: String,
+        follower_id: i64,
+        followee_id: i64,
+    },
+    UndoFollow {
+        follow_ap_id: String,
+        follower_id: i64,
+        followee_id: i64,
+    },
+    CreatePost {
+        post_id: i64,
+    },
+    UpdatePost {
+        post_id: i64,
+    },
+    DeletePost {
+        post_id: i64,
+    },
+    Like {
+        like_ap_id: String,
+        post_id: i64,
+    },
+    UndoLike {
+        like_ap_id: String,
+        post_id: i64,
+    },
+    Announce {
+        boost_id: i64,
+    },
+    UndoAnnounce {
+        announce_ap_id: String,
+        post_id: i64,
+    },
 }
 
 /// Stores an intent for `actor_id` (the local actor who will sign the activity).

@@ -51,9 +51,15 @@ fn mention_links(ctx: &Context, mentions: &[Actor]) -> Vec<MentionLink> {
         .iter()
         .flat_map(|a| {
             let url = a.url.clone().unwrap_or_else(|| a.ap_id.clone());
-            let full = MentionLink { handle: format!("{}@{}", a.username, a.domain), url: url.clone() };
+            let full = MentionLink {
+                handle: format!("{}@{}", a.username, a.domain),
+                url: url.clone(),
+            };
             // Local actors may be written without their domain.
-            let short = (a.domain == ctx.domain()).then(|| MentionLink { handle: a.username.clone(), url });
+            let short = (a.domain == ctx.domain()).then(|| MentionLink {
+                handle: a.username.clone(),
+                url,
+            });
             std::iter::once(full).chain(short)
         })
         .collect()
@@ -64,7 +70,9 @@ fn check_text(text: &str) -> CoreResult<()> {
         return Err(CoreError::Invalid("text can't be blank".into()));
     }
     if text.chars().count() > MAX_CHARS {
-        return Err(CoreError::Invalid(format!("text is longer than {MAX_CHARS} characters")));
+        return Err(CoreError::Invalid(format!(
+            "text is longer than {MAX_CHARS} characters"
+        )));
     }
     Ok(())
 }
@@ -73,11 +81,15 @@ fn check_text(text: &str) -> CoreResult<()> {
 /// Create. Direct posts must mention someone.
 pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<Post> {
     if !author.local {
-        return Err(CoreError::Forbidden("only local actors post from here".into()));
+        return Err(CoreError::Forbidden(
+            "only local actors post from here".into(),
+        ));
     }
     check_text(&new.text)?;
     if new.visibility == Visibility::Direct && new.mentions.is_empty() {
-        return Err(CoreError::Invalid("a direct post must mention someone".into()));
+        return Err(CoreError::Invalid(
+            "a direct post must mention someone".into(),
+        ));
     }
     let parent = match new.in_reply_to {
         Some(id) => Some(q::by_id(&ctx.db, id).await?.or_not_found()?),
@@ -90,7 +102,9 @@ pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<P
     );
     let tags = content::hashtags_in(&new.text);
     let ap_id = ctx.urls.new_post();
-    let language = new.language.or_else(|| ctx.config.instance.languages.first().cloned());
+    let language = new
+        .language
+        .or_else(|| ctx.config.instance.languages.first().cloned());
     let txn = ctx.db.begin().await?;
     let post = posts::ActiveModel {
         ap_id: Set(ap_id.clone()),
@@ -204,12 +218,16 @@ pub struct RemotePost {
 /// Only its author may change it; a tombstoned post stays deleted.
 pub async fn upsert_remote(ctx: &Context, author: &Actor, remote: RemotePost) -> CoreResult<Post> {
     if author.local || ctx.urls.is_local(&remote.ap_id) {
-        return Err(CoreError::Forbidden("remote posts cannot use local ids".into()));
+        return Err(CoreError::Forbidden(
+            "remote posts cannot use local ids".into(),
+        ));
     }
     let existing = q::by_ap_id(&ctx.db, &remote.ap_id).await?;
     if let Some(post) = &existing {
         if post.author_id != author.id {
-            return Err(CoreError::Forbidden("only the author may change a post".into()));
+            return Err(CoreError::Forbidden(
+                "only the author may change a post".into(),
+            ));
         }
         if post.deleted_at.is_some() {
             return Ok(post.clone());
@@ -234,7 +252,10 @@ pub async fn upsert_remote(ctx: &Context, author: &Actor, remote: RemotePost) ->
     };
     row.url = Set(remote.url);
     row.content = Set(content::sanitize(&remote.content_html));
-    row.summary = Set(remote.summary.map(|s| content::sanitize(&s)).filter(|s| !s.is_empty()));
+    row.summary = Set(remote
+        .summary
+        .map(|s| content::sanitize(&s))
+        .filter(|s| !s.is_empty()));
     row.sensitive = Set(remote.sensitive);
     row.language = Set(remote.language);
     row.visibility = Set(remote.visibility.as_str().to_owned());
@@ -242,7 +263,11 @@ pub async fn upsert_remote(ctx: &Context, author: &Actor, remote: RemotePost) ->
     row.in_reply_to_id = Set(parent.map(|p| p.id));
     row.edited_at = Set(remote.edited);
     let txn = ctx.db.begin().await?;
-    let post = if existing.is_some() { row.update(&txn).await? } else { row.insert(&txn).await? };
+    let post = if existing.is_some() {
+        row.update(&txn).await?
+    } else {
+        row.insert(&txn).await?
+    };
     q::set_mentions_and_tags(&txn, post.id, &remote.mentions, &remote.tags).await?;
     txn.commit().await?;
     Ok(post)
@@ -254,7 +279,9 @@ pub async fn receive_delete(ctx: &Context, actor: &Actor, ap_id: &str) -> CoreRe
         return Ok(());
     };
     if post.author_id != actor.id {
-        return Err(CoreError::Forbidden("only the author may delete a post".into()));
+        return Err(CoreError::Forbidden(
+            "only the author may delete a post".into(),
+        ));
     }
     if post.deleted_at.is_none() {
         tombstone(&ctx.db, post).await?;
@@ -290,7 +317,9 @@ pub async fn can_view(ctx: &Context, viewer: Option<&Actor>, post: &Post) -> Cor
     if visibility.is_public() {
         return Ok(true);
     }
-    let Some(viewer) = viewer else { return Ok(false) };
+    let Some(viewer) = viewer else {
+        return Ok(false);
+    };
     if viewer.id == post.author_id || q::mention_ids(&ctx.db, post.id).await?.contains(&viewer.id) {
         return Ok(true);
     }

@@ -29,7 +29,15 @@ pub async fn like(ctx: &Context, actor: &Actor, post: &Post) -> CoreResult<()> {
     let txn = ctx.db.begin().await?;
     insert_like(&txn, &ap_id, actor.id, post.id).await?;
     if !post.local {
-        outbox::record(&txn, actor.id, &Intent::Like { like_ap_id: ap_id, post_id: post.id }).await?;
+        outbox::record(
+            &txn,
+            actor.id,
+            &Intent::Like {
+                like_ap_id: ap_id,
+                post_id: post.id,
+            },
+        )
+        .await?;
     }
     txn.commit().await?;
     outbox::notify(ctx);
@@ -62,7 +70,10 @@ pub async fn unlike(ctx: &Context, actor: &Actor, post: &Post) -> CoreResult<()>
     let txn = ctx.db.begin().await?;
     likes::Entity::delete_by_id(like.id).exec(&txn).await?;
     if !post.local {
-        let intent = Intent::UndoLike { like_ap_id: like.ap_id, post_id: post.id };
+        let intent = Intent::UndoLike {
+            like_ap_id: like.ap_id,
+            post_id: post.id,
+        };
         outbox::record(&txn, actor.id, &intent).await?;
     }
     txn.commit().await?;
@@ -71,14 +82,21 @@ pub async fn unlike(ctx: &Context, actor: &Actor, post: &Post) -> CoreResult<()>
 }
 
 /// A Like arrived from a remote actor for one of our posts (or one we know).
-pub async fn receive_like(ctx: &Context, actor: &Actor, post: &Post, ap_id: &str) -> CoreResult<()> {
+pub async fn receive_like(
+    ctx: &Context,
+    actor: &Actor,
+    post: &Post,
+    ap_id: &str,
+) -> CoreResult<()> {
     if lq::by_ap_id(&ctx.db, ap_id).await?.is_some()
         || lq::find_pair(&ctx.db, actor.id, post.id).await?.is_some()
     {
         return Ok(());
     }
     if !crate::posts::can_view(ctx, Some(actor), post).await? {
-        return Err(CoreError::Forbidden("cannot like a post one cannot see".into()));
+        return Err(CoreError::Forbidden(
+            "cannot like a post one cannot see".into(),
+        ));
     }
     insert_like(&ctx.db, ap_id, actor.id, post.id).await
 }
@@ -87,7 +105,9 @@ pub async fn receive_like(ctx: &Context, actor: &Actor, post: &Post, ap_id: &str
 pub async fn receive_undo_like(ctx: &Context, actor: &Actor, like_ap_id: &str) -> CoreResult<()> {
     if let Some(like) = lq::by_ap_id(&ctx.db, like_ap_id).await? {
         if like.actor_id != actor.id {
-            return Err(CoreError::Forbidden("only the liker may undo a like".into()));
+            return Err(CoreError::Forbidden(
+                "only the liker may undo a like".into(),
+            ));
         }
         likes::Entity::delete_by_id(like.id).exec(&ctx.db).await?;
     }
@@ -101,7 +121,9 @@ pub async fn like_count(ctx: &Context, post: &Post) -> CoreResult<u64> {
 /// A local actor boosts a public or unlisted post (idempotent). Returns the boost row.
 pub async fn boost(ctx: &Context, actor: &Actor, post: &Post) -> CoreResult<Post> {
     if !Visibility::parse(&post.visibility)?.is_public() || post.deleted_at.is_some() {
-        return Err(CoreError::Forbidden("only public posts can be boosted".into()));
+        return Err(CoreError::Forbidden(
+            "only public posts can be boosted".into(),
+        ));
     }
     if let Some(existing) = pq::reblog_by(&ctx.db, actor.id, post.id).await? {
         return Ok(existing);
@@ -153,7 +175,10 @@ pub async fn unboost(ctx: &Context, actor: &Actor, post: &Post) -> CoreResult<()
     };
     let txn = ctx.db.begin().await?;
     posts::Entity::delete_by_id(boost.id).exec(&txn).await?;
-    let intent = Intent::UndoAnnounce { announce_ap_id: boost.ap_id, post_id: post.id };
+    let intent = Intent::UndoAnnounce {
+        announce_ap_id: boost.ap_id,
+        post_id: post.id,
+    };
     outbox::record(&txn, actor.id, &intent).await?;
     txn.commit().await?;
     outbox::notify(ctx);
@@ -172,7 +197,9 @@ pub async fn receive_announce(
         return Ok(existing);
     }
     if !Visibility::parse(&post.visibility)?.is_public() {
-        return Err(CoreError::Forbidden("only public posts can be boosted".into()));
+        return Err(CoreError::Forbidden(
+            "only public posts can be boosted".into(),
+        ));
     }
     insert_boost(&ctx.db, actor.id, post.id, ap_id, false, published).await
 }
@@ -181,7 +208,9 @@ pub async fn receive_announce(
 pub async fn receive_undo_announce(ctx: &Context, actor: &Actor, ap_id: &str) -> CoreResult<()> {
     if let Some(boost) = pq::by_ap_id(&ctx.db, ap_id).await? {
         if boost.author_id != actor.id || boost.reblog_of_id.is_none() {
-            return Err(CoreError::Forbidden("only the booster may undo a boost".into()));
+            return Err(CoreError::Forbidden(
+                "only the booster may undo a boost".into(),
+            ));
         }
         posts::Entity::delete_by_id(boost.id).exec(&ctx.db).await?;
     }

@@ -14,7 +14,9 @@ impl Urls {
     /// `debug` serves plain http (tests and development on `localhost:PORT`).
     pub fn new(domain: &str, debug: bool) -> Self {
         let scheme = if debug { "http" } else { "https" };
-        Self { base: format!("{scheme}://{domain}") }
+        Self {
+            base: format!("{scheme}://{domain}"),
+        }
     }
 
     pub fn base(&self) -> &str {

@@ -23,7 +23,8 @@ pub use state::{Federation, FederationData};
 mod tests_support {
     /// `../shared/fixtures` beside the repository (CI clones it there), or `PASSAGE_FIXTURES`.
     pub fn fixtures_dir() -> String {
-        std::env::var("PASSAGE_FIXTURES")
-            .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures").to_owned())
+        std::env::var("PASSAGE_FIXTURES").unwrap_or_else(|_| {
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures").to_owned()
+        })
     }
 }

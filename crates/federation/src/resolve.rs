@@ -23,7 +23,10 @@ struct JrdLink {
 /// `user@domain` (with or without a leading `@` or `acct:`) → the actor, stored locally.
 /// Local handles resolve without network.
 pub async fn handle(data: &FederationData, handle: &str) -> Result<Actor, FederationError> {
-    let handle = handle.trim().trim_start_matches("acct:").trim_start_matches('@');
+    let handle = handle
+        .trim()
+        .trim_start_matches("acct:")
+        .trim_start_matches('@');
     let (user, domain) = handle
         .rsplit_once('@')
         .ok_or_else(|| FederationError::BadRequest(format!("{handle:?} is not user@domain")))?;
@@ -39,16 +42,29 @@ pub async fn handle(data: &FederationData, handle: &str) -> Result<Actor, Federa
     if expected != handle.to_lowercase() {
         let canonical = webfinger(data, &found.username, &found.domain).await?;
         if self_link(&canonical).as_deref() != Some(found.ap_id.as_str()) {
-            return Err(FederationError::Forbidden("webfinger answer does not round-trip".into()));
+            return Err(FederationError::Forbidden(
+                "webfinger answer does not round-trip".into(),
+            ));
         }
     }
     Ok(found)
 }
 
-async fn webfinger(data: &FederationData, user: &str, domain: &str) -> Result<Jrd, FederationError> {
-    let scheme = if data.config.federation.debug { "http" } else { "https" };
+async fn webfinger(
+    data: &FederationData,
+    user: &str,
+    domain: &str,
+) -> Result<Jrd, FederationError> {
+    let scheme = if data.config.federation.debug {
+        "http"
+    } else {
+        "https"
+    };
     let resource = format!("acct:{user}@{domain}");
-    let url = url::Url::parse_with_params(&format!("{scheme}://{domain}/.well-known/webfinger"), [("resource", &resource)])?;
+    let url = url::Url::parse_with_params(
+        &format!("{scheme}://{domain}/.well-known/webfinger"),
+        [("resource", &resource)],
+    )?;
     let response = data
         .http
         .get(url)
@@ -60,14 +76,21 @@ async fn webfinger(data: &FederationData, user: &str, domain: &str) -> Result<Jr
         return Err(FederationError::NotFound);
     }
     if !response.status().is_success() {
-        return Err(FederationError::Remote(format!("webfinger answered {}", response.status())));
+        return Err(FederationError::Remote(format!(
+            "webfinger answered {}",
+            response.status()
+        )));
     }
     let limit = data.config.federation.max_fetch_bytes;
-    let bytes = response.bytes().await.map_err(|e| FederationError::Remote(e.to_string()))?;
+    let bytes = response
+        .bytes()
+        .await
+        .map_err(|e| FederationError::Remote(e.to_string()))?;
     if bytes.len() > limit {
         return Err(FederationError::Remote("webfinger answer too large".into()));
     }
-    let jrd: Jrd = serde_json::from_slice(&bytes).map_err(|e| FederationError::Remote(format!("webfinger: {e}")))?;
+    let jrd: Jrd = serde_json::from_slice(&bytes)
+        .map_err(|e| FederationError::Remote(format!("webfinger: {e}")))?;
     check_subject(&jrd, &resource)?;
     Ok(jrd)
 }
@@ -77,7 +100,10 @@ fn check_subject(jrd: &Jrd, resource: &str) -> Result<(), FederationError> {
     if jrd.subject.eq_ignore_ascii_case(resource) {
         Ok(())
     } else {
-        Err(FederationError::Forbidden(format!("webfinger subject {} is not {resource}", jrd.subject)))
+        Err(FederationError::Forbidden(format!(
+            "webfinger subject {} is not {resource}",
+            jrd.subject
+        )))
     }
 }
 
@@ -86,7 +112,10 @@ fn self_link(jrd: &Jrd) -> Option<String> {
         .iter()
         .find(|l| {
             l.rel.as_deref() == Some("self")
-                && l.kind.as_deref().is_some_and(|k| k.starts_with("application/activity+json") || k.starts_with("application/ld+json"))
+                && l.kind.as_deref().is_some_and(|k| {
+                    k.starts_with("application/activity+json")
+                        || k.starts_with("application/ld+json")
+                })
         })
         .and_then(|l| l.href.clone())
 }
@@ -96,7 +125,10 @@ mod tests {
     use super::*;
 
     fn fixture(name: &str) -> Jrd {
-        let path = format!("{}/mastodon-spec-requests/{name}", crate::tests_support::fixtures_dir());
+        let path = format!(
+            "{}/mastodon-spec-requests/{name}",
+            crate::tests_support::fixtures_dir()
+        );
         serde_json::from_str(&std::fs::read_to_string(&path).expect(&path)).unwrap()
     }
 
@@ -104,7 +136,10 @@ mod tests {
     fn accepts_matching_subject_and_finds_self_link() {
         let jrd = fixture("activitypub-webfinger.body.json");
         check_subject(&jrd, &jrd.subject.clone()).unwrap();
-        assert_eq!(self_link(&jrd).as_deref(), Some("https://ap.example.com/users/foo"));
+        assert_eq!(
+            self_link(&jrd).as_deref(),
+            Some("https://ap.example.com/users/foo")
+        );
     }
 
     #[test]

@@ -80,8 +80,13 @@ pub fn sign(
         .map_err(|_| SignatureError::Sign)?;
     let signed = unsigned.sign(key_id.to_owned(), |signing_string| {
         let mut sig = vec![0u8; key.public_modulus_len()];
-        key.sign(&signature::RSA_PKCS1_SHA256, &SystemRandom::new(), signing_string.as_bytes(), &mut sig)
-            .map_err(|_| SignatureError::Sign)?;
+        key.sign(
+            &signature::RSA_PKCS1_SHA256,
+            &SystemRandom::new(),
+            signing_string.as_bytes(),
+            &mut sig,
+        )
+        .map_err(|_| SignatureError::Sign)?;
         Ok::<_, SignatureError>(B64.encode(sig))
     })?;
     out.push(("signature", signed.signature_header()));
@@ -104,12 +109,20 @@ impl SignatureHeader {
         let value = value.trim().trim_start_matches("Signature ").trim();
         let mut fields = HashMap::new();
         for part in split_fields(value) {
-            let (k, v) = part.split_once('=').ok_or(SignatureError::Malformed("field without ="))?;
+            let (k, v) = part
+                .split_once('=')
+                .ok_or(SignatureError::Malformed("field without ="))?;
             fields.insert(k.trim().to_owned(), v.trim().trim_matches('"').to_owned());
         }
-        let key_id = fields.remove("keyId").ok_or(SignatureError::Malformed("no keyId"))?;
-        let signature = fields.remove("signature").ok_or(SignatureError::Malformed("no signature"))?;
-        let signature = B64.decode(signature).map_err(|_| SignatureError::Malformed("signature is not base64"))?;
+        let key_id = fields
+            .remove("keyId")
+            .ok_or(SignatureError::Malformed("no keyId"))?;
+        let signature = fields
+            .remove("signature")
+            .ok_or(SignatureError::Malformed("no signature"))?;
+        let signature = B64
+            .decode(signature)
+            .map_err(|_| SignatureError::Malformed("signature is not base64"))?;
         let headers = fields
             .remove("headers")
             .map(|h| h.split_whitespace().map(str::to_lowercase).collect())
@@ -118,7 +131,11 @@ impl SignatureHeader {
         let number = |name: &str| -> Result<Option<u64>, SignatureError> {
             fields
                 .get(name)
-                .map(|v| v.parse::<f64>().map(|n| n as u64).map_err(|_| SignatureError::Malformed("bad timestamp")))
+                .map(|v| {
+                    v.parse::<f64>()
+                        .map(|n| n as u64)
+                        .map_err(|_| SignatureError::Malformed("bad timestamp"))
+                })
                 .transpose()
         };
         Ok(Self {
@@ -188,7 +205,10 @@ pub fn verify(
         if !signed("digest") {
             return Err(SignatureError::Uncovered("digest"));
         }
-        let sent = request.headers.get("digest").ok_or(SignatureError::MissingHeader("digest".into()))?;
+        let sent = request
+            .headers
+            .get("digest")
+            .ok_or(SignatureError::MissingHeader("digest".into()))?;
         let ours = digest_header(body);
         let matches = sent.split(',').any(|d| {
             d.trim().split_once('=').is_some_and(|(alg, v)| {
@@ -203,9 +223,11 @@ pub fn verify(
     let key = public_key_der(public_key_pem)?;
     let attempt = |path: &str| -> Result<bool, SignatureError> {
         let text = signing_string(request, header, path)?;
-        Ok(signature::UnparsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, &key)
-            .verify(text.as_bytes(), &header.signature)
-            .is_ok())
+        Ok(
+            signature::UnparsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, &key)
+                .verify(text.as_bytes(), &header.signature)
+                .is_ok(),
+        )
     };
     if attempt(request.path_and_query)? {
         return Ok(());
@@ -226,16 +248,24 @@ fn check_time(
     now: SystemTime,
     max_age: Duration,
 ) -> Result<(), SignatureError> {
-    let now_secs = now.duration_since(UNIX_EPOCH).map_err(|_| SignatureError::BadDate)?.as_secs();
+    let now_secs = now
+        .duration_since(UNIX_EPOCH)
+        .map_err(|_| SignatureError::BadDate)?
+        .as_secs();
     if let Some(expires) = header.expires
         && expires < now_secs
     {
         return Err(SignatureError::Expired);
     }
     let signed_at = if header.headers.iter().any(|h| h == "(created)") {
-        header.created.ok_or(SignatureError::Malformed("(created) signed but absent"))?
+        header
+            .created
+            .ok_or(SignatureError::Malformed("(created) signed but absent"))?
     } else if header.headers.iter().any(|h| h == "date") {
-        let date = request.headers.get("date").ok_or(SignatureError::MissingHeader("date".into()))?;
+        let date = request
+            .headers
+            .get("date")
+            .ok_or(SignatureError::MissingHeader("date".into()))?;
         httpdate::parse_http_date(date)
             .map_err(|_| SignatureError::BadDate)?
             .duration_since(UNIX_EPOCH)
@@ -260,9 +290,17 @@ fn signing_string(
         .iter()
         .map(|name| {
             let value = match name.as_str() {
-                "(request-target)" => format!("{} {}", request.method.to_lowercase(), path_and_query),
-                "(created)" => header.created.ok_or(SignatureError::MissingHeader(name.clone()))?.to_string(),
-                "(expires)" => header.expires.ok_or(SignatureError::MissingHeader(name.clone()))?.to_string(),
+                "(request-target)" => {
+                    format!("{} {}", request.method.to_lowercase(), path_and_query)
+                }
+                "(created)" => header
+                    .created
+                    .ok_or(SignatureError::MissingHeader(name.clone()))?
+                    .to_string(),
+                "(expires)" => header
+                    .expires
+                    .ok_or(SignatureError::MissingHeader(name.clone()))?
+                    .to_string(),
                 other => request
                     .headers
                     .get(other)
@@ -276,7 +314,9 @@ fn signing_string(
 }
 
 fn public_key_der(pem_text: &str) -> Result<Vec<u8>, SignatureError> {
-    pem::parse(pem_text.trim()).map(|p| p.into_contents()).map_err(|_| SignatureError::BadKey)
+    pem::parse(pem_text.trim())
+        .map(|p| p.into_contents())
+        .map_err(|_| SignatureError::BadKey)
 }
 
 /// Collects an HTTP request's headers into the lowercase map [`verify`] reads; repeated

@@ -43,7 +43,10 @@ impl Federation {
             .request_timeout(timeout)
             .http_fetch_limit(50)
             .url_verifier(Box::new(crate::verify::PolicyVerifier))
-            .signed_fetch_actor(&crate::objects::actor::ApubActor::new(instance_actor).map_err(|e| passage_core::CoreError::Internal(e.to_string()))?)
+            .signed_fetch_actor(
+                &crate::objects::actor::ApubActor::new(instance_actor)
+                    .map_err(|e| passage_core::CoreError::Internal(e.to_string()))?,
+            )
             .build()
             .await
             .map_err(|e| passage_core::CoreError::Internal(format!("federation config: {e}")))

@@ -1,7 +1,10 @@
 //! Configuration loading: the embedded `config/default.toml`, then an optional file, then
 //! `PASSAGE_<TABLE>__<KEY>` environment variables. Unknown keys are errors naming the key.
 
-use figment::{Figment, providers::{Env, Format, Toml}};
+use figment::{
+    Figment,
+    providers::{Env, Format, Toml},
+};
 use passage_core::config::{Config, DEFAULT_TOML};
 use std::path::Path;
 
@@ -10,7 +13,10 @@ pub fn load(file: Option<&Path>) -> Result<Config, String> {
     let mut figment = Figment::from(Toml::string(DEFAULT_TOML));
     if let Some(path) = file {
         if !path.exists() {
-            return Err(format!("configuration file {} does not exist", path.display()));
+            return Err(format!(
+                "configuration file {} does not exist",
+                path.display()
+            ));
         }
         figment = figment.merge(Toml::file(path));
     }
@@ -29,7 +35,11 @@ pub fn from_toml(overlay: &str) -> Result<Config, String> {
 }
 
 fn describe(e: &figment::Error) -> String {
-    e.clone().into_iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")
+    e.clone()
+        .into_iter()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn validate(config: &Config) -> Result<(), String> {
@@ -37,10 +47,16 @@ fn validate(config: &Config) -> Result<(), String> {
         return Err("instance.domain must not be empty".into());
     }
     if config.instance.domain.contains('/') {
-        return Err(format!("instance.domain {:?} must be a host name, not a URL", config.instance.domain));
+        return Err(format!(
+            "instance.domain {:?} must be a host name, not a URL",
+            config.instance.domain
+        ));
     }
     if config.http.bind.parse::<std::net::SocketAddr>().is_err() {
-        return Err(format!("http.bind {:?} is not an address:port", config.http.bind));
+        return Err(format!(
+            "http.bind {:?} is not an address:port",
+            config.http.bind
+        ));
     }
     Ok(())
 }
@@ -63,6 +79,9 @@ mod tests {
         assert!(err.contains("nmae"), "{err}");
 
         let overlay = from_toml("[delivery]\nmode = \"manual\"").unwrap();
-        assert_eq!(overlay.delivery.mode, passage_core::config::DeliveryMode::Manual);
+        assert_eq!(
+            overlay.delivery.mode,
+            passage_core::config::DeliveryMode::Manual
+        );
     }
 }

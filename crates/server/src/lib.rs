@@ -4,7 +4,11 @@
 
 pub mod config;
 
-use passage_core::{Context, config::{Config, DeliveryMode}, keys::{KeySource, RsaKeys}};
+use passage_core::{
+    Context,
+    config::{Config, DeliveryMode},
+    keys::{KeySource, RsaKeys},
+};
 use passage_federation::{Federation, delivery};
 use passage_migrations::{Migrator, MigratorTrait};
 use std::{net::SocketAddr, sync::Arc};
@@ -35,14 +39,23 @@ pub async fn open_database(config: &Config) -> Result<passage_core::db::Db, Star
     let db = passage_core::db::connect(&config.database_url(), config.database.max_connections)
         .await
         .map_err(|e| StartError::Database(e.to_string()))?;
-    Migrator::up(&db, None).await.map_err(|e| StartError::Migrate(e.to_string()))?;
+    Migrator::up(&db, None)
+        .await
+        .map_err(|e| StartError::Migrate(e.to_string()))?;
     Ok(db)
 }
 
 /// Builds the per-instance context from a configuration (keys from `keys`, or fresh RSA keys).
-pub async fn context(config: Config, keys: Option<Arc<dyn KeySource>>) -> Result<Context, StartError> {
+pub async fn context(
+    config: Config,
+    keys: Option<Arc<dyn KeySource>>,
+) -> Result<Context, StartError> {
     let db = open_database(&config).await?;
-    let keys = keys.unwrap_or_else(|| Arc::new(RsaKeys { bits: config.federation.key_bits }));
+    let keys = keys.unwrap_or_else(|| {
+        Arc::new(RsaKeys {
+            bits: config.federation.key_bits,
+        })
+    });
     Ok(Context::new(db, config, keys))
 }
 
@@ -74,9 +87,18 @@ impl Instance {
             }
         }));
         if ctx.config.delivery.mode == DeliveryMode::Background {
-            tasks.push(delivery::spawn_background(federation.clone(), shutdown.clone()));
+            tasks.push(delivery::spawn_background(
+                federation.clone(),
+                shutdown.clone(),
+            ));
         }
-        Ok(Self { federation, fed_config, addr, shutdown, tasks })
+        Ok(Self {
+            federation,
+            fed_config,
+            addr,
+            shutdown,
+            tasks,
+        })
     }
 
     /// Request data for calling federation functions (lookups) outside a request.
@@ -89,7 +111,9 @@ impl Instance {
     }
 
     /// Sends everything queued until the queue is quiet (manual delivery mode, tests).
-    pub async fn deliver_all(&self) -> Result<delivery::DeliveryStats, passage_federation::FederationError> {
+    pub async fn deliver_all(
+        &self,
+    ) -> Result<delivery::DeliveryStats, passage_federation::FederationError> {
         delivery::deliver_all(&self.federation).await
     }
 
@@ -124,5 +148,6 @@ pub fn router(ctx: &Context, fed_config: activitypub_federation_config::Config) 
 
 /// The federation configuration type, named once here.
 mod activitypub_federation_config {
-    pub type Config = activitypub_federation::config::FederationConfig<passage_federation::Federation>;
+    pub type Config =
+        activitypub_federation::config::FederationConfig<passage_federation::Federation>;
 }

@@ -10,7 +10,11 @@ use passage_core::{
 use std::{path::PathBuf, process::ExitCode};
 
 #[derive(Parser)]
-#[command(name = "passage", version, about = "A federated server for the peer exchange network")]
+#[command(
+    name = "passage",
+    version,
+    about = "A federated server for the peer exchange network"
+)]
 struct Cli {
     /// Configuration file (TOML, same shape as config/default.toml).
     #[arg(long, global = true, env = "PASSAGE_CONFIG")]
@@ -134,13 +138,17 @@ async fn run(command: Command, config: passage_core::config::Config) -> Result<(
             Ok(())
         }
         Command::Migrate => {
-            passage_server::open_database(&config).await.map_err(|e| e.to_string())?;
+            passage_server::open_database(&config)
+                .await
+                .map_err(|e| e.to_string())?;
             println!("database is up to date");
             Ok(())
         }
         Command::Serve => serve(config).await,
         Command::Admin { command } => {
-            let ctx = passage_server::context(config, None).await.map_err(|e| e.to_string())?;
+            let ctx = passage_server::context(config, None)
+                .await
+                .map_err(|e| e.to_string())?;
             admin(&ctx, command).await.map_err(|e| e.to_string())
         }
     }
@@ -148,9 +156,15 @@ async fn run(command: Command, config: passage_core::config::Config) -> Result<(
 
 async fn serve(config: passage_core::config::Config) -> Result<(), String> {
     let bind = config.http.bind.clone();
-    let ctx = passage_server::context(config, None).await.map_err(|e| e.to_string())?;
-    let listener = tokio::net::TcpListener::bind(&bind).await.map_err(|e| format!("cannot listen on {bind}: {e}"))?;
-    let instance = passage_server::Instance::start(ctx, listener).await.map_err(|e| e.to_string())?;
+    let ctx = passage_server::context(config, None)
+        .await
+        .map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind(&bind)
+        .await
+        .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+    let instance = passage_server::Instance::start(ctx, listener)
+        .await
+        .map_err(|e| e.to_string())?;
     tracing::info!(addr = %instance.addr, domain = %instance.context().domain(), "passage is serving");
     let _ = tokio::signal::ctrl_c().await;
     tracing::info!("shutting down");
@@ -160,7 +174,16 @@ async fn serve(config: passage_core::config::Config) -> Result<(), String> {
 
 async fn admin(ctx: &Context, command: Admin) -> Result<(), passage_core::CoreError> {
     match command {
-        Admin::Account { command: AccountCommand::Create { username, email, password, role, locked } } => {
+        Admin::Account {
+            command:
+                AccountCommand::Create {
+                    username,
+                    email,
+                    password,
+                    role,
+                    locked,
+                },
+        } => {
             let mut new = NewAccount::person(&username);
             new.email = Some(email);
             new.password = Some(password);
@@ -169,12 +192,21 @@ async fn admin(ctx: &Context, command: Admin) -> Result<(), passage_core::CoreEr
             let actor = accounts::create(ctx, new).await?;
             println!("created {} ({})", actor.username, actor.ap_id);
         }
-        Admin::Account { command: AccountCommand::List } => {
+        Admin::Account {
+            command: AccountCommand::List,
+        } => {
             for actor in accounts::list_local(ctx).await? {
                 println!("{}\t{}\t{}", actor.username, actor.kind, actor.ap_id);
             }
         }
-        Admin::Org { command: OrgCommand::Create { username, name, summary } } => {
+        Admin::Org {
+            command:
+                OrgCommand::Create {
+                    username,
+                    name,
+                    summary,
+                },
+        } => {
             let mut new = NewAccount::person(&username);
             new.kind = ActorKind::Group;
             new.display_name = name;
@@ -182,7 +214,11 @@ async fn admin(ctx: &Context, command: Admin) -> Result<(), passage_core::CoreEr
             let actor = accounts::create(ctx, new).await?;
             println!("created organisation {} ({})", actor.username, actor.ap_id);
         }
-        Admin::Post { username, text, visibility } => {
+        Admin::Post {
+            username,
+            text,
+            visibility,
+        } => {
             let author = accounts::local_by_username(ctx, &username).await?;
             let mut new = NewPost::public(&text);
             new.visibility = Visibility::parse(&visibility)?;

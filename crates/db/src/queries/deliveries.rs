@@ -6,8 +6,9 @@ use crate::{
     entities::{deliveries, instances, outbox_intents, outgoing_activities},
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
     sea_query::{LockBehavior, LockType, OnConflict},
 };
 
@@ -47,7 +48,11 @@ pub async fn oldest_intents(
 
 /// Deletes an intent; false if it was already gone (rendered by someone else).
 pub async fn delete_intent(db: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
-    Ok(outbox_intents::Entity::delete_by_id(id).exec(db).await?.rows_affected == 1)
+    Ok(outbox_intents::Entity::delete_by_id(id)
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
 }
 
 pub async fn count_intents(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
@@ -227,7 +232,10 @@ pub async fn record_instance_failure(
     })
     .on_conflict(
         OnConflict::column(instances::Column::Host)
-            .update_columns([instances::Column::Failures, instances::Column::UnreachableSince])
+            .update_columns([
+                instances::Column::Failures,
+                instances::Column::UnreachableSince,
+            ])
             .to_owned(),
     )
     .exec(db)

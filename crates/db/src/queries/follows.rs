@@ -49,7 +49,11 @@ pub async fn count_accepted(
     actor_id: i64,
     followers: bool,
 ) -> Result<u64, DbErr> {
-    let column = if followers { Column::FolloweeId } else { Column::FollowerId };
+    let column = if followers {
+        Column::FolloweeId
+    } else {
+        Column::FollowerId
+    };
     Entity::find()
         .filter(column.eq(actor_id))
         .filter(Column::Accepted.eq(true))

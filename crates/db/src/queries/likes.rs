@@ -23,5 +23,8 @@ pub async fn by_ap_id(
 }
 
 pub async fn count_for_post(db: &impl ConnectionTrait, post_id: i64) -> Result<u64, DbErr> {
-    Entity::find().filter(Column::PostId.eq(post_id)).count(db).await
+    Entity::find()
+        .filter(Column::PostId.eq(post_id))
+        .count(db)
+        .await
 }

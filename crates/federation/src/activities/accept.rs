@@ -55,10 +55,14 @@ pub(crate) async fn answer(
         IdOr::Id(id) => id.clone(),
         IdOr::Object(follow) => follow.id.clone(),
     };
-    let follow = follows::by_ap_id(data, follow_id.as_str()).await?.ok_or(FederationError::NotFound)?;
+    let follow = follows::by_ap_id(data, follow_id.as_str())
+        .await?
+        .ok_or(FederationError::NotFound)?;
     let followee = accounts::by_id(data, follow.followee_id).await?;
     if !same_id(actor, &followee.ap_id) {
-        return Err(FederationError::Forbidden("only the followee answers a follow".into()));
+        return Err(FederationError::Forbidden(
+            "only the followee answers a follow".into(),
+        ));
     }
     let follower = accounts::by_id(data, follow.follower_id).await?;
     follows::receive_answer(data, &follower, &followee, accepted).await?;

@@ -1,7 +1,11 @@
 //! `Announce` (a boost) of a post. The boosted post is looked up by id and fetched from its
 //! own origin when unknown: an inline copy from the booster's server is not trusted.
 
-use crate::{FederationData, FederationError, objects::{actor, note}, protocol::urls_lenient};
+use crate::{
+    FederationData, FederationError,
+    objects::{actor, note},
+    protocol::urls_lenient,
+};
 use activitypub_federation::{kinds::activity::AnnounceType, traits::Activity};
 use passage_core::reactions;
 use serde::{Deserialize, Serialize};

@@ -7,7 +7,10 @@ use crate::{
     objects::note::{ApubPost, verify_origin},
     protocol::{note::NoteDocument, urls_lenient},
 };
-use activitypub_federation::{kinds::activity::CreateType, traits::{Activity, Object}};
+use activitypub_federation::{
+    kinds::activity::CreateType,
+    traits::{Activity, Object},
+};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -43,7 +46,9 @@ impl Activity for Create {
     async fn verify(&self, _data: &FederationData) -> Result<(), FederationError> {
         let author = verify_origin(&self.object, &self.id)?;
         if author != self.actor {
-            return Err(FederationError::Forbidden("object is attributed to another actor".into()));
+            return Err(FederationError::Forbidden(
+                "object is attributed to another actor".into(),
+            ));
         }
         Ok(())
     }

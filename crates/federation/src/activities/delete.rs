@@ -2,7 +2,10 @@
 //! object may be an id or a `Tombstone`. Deletion of the actor itself is accepted and left for
 //! account removal to handle.
 
-use crate::{FederationData, FederationError, protocol::{IdOr, note::Tombstone}};
+use crate::{
+    FederationData, FederationError,
+    protocol::{IdOr, note::Tombstone},
+};
 use activitypub_federation::{
     kinds::activity::DeleteType, protocol::verification::verify_domains_match, traits::Activity,
 };
@@ -56,7 +59,8 @@ impl Activity for Delete {
             tracing::info!(actor = %self.actor, "remote actor deleted itself");
             return Ok(());
         }
-        let Some(deleter) = passage_core::accounts::by_ap_id(data, self.actor.as_str()).await? else {
+        let Some(deleter) = passage_core::accounts::by_ap_id(data, self.actor.as_str()).await?
+        else {
             // We never stored anything of this actor: nothing to delete.
             return Ok(());
         };

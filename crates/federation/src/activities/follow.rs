@@ -44,7 +44,9 @@ impl Activity for Follow {
 
     async fn verify(&self, data: &FederationData) -> Result<(), FederationError> {
         if !data.urls.is_local(self.object.as_str()) {
-            return Err(FederationError::BadRequest("follow target is not on this instance".into()));
+            return Err(FederationError::BadRequest(
+                "follow target is not on this instance".into(),
+            ));
         }
         Ok(())
     }

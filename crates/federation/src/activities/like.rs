@@ -18,7 +18,12 @@ pub struct Like {
 
 impl Like {
     pub fn new(id: &str, actor: &str, object: &str) -> Result<Self, FederationError> {
-        Ok(Self { id: Url::parse(id)?, kind: LikeType::Like, actor: Url::parse(actor)?, object: Url::parse(object)? })
+        Ok(Self {
+            id: Url::parse(id)?,
+            kind: LikeType::Like,
+            actor: Url::parse(actor)?,
+            object: Url::parse(object)?,
+        })
     }
 }
 

@@ -29,7 +29,11 @@ pub enum Received {
 /// Parses and runs one verified activity. `value` is the body; its `actor` has already been
 /// proven to be the signer.
 pub async fn receive(value: Value, data: &FederationData) -> Result<Received, FederationError> {
-    let kind = value.get("type").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let kind = value
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
     match kind.as_str() {
         "Follow" => run::<follow::Follow>(value, data).await,
         "Accept" => run::<accept::Accept>(value, data).await,

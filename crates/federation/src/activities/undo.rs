@@ -56,7 +56,9 @@ impl Activity for Undo {
         if let IdOr::Object(undone) = &self.object
             && undone.actor != self.actor
         {
-            return Err(FederationError::Forbidden("only its actor may undo an activity".into()));
+            return Err(FederationError::Forbidden(
+                "only its actor may undo an activity".into(),
+            ));
         }
         Ok(())
     }
@@ -72,7 +74,9 @@ impl Activity for Undo {
         {
             let follower = accounts::by_id(data, follow.follower_id).await?;
             if !same_id(&self.actor, &follower.ap_id) {
-                return Err(FederationError::Forbidden("only the follower may undo a follow".into()));
+                return Err(FederationError::Forbidden(
+                    "only the follower may undo a follow".into(),
+                ));
             }
             let followee = accounts::by_id(data, follow.followee_id).await?;
             return Ok(follows::receive_undo(data, &follower, &followee).await?);

@@ -3,10 +3,16 @@
 
 use crate::{
     FederationData, FederationError,
-    objects::{actor::ApubActor, note::{ApubPost, verify_origin}},
+    objects::{
+        actor::ApubActor,
+        note::{ApubPost, verify_origin},
+    },
     protocol::{actor::ActorDocument, note::NoteDocument},
 };
-use activitypub_federation::{kinds::activity::UpdateType, traits::{Activity, Object}};
+use activitypub_federation::{
+    kinds::activity::UpdateType,
+    traits::{Activity, Object},
+};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -28,7 +34,11 @@ enum Updated {
 
 impl Update {
     fn updated(&self) -> Result<Updated, FederationError> {
-        let kind = self.object.get("type").and_then(|t| t.as_str()).unwrap_or_default();
+        let kind = self
+            .object
+            .get("type")
+            .and_then(|t| t.as_str())
+            .unwrap_or_default();
         Ok(if NoteDocument::KINDS.contains(&kind) {
             Updated::Post(serde_json::from_value(self.object.clone())?)
         } else if ["Person", "Group", "Application", "Service", "Organization"].contains(&kind) {
@@ -56,12 +66,16 @@ impl Activity for Update {
         match self.updated()? {
             Updated::Post(note) => {
                 if verify_origin(&note, &self.id)? != self.actor {
-                    return Err(FederationError::Forbidden("only the author may update a post".into()));
+                    return Err(FederationError::Forbidden(
+                        "only the author may update a post".into(),
+                    ));
                 }
             }
             Updated::Actor(doc) => {
                 if doc.id != self.actor {
-                    return Err(FederationError::Forbidden("an actor may only update itself".into()));
+                    return Err(FederationError::Forbidden(
+                        "an actor may only update itself".into(),
+                    ));
                 }
                 ApubActor::verify(&doc, &self.id, data).await?;
             }

@@ -5,7 +5,11 @@
 
 use crate::{
     Federation, FederationError,
-    activities::{follow::Follow, like::Like, undo::{Undo, Undone}},
+    activities::{
+        follow::Follow,
+        like::Like,
+        undo::{Undo, Undone},
+    },
     objects::note::note_from_post,
     protocol::{PUBLIC, addressing::address, with_context},
 };
@@ -27,7 +31,11 @@ pub struct Rendered {
 }
 
 fn inbox_of(actor: &Actor) -> String {
-    actor.shared_inbox_url.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| actor.inbox_url.clone())
+    actor
+        .shared_inbox_url
+        .clone()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| actor.inbox_url.clone())
 }
 
 fn to_json<T: serde::Serialize>(activity: T) -> Result<Value, FederationError> {
@@ -36,7 +44,11 @@ fn to_json<T: serde::Serialize>(activity: T) -> Result<Value, FederationError> {
 
 /// Renders one intent of `actor` (a local actor). `None`: nothing to send any more (the post
 /// it named is gone).
-pub async fn render(ctx: &Context, actor: &Actor, intent: &Intent) -> Result<Option<Rendered>, FederationError> {
+pub async fn render(
+    ctx: &Context,
+    actor: &Actor,
+    intent: &Intent,
+) -> Result<Option<Rendered>, FederationError> {
     let follow_parts = |follow_ap_id: &str, follower_id: i64, followee_id: i64| {
         let (follow_ap_id, ctx) = (follow_ap_id.to_owned(), ctx.clone());
         async move {
@@ -47,25 +59,69 @@ pub async fn render(ctx: &Context, actor: &Actor, intent: &Intent) -> Result<Opt
         }
     };
     let rendered = match intent {
-        Intent::Follow { follow_ap_id, follower_id, followee_id } => {
-            let (_, followee, follow) = follow_parts(follow_ap_id, *follower_id, *followee_id).await?;
-            Rendered { id: follow_ap_id.clone(), body: to_json(follow)?, inboxes: vec![followee.inbox_url] }
+        Intent::Follow {
+            follow_ap_id,
+            follower_id,
+            followee_id,
+        } => {
+            let (_, followee, follow) =
+                follow_parts(follow_ap_id, *follower_id, *followee_id).await?;
+            Rendered {
+                id: follow_ap_id.clone(),
+                body: to_json(follow)?,
+                inboxes: vec![followee.inbox_url],
+            }
         }
-        Intent::AcceptFollow { follow_ap_id, follower_id, followee_id }
-        | Intent::RejectFollow { follow_ap_id, follower_id, followee_id } => {
-            let (follower, followee, follow) = follow_parts(follow_ap_id, *follower_id, *followee_id).await?;
-            let kind = if matches!(intent, Intent::AcceptFollow { .. }) { "Accept" } else { "Reject" };
+        Intent::AcceptFollow {
+            follow_ap_id,
+            follower_id,
+            followee_id,
+        }
+        | Intent::RejectFollow {
+            follow_ap_id,
+            follower_id,
+            followee_id,
+        } => {
+            let (follower, followee, follow) =
+                follow_parts(follow_ap_id, *follower_id, *followee_id).await?;
+            let kind = if matches!(intent, Intent::AcceptFollow { .. }) {
+                "Accept"
+            } else {
+                "Reject"
+            };
             let id = ctx.urls.new_activity();
-            let body = to_json(json!({ "id": id, "type": kind, "actor": followee.ap_id, "object": follow }))?;
-            Rendered { id, body, inboxes: vec![follower.inbox_url] }
+            let body = to_json(
+                json!({ "id": id, "type": kind, "actor": followee.ap_id, "object": follow }),
+            )?;
+            Rendered {
+                id,
+                body,
+                inboxes: vec![follower.inbox_url],
+            }
         }
-        Intent::UndoFollow { follow_ap_id, follower_id, followee_id } => {
-            let (follower, followee, follow) = follow_parts(follow_ap_id, *follower_id, *followee_id).await?;
+        Intent::UndoFollow {
+            follow_ap_id,
+            follower_id,
+            followee_id,
+        } => {
+            let (follower, followee, follow) =
+                follow_parts(follow_ap_id, *follower_id, *followee_id).await?;
             let id = ctx.urls.new_activity();
-            let undone = Undone { id: follow.id, kind: "Follow".into(), actor: follow.actor, object: json!(follow.object) };
-            Rendered { body: to_json(Undo::new(&id, &follower.ap_id, undone)?)?, id, inboxes: vec![followee.inbox_url] }
+            let undone = Undone {
+                id: follow.id,
+                kind: "Follow".into(),
+                actor: follow.actor,
+                object: json!(follow.object),
+            };
+            Rendered {
+                body: to_json(Undo::new(&id, &follower.ap_id, undone)?)?,
+                id,
+                inboxes: vec![followee.inbox_url],
+            }
         }
-        Intent::CreatePost { post_id } | Intent::UpdatePost { post_id } | Intent::DeletePost { post_id } => {
+        Intent::CreatePost { post_id }
+        | Intent::UpdatePost { post_id }
+        | Intent::DeletePost { post_id } => {
             let post = posts::by_id(ctx, *post_id).await?;
             let inboxes = post_inboxes(ctx, actor, &post).await?;
             let body = match intent {
@@ -74,14 +130,23 @@ pub async fn render(ctx: &Context, actor: &Actor, intent: &Intent) -> Result<Opt
                 Intent::UpdatePost { .. } => {
                     let note = note_from_post(ctx, &post).await?;
                     let id = ctx.urls.new_activity();
-                    to_json(json!({ "id": id, "type": "Update", "actor": actor.ap_id, "to": note.to, "cc": note.cc, "object": note }))?
+                    to_json(
+                        json!({ "id": id, "type": "Update", "actor": actor.ap_id, "to": note.to, "cc": note.cc, "object": note }),
+                    )?
                 }
                 _ => delete_for_post(ctx, actor, &post).await?,
             };
             let id = body["id"].as_str().unwrap_or_default().to_owned();
             Rendered { id, body, inboxes }
         }
-        Intent::Like { like_ap_id, post_id } | Intent::UndoLike { like_ap_id, post_id } => {
+        Intent::Like {
+            like_ap_id,
+            post_id,
+        }
+        | Intent::UndoLike {
+            like_ap_id,
+            post_id,
+        } => {
             let post = posts::by_id(ctx, *post_id).await?;
             let author = accounts::by_id(ctx, post.author_id).await?;
             let like = Like::new(like_ap_id, &actor.ap_id, &post.ap_id)?;
@@ -89,19 +154,37 @@ pub async fn render(ctx: &Context, actor: &Actor, intent: &Intent) -> Result<Opt
                 (like_ap_id.clone(), to_json(like)?)
             } else {
                 let id = ctx.urls.new_activity();
-                let undone = Undone { id: like.id, kind: "Like".into(), actor: like.actor, object: json!(like.object) };
+                let undone = Undone {
+                    id: like.id,
+                    kind: "Like".into(),
+                    actor: like.actor,
+                    object: json!(like.object),
+                };
                 (id.clone(), to_json(Undo::new(&id, &actor.ap_id, undone)?)?)
             };
-            Rendered { id, body, inboxes: vec![inbox_of(&author)] }
+            Rendered {
+                id,
+                body,
+                inboxes: vec![inbox_of(&author)],
+            }
         }
         Intent::Announce { boost_id } => {
-            let Ok(boost) = posts::by_id(ctx, *boost_id).await else { return Ok(None) };
+            let Ok(boost) = posts::by_id(ctx, *boost_id).await else {
+                return Ok(None);
+            };
             let original = passage_core::reactions::boosted_post(ctx, &boost).await?;
             let body = announce(ctx, actor, &boost.ap_id, &original, boost.published_at).await?;
             let inboxes = boost_inboxes(ctx, actor, &original).await?;
-            Rendered { id: boost.ap_id, body, inboxes }
+            Rendered {
+                id: boost.ap_id,
+                body,
+                inboxes,
+            }
         }
-        Intent::UndoAnnounce { announce_ap_id, post_id } => {
+        Intent::UndoAnnounce {
+            announce_ap_id,
+            post_id,
+        } => {
             let original = posts::by_id(ctx, *post_id).await?;
             let id = ctx.urls.new_activity();
             let undone = Undone {
@@ -111,14 +194,22 @@ pub async fn render(ctx: &Context, actor: &Actor, intent: &Intent) -> Result<Opt
                 object: json!(original.ap_id),
             };
             let body = to_json(Undo::new(&id, &actor.ap_id, undone)?)?;
-            Rendered { id, body, inboxes: boost_inboxes(ctx, actor, &original).await? }
+            Rendered {
+                id,
+                body,
+                inboxes: boost_inboxes(ctx, actor, &original).await?,
+            }
         }
     };
     Ok(Some(rendered))
 }
 
 /// The `Create` of a post, as sent and as listed in the outbox.
-pub async fn create_for_post(ctx: &Context, actor: &Actor, post: &Post) -> Result<Value, FederationError> {
+pub async fn create_for_post(
+    ctx: &Context,
+    actor: &Actor,
+    post: &Post,
+) -> Result<Value, FederationError> {
     let note = note_from_post(ctx, post).await?;
     to_json(json!({
         "id": format!("{}/activity", post.ap_id),
@@ -131,7 +222,11 @@ pub async fn create_for_post(ctx: &Context, actor: &Actor, post: &Post) -> Resul
     }))
 }
 
-async fn delete_for_post(ctx: &Context, actor: &Actor, post: &Post) -> Result<Value, FederationError> {
+async fn delete_for_post(
+    ctx: &Context,
+    actor: &Actor,
+    post: &Post,
+) -> Result<Value, FederationError> {
     let mentions = mention_ids(ctx, post).await?;
     let followers = actor.followers_url.clone().unwrap_or_default();
     let (to, cc) = address(Visibility::parse(&post.visibility)?, &followers, &mentions);
@@ -145,7 +240,13 @@ async fn delete_for_post(ctx: &Context, actor: &Actor, post: &Post) -> Result<Va
     }))
 }
 
-async fn announce(ctx: &Context, actor: &Actor, id: &str, original: &Post, published: passage_core::db::Timestamp) -> Result<Value, FederationError> {
+async fn announce(
+    ctx: &Context,
+    actor: &Actor,
+    id: &str,
+    original: &Post,
+    published: passage_core::db::Timestamp,
+) -> Result<Value, FederationError> {
     let author = accounts::by_id(ctx, original.author_id).await?;
     to_json(json!({
         "id": id,
@@ -166,7 +267,11 @@ async fn mention_ids(ctx: &Context, post: &Post) -> Result<Vec<String>, Federati
     Ok(ids)
 }
 
-async fn post_inboxes(ctx: &Context, author: &Actor, post: &Post) -> Result<Vec<String>, FederationError> {
+async fn post_inboxes(
+    ctx: &Context,
+    author: &Actor,
+    post: &Post,
+) -> Result<Vec<String>, FederationError> {
     let mut inboxes = if post.visibility == Visibility::Direct.as_str() {
         Vec::new()
     } else {
@@ -183,7 +288,11 @@ async fn post_inboxes(ctx: &Context, author: &Actor, post: &Post) -> Result<Vec<
     Ok(inboxes)
 }
 
-async fn boost_inboxes(ctx: &Context, booster: &Actor, original: &Post) -> Result<Vec<String>, FederationError> {
+async fn boost_inboxes(
+    ctx: &Context,
+    booster: &Actor,
+    original: &Post,
+) -> Result<Vec<String>, FederationError> {
     let mut inboxes = fq::remote_follower_inboxes(&ctx.db, booster.id).await?;
     let author = accounts::by_id(ctx, original.author_id).await?;
     if !author.local {
@@ -219,9 +328,17 @@ pub async fn render_pending(fed: &Federation) -> Result<usize, FederationError> 
             }
             if let Some(activity) = activity {
                 let mut targets: Vec<(String, String)> = Vec::new();
-                for inbox in activity.inboxes.into_iter().filter(|inbox| !fed.urls.is_local(inbox)) {
-                    let Some(host) = Urls::host_of(&inbox) else { continue };
-                    let unreachable = deliveries::instance(&txn, &host).await?.and_then(|i| i.unreachable_since);
+                for inbox in activity
+                    .inboxes
+                    .into_iter()
+                    .filter(|inbox| !fed.urls.is_local(inbox))
+                {
+                    let Some(host) = Urls::host_of(&inbox) else {
+                        continue;
+                    };
+                    let unreachable = deliveries::instance(&txn, &host)
+                        .await?
+                        .and_then(|i| i.unreachable_since);
                     if unreachable.is_some() {
                         tracing::info!(%host, "instance unreachable; not delivering");
                         continue;
@@ -229,7 +346,15 @@ pub async fn render_pending(fed: &Federation) -> Result<usize, FederationError> 
                     targets.push((inbox, host));
                 }
                 let body = serde_json::to_string(&activity.body)?;
-                deliveries::insert_activity(&txn, &activity.id, actor.id, body, &targets, passage_core::db::now()).await?;
+                deliveries::insert_activity(
+                    &txn,
+                    &activity.id,
+                    actor.id,
+                    body,
+                    &targets,
+                    passage_core::db::now(),
+                )
+                .await?;
             }
             txn.commit().await?;
             rendered += 1;

@@ -4,11 +4,20 @@
 //! retries). After `unreachable_after_failures` failures in a row an instance is marked
 //! unreachable and gets no new deliveries until it answers again.
 
-use crate::{Federation, FederationError, delivery::render::render_pending, objects::actor::key_id, signatures};
+use crate::{
+    Federation, FederationError, delivery::render::render_pending, objects::actor::key_id,
+    signatures,
+};
 use futures::StreamExt;
 use passage_core::{
-    accounts, keys,
-    db::{Timestamp, entities::{deliveries as drow, outgoing_activities}, now, queries::deliveries as q},
+    accounts,
+    db::{
+        Timestamp,
+        entities::{deliveries as drow, outgoing_activities},
+        now,
+        queries::deliveries as q,
+    },
+    keys,
 };
 use sea_orm::TransactionTrait;
 use std::time::Duration;
@@ -30,7 +39,10 @@ enum Outcome {
 
 /// One pass: render pending intents, then send every delivery that is due.
 pub async fn run_once(fed: &Federation) -> Result<DeliveryStats, FederationError> {
-    let mut stats = DeliveryStats { rendered: render_pending(fed).await?, ..Default::default() };
+    let mut stats = DeliveryStats {
+        rendered: render_pending(fed).await?,
+        ..Default::default()
+    };
     loop {
         let batch = claim(fed).await?;
         if batch.is_empty() {
@@ -48,7 +60,11 @@ pub async fn run_once(fed: &Federation) -> Result<DeliveryStats, FederationError
         for (delivery, activity, outcome) in outcomes {
             let ok = matches!(outcome, Outcome::Delivered);
             record(fed, &delivery, &activity, outcome).await?;
-            if ok { stats.delivered += 1 } else { stats.failed += 1 }
+            if ok {
+                stats.delivered += 1
+            } else {
+                stats.failed += 1
+            }
         }
         // Failed deliveries due again at once (tests retry without delay) wait for the next pass.
         if stats.delivered == 0 {
@@ -72,7 +88,9 @@ pub async fn deliver_all(fed: &Federation) -> Result<DeliveryStats, FederationEr
     }
 }
 
-async fn claim(fed: &Federation) -> Result<Vec<(drow::Model, outgoing_activities::Model)>, FederationError> {
+async fn claim(
+    fed: &Federation,
+) -> Result<Vec<(drow::Model, outgoing_activities::Model)>, FederationError> {
     let at = now();
     let lease = Duration::from_secs(fed.config.federation.request_timeout_secs * 3 + 60);
     let lease_until = at + chrono::Duration::from_std(lease).unwrap_or_default();
@@ -82,10 +100,16 @@ async fn claim(fed: &Federation) -> Result<Vec<(drow::Model, outgoing_activities
     Ok(batch)
 }
 
-async fn send(fed: &Federation, delivery: &drow::Model, activity: &outgoing_activities::Model) -> Outcome {
+async fn send(
+    fed: &Federation,
+    delivery: &drow::Model,
+    activity: &outgoing_activities::Model,
+) -> Outcome {
     match try_send(fed, delivery, activity).await {
         Ok(status) if status.is_success() => Outcome::Delivered,
-        Ok(status) if status.is_client_error() && status.as_u16() != 408 && status.as_u16() != 429 => {
+        Ok(status)
+            if status.is_client_error() && status.as_u16() != 408 && status.as_u16() != 429 =>
+        {
             Outcome::Permanent(format!("refused with {status}"))
         }
         Ok(status) => Outcome::Retry(format!("answered {status}")),
@@ -93,9 +117,18 @@ async fn send(fed: &Federation, delivery: &drow::Model, activity: &outgoing_acti
     }
 }
 
-async fn try_send(fed: &Federation, delivery: &drow::Model, activity: &outgoing_activities::Model) -> Result<http::StatusCode, String> {
-    let actor = accounts::by_id(fed, activity.actor_id).await.map_err(|e| e.to_string())?;
-    let pem = actor.private_key_pem.as_deref().ok_or("actor has no private key")?;
+async fn try_send(
+    fed: &Federation,
+    delivery: &drow::Model,
+    activity: &outgoing_activities::Model,
+) -> Result<http::StatusCode, String> {
+    let actor = accounts::by_id(fed, activity.actor_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let pem = actor
+        .private_key_pem
+        .as_deref()
+        .ok_or("actor has no private key")?;
     let key = keys::parse_private_pem(pem).map_err(|e| e.to_string())?;
     let url = url::Url::parse(&delivery.inbox_url).map_err(|e| e.to_string())?;
     let host = match url.port() {
@@ -111,20 +144,42 @@ async fn try_send(fed: &Federation, delivery: &drow::Model, activity: &outgoing_
     let key_id = key_id(&actor.ap_id);
     let headers = tokio::task::spawn_blocking({
         let (host, path, body) = (host.clone(), path.clone(), body.to_vec());
-        move || signatures::sign(&key, &key_id, "POST", &host, &path, Some(&body), Some(content_type))
+        move || {
+            signatures::sign(
+                &key,
+                &key_id,
+                "POST",
+                &host,
+                &path,
+                Some(&body),
+                Some(content_type),
+            )
+        }
     })
     .await
     .map_err(|e| e.to_string())?
     .map_err(|e| e.to_string())?;
-    let mut request = fed.http.post(url).header("content-type", content_type).body(activity.body.clone());
+    let mut request = fed
+        .http
+        .post(url)
+        .header("content-type", content_type)
+        .body(activity.body.clone());
     for (name, value) in headers {
         request = request.header(name, value);
     }
-    let response = request.send().await.map_err(|e| format!("request failed: {e}"))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|e| format!("request failed: {e}"))?;
     Ok(response.status())
 }
 
-async fn record(fed: &Federation, delivery: &drow::Model, activity: &outgoing_activities::Model, outcome: Outcome) -> Result<(), FederationError> {
+async fn record(
+    fed: &Federation,
+    delivery: &drow::Model,
+    activity: &outgoing_activities::Model,
+    outcome: Outcome,
+) -> Result<(), FederationError> {
     let at = now();
     let cfg = &fed.config.delivery;
     match outcome {
@@ -142,7 +197,8 @@ async fn record(fed: &Federation, delivery: &drow::Model, activity: &outgoing_ac
                 tracing::warn!(inbox = %delivery.inbox_url, %error, "delivery given up");
             }
             q::record_attempt(&fed.db, delivery, Some((error, next))).await?;
-            q::record_instance_failure(&fed.db, &delivery.host, cfg.unreachable_after_failures, at).await?;
+            q::record_instance_failure(&fed.db, &delivery.host, cfg.unreachable_after_failures, at)
+                .await?;
         }
     }
     Ok(())
@@ -165,7 +221,10 @@ pub fn next_attempt(
 
 /// Runs the queue in the background until `shutdown`: a pass whenever an intent is committed
 /// or every `poll_interval_ms`.
-pub fn spawn_background(fed: Federation, shutdown: CancellationToken) -> tokio::task::JoinHandle<()> {
+pub fn spawn_background(
+    fed: Federation,
+    shutdown: CancellationToken,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let poll = Duration::from_millis(fed.config.delivery.poll_interval_ms.max(10));
         loop {
@@ -198,6 +257,9 @@ mod tests {
         }
         let span = at - stored;
         assert!(attempts >= 8, "{attempts} attempts");
-        assert!(span > chrono::Duration::hours(24) && span <= chrono::Duration::hours(48), "{span}");
+        assert!(
+            span > chrono::Duration::hours(24) && span <= chrono::Duration::hours(48),
+            "{span}"
+        );
     }
 }

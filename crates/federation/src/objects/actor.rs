@@ -45,7 +45,10 @@ pub fn key_id(actor_ap_id: &str) -> String {
 /// Looks an actor up by id, fetching and storing it when unknown or stale.
 pub async fn resolve(id: &str, data: &FederationData) -> Result<Actor, FederationError> {
     let url = Url::parse(id)?;
-    Ok(ObjectId::<ApubActor>::from(url).dereference(data).await?.row)
+    Ok(ObjectId::<ApubActor>::from(url)
+        .dereference(data)
+        .await?
+        .row)
 }
 
 #[async_trait::async_trait]
@@ -67,7 +70,10 @@ impl Object for ApubActor {
     }
 
     async fn read_from_id(id: Url, data: &FederationData) -> Result<Option<Self>, FederationError> {
-        accounts::by_ap_id(data, id.as_str()).await?.map(ApubActor::new).transpose()
+        accounts::by_ap_id(data, id.as_str())
+            .await?
+            .map(ApubActor::new)
+            .transpose()
     }
 
     async fn into_json(self, _data: &FederationData) -> Result<ActorDocument, FederationError> {
@@ -83,7 +89,9 @@ impl Object for ApubActor {
             outbox: url(&a.outbox_url),
             followers: url(&a.followers_url),
             following: url(&a.following_url),
-            endpoints: Some(Endpoints { shared_inbox: url(&a.shared_inbox_url) }),
+            endpoints: Some(Endpoints {
+                shared_inbox: url(&a.shared_inbox_url),
+            }),
             public_key: PublicKey {
                 id: key_id(&a.ap_id),
                 owner: Url::parse(&a.ap_id)?,
@@ -96,24 +104,40 @@ impl Object for ApubActor {
         })
     }
 
-    async fn verify(json: &ActorDocument, expected_domain: &Url, _data: &FederationData) -> Result<(), FederationError> {
+    async fn verify(
+        json: &ActorDocument,
+        expected_domain: &Url,
+        _data: &FederationData,
+    ) -> Result<(), FederationError> {
         verify_domains_match(&json.id, expected_domain)?;
         verify_domains_match(&json.id, &json.inbox)?;
         if json.public_key.owner != json.id {
-            return Err(FederationError::BadRequest("public key belongs to another actor".into()));
+            return Err(FederationError::BadRequest(
+                "public key belongs to another actor".into(),
+            ));
         }
         Ok(())
     }
 
-    async fn from_json(json: ActorDocument, data: &FederationData) -> Result<Self, FederationError> {
+    async fn from_json(
+        json: ActorDocument,
+        data: &FederationData,
+    ) -> Result<Self, FederationError> {
         let remote = RemoteActor {
             ap_id: json.id.to_string(),
             kind: ActorKind::parse(&json.kind)?,
             username: json.preferred_username.clone(),
-            display_name: json.name.clone().unwrap_or_else(|| json.preferred_username.clone()),
+            display_name: json
+                .name
+                .clone()
+                .unwrap_or_else(|| json.preferred_username.clone()),
             summary_html: json.summary.clone().unwrap_or_default(),
             inbox: json.inbox.to_string(),
-            shared_inbox: json.endpoints.as_ref().and_then(|e| e.shared_inbox.as_ref()).map(Url::to_string),
+            shared_inbox: json
+                .endpoints
+                .as_ref()
+                .and_then(|e| e.shared_inbox.as_ref())
+                .map(Url::to_string),
             outbox: json.outbox.as_ref().map(Url::to_string),
             followers: json.followers.as_ref().map(Url::to_string),
             following: json.following.as_ref().map(Url::to_string),
@@ -139,6 +163,9 @@ impl ApActor for ApubActor {
     }
 
     fn shared_inbox(&self) -> Option<Url> {
-        self.row.shared_inbox_url.as_deref().and_then(|s| Url::parse(s).ok())
+        self.row
+            .shared_inbox_url
+            .as_deref()
+            .and_then(|s| Url::parse(s).ok())
     }
 }

@@ -11,9 +11,7 @@ use crate::{
     },
 };
 use activitypub_federation::{
-    fetch::object_id::ObjectId,
-    protocol::verification::verify_domains_match,
-    traits::Object,
+    fetch::object_id::ObjectId, protocol::verification::verify_domains_match, traits::Object,
 };
 use passage_core::{
     Context, Post, accounts,
@@ -39,7 +37,10 @@ impl ApubPost {
 
 /// Looks a post up by id, fetching it from its origin when unknown.
 pub async fn resolve(id: &Url, data: &FederationData) -> Result<Post, FederationError> {
-    Ok(ObjectId::<ApubPost>::from(id.clone()).dereference(data).await?.row)
+    Ok(ObjectId::<ApubPost>::from(id.clone())
+        .dereference(data)
+        .await?
+        .row)
 }
 
 /// The Note document of a post as its recipients should see it.
@@ -80,7 +81,11 @@ pub async fn note_from_post(ctx: &Context, post: &Post) -> Result<NoteDocument, 
         content_map,
         summary: post.summary.clone(),
         sensitive: post.sensitive,
-        in_reply_to: post.in_reply_to_ap_id.as_deref().map(Url::parse).transpose()?,
+        in_reply_to: post
+            .in_reply_to_ap_id
+            .as_deref()
+            .map(Url::parse)
+            .transpose()?,
         published: Some(post.published_at),
         updated: post.edited_at,
         url: post.url.clone().map(serde_json::Value::String),
@@ -98,7 +103,10 @@ pub fn verify_origin(json: &NoteDocument, expected_domain: &Url) -> Result<Url, 
         .ok_or_else(|| FederationError::BadRequest("note without author".into()))?;
     verify_domains_match(&author, &json.id)?;
     if !NoteDocument::KINDS.contains(&json.kind.as_str()) {
-        return Err(FederationError::BadRequest(format!("unsupported object type {}", json.kind)));
+        return Err(FederationError::BadRequest(format!(
+            "unsupported object type {}",
+            json.kind
+        )));
     }
     Ok(author)
 }
@@ -118,14 +126,21 @@ impl Object for ApubPost {
     }
 
     async fn read_from_id(id: Url, data: &FederationData) -> Result<Option<Self>, FederationError> {
-        posts::by_ap_id(data, id.as_str()).await?.map(ApubPost::new).transpose()
+        posts::by_ap_id(data, id.as_str())
+            .await?
+            .map(ApubPost::new)
+            .transpose()
     }
 
     async fn into_json(self, data: &FederationData) -> Result<NoteDocument, FederationError> {
         note_from_post(data, &self.row).await
     }
 
-    async fn verify(json: &NoteDocument, expected_domain: &Url, _data: &FederationData) -> Result<(), FederationError> {
+    async fn verify(
+        json: &NoteDocument,
+        expected_domain: &Url,
+        _data: &FederationData,
+    ) -> Result<(), FederationError> {
         verify_origin(json, expected_domain).map(|_| ())
     }
 
@@ -166,7 +181,10 @@ impl Object for ApubPost {
         let now = passage_core::db::now();
         let remote = RemotePost {
             ap_id: json.id.to_string(),
-            url: json.url.as_ref().and_then(|u| u.as_str().map(str::to_owned)),
+            url: json
+                .url
+                .as_ref()
+                .and_then(|u| u.as_str().map(str::to_owned)),
             content_html: json.html(),
             summary: json.summary.clone().filter(|s| !s.is_empty()),
             sensitive: json.sensitive,

@@ -48,7 +48,9 @@ impl ActorDocument {
         fn first(v: &serde_json::Value) -> Option<String> {
             match v {
                 serde_json::Value::String(s) => Some(s.clone()),
-                serde_json::Value::Object(m) => m.get("href").and_then(|h| h.as_str()).map(str::to_owned),
+                serde_json::Value::Object(m) => {
+                    m.get("href").and_then(|h| h.as_str()).map(str::to_owned)
+                }
                 serde_json::Value::Array(items) => items.iter().find_map(first),
                 _ => None,
             }

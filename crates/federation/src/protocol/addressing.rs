@@ -10,8 +10,17 @@
 use super::PUBLIC;
 use passage_core::visibility::Visibility;
 
-pub fn address(visibility: Visibility, followers: &str, mentions: &[String]) -> (Vec<String>, Vec<String>) {
-    let with = |first: Vec<String>| first.into_iter().chain(mentions.iter().cloned()).collect::<Vec<_>>();
+pub fn address(
+    visibility: Visibility,
+    followers: &str,
+    mentions: &[String],
+) -> (Vec<String>, Vec<String>) {
+    let with = |first: Vec<String>| {
+        first
+            .into_iter()
+            .chain(mentions.iter().cloned())
+            .collect::<Vec<_>>()
+    };
     match visibility {
         Visibility::Public => (vec![PUBLIC.into()], with(vec![followers.into()])),
         Visibility::Unlisted => (vec![followers.into()], with(vec![PUBLIC.into()])),
@@ -43,10 +52,18 @@ mod tests {
     fn round_trips_every_visibility() {
         let f = "https://a.test/users/ana/followers";
         let m = vec!["https://b.test/users/bob".to_owned()];
-        for v in [Visibility::Public, Visibility::Unlisted, Visibility::Private, Visibility::Direct] {
+        for v in [
+            Visibility::Public,
+            Visibility::Unlisted,
+            Visibility::Private,
+            Visibility::Direct,
+        ] {
             let (to, cc) = address(v, f, &m);
             assert_eq!(visibility_of(&to, &cc, Some(f)), v);
-            assert!(to.iter().chain(&cc).any(|u| u == &m[0]), "{v:?} addresses mentions");
+            assert!(
+                to.iter().chain(&cc).any(|u| u == &m[0]),
+                "{v:?} addresses mentions"
+            );
         }
     }
 }

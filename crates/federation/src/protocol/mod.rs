@@ -30,7 +30,9 @@ pub fn context() -> Value {
 }
 
 /// Wraps a document with [`context`].
-pub fn with_context<T: Serialize>(inner: T) -> activitypub_federation::protocol::context::WithContext<T> {
+pub fn with_context<T: Serialize>(
+    inner: T,
+) -> activitypub_federation::protocol::context::WithContext<T> {
     activitypub_federation::protocol::context::WithContext::new(inner, context())
 }
 
@@ -54,7 +56,11 @@ pub fn urls_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::E
     Ok(items
         .into_iter()
         .filter_map(|item| match item {
-            Value::String(s) => Some(if s == "as:Public" || s == "Public" { PUBLIC.to_owned() } else { s }),
+            Value::String(s) => Some(if s == "as:Public" || s == "Public" {
+                PUBLIC.to_owned()
+            } else {
+                s
+            }),
             Value::Object(map) => map.get("id").and_then(Value::as_str).map(str::to_owned),
             _ => None,
         })
@@ -80,5 +86,8 @@ pub fn tags_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Tag>, D::Erro
         Some(Value::Array(items)) => items,
         Some(other) => vec![other],
     };
-    Ok(items.into_iter().filter_map(|v| serde_json::from_value(v).ok()).collect())
+    Ok(items
+        .into_iter()
+        .filter_map(|v| serde_json::from_value(v).ok())
+        .collect())
 }

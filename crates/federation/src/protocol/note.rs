@@ -54,8 +54,12 @@ impl AttributedTo {
             Self::One(url) => Some(url.clone()),
             Self::Many(items) => items.iter().find_map(|v| match v {
                 serde_json::Value::String(s) => Url::parse(s).ok(),
-                serde_json::Value::Object(m) if m.get("type").and_then(|t| t.as_str()) == Some("Person") => {
-                    m.get("id").and_then(|i| i.as_str()).and_then(|s| Url::parse(s).ok())
+                serde_json::Value::Object(m)
+                    if m.get("type").and_then(|t| t.as_str()) == Some("Person") =>
+                {
+                    m.get("id")
+                        .and_then(|i| i.as_str())
+                        .and_then(|s| Url::parse(s).ok())
                 }
                 _ => None,
             }),
@@ -69,26 +73,35 @@ impl NoteDocument {
 
     /// The language of the content: the first `contentMap` key, if any.
     pub fn language(&self) -> Option<String> {
-        self.content_map.as_ref().and_then(|m| m.keys().next().cloned())
+        self.content_map
+            .as_ref()
+            .and_then(|m| m.keys().next().cloned())
     }
 
     /// The HTML to show: `content`, or the `contentMap` entry when `content` is empty. Articles
     /// with a `name` get it as a heading, as Mastodon shows them.
     pub fn html(&self) -> String {
         let body = if self.content.is_empty() {
-            self.content_map.as_ref().and_then(|m| m.values().next().cloned()).unwrap_or_default()
+            self.content_map
+                .as_ref()
+                .and_then(|m| m.values().next().cloned())
+                .unwrap_or_default()
         } else {
             self.content.clone()
         };
         match (&self.name, self.kind.as_str()) {
-            (Some(name), "Article" | "Page") => format!("<p><strong>{}</strong></p>{body}", html_escape(name)),
+            (Some(name), "Article" | "Page") => {
+                format!("<p><strong>{}</strong></p>{body}", html_escape(name))
+            }
             _ => body,
         }
     }
 }
 
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

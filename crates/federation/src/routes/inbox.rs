@@ -10,25 +10,45 @@ use sea_orm::{ActiveValue::Set, EntityTrait};
 use serde_json::Value;
 use url::Url;
 
-pub async fn post_inbox(data: FederationData, request: Request<Body>) -> Result<StatusCode, FederationError> {
+pub async fn post_inbox(
+    data: FederationData,
+    request: Request<Body>,
+) -> Result<StatusCode, FederationError> {
     let (parts, body) = request.into_parts();
     let limit = data.config.http.max_body_bytes;
-    let body = axum::body::to_bytes(body, limit).await.map_err(|_| FederationError::PayloadTooLarge)?;
+    let body = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| FederationError::PayloadTooLarge)?;
     if !parts.headers.contains_key("signature") {
-        return Err(FederationError::Unauthorized("request is not signed".into()));
+        return Err(FederationError::Unauthorized(
+            "request is not signed".into(),
+        ));
     }
     let value: Value = serde_json::from_slice(&body)?;
     let id = url_field(&value, "id")?;
     let actor_id = url_field(&value, "actor")?;
     if id.origin() != actor_id.origin() {
-        return Err(FederationError::Forbidden("activity id and actor are on different servers".into()));
+        return Err(FederationError::Forbidden(
+            "activity id and actor are on different servers".into(),
+        ));
     }
     if data.urls.is_local(id.as_str()) || data.urls.is_local(actor_id.as_str()) {
-        return Err(FederationError::Forbidden("activity claims to come from this instance".into()));
+        return Err(FederationError::Forbidden(
+            "activity claims to come from this instance".into(),
+        ));
     }
-    let signer = signer(&data, &parts.method, &parts.uri, &parts.headers, Some(&body)).await?;
+    let signer = signer(
+        &data,
+        &parts.method,
+        &parts.uri,
+        &parts.headers,
+        Some(&body),
+    )
+    .await?;
     if signer.ap_id != actor_id.as_str() {
-        return Err(FederationError::Forbidden("signed by a key that is not the actor's".into()));
+        return Err(FederationError::Forbidden(
+            "signed by a key that is not the actor's".into(),
+        ));
     }
     if !first_time(&data, id.as_str()).await? {
         return Ok(StatusCode::ACCEPTED);
@@ -37,7 +57,9 @@ pub async fn post_inbox(data: FederationData, request: Request<Body>) -> Result<
         Ok(_) => Ok(StatusCode::ACCEPTED),
         Err(e) => {
             // Let the sender retry later: forget that we saw it.
-            received_activities::Entity::delete_by_id(id.to_string()).exec(&data.db).await?;
+            received_activities::Entity::delete_by_id(id.to_string())
+                .exec(&data.db)
+                .await?;
             Err(e)
         }
     }
@@ -49,13 +71,20 @@ fn url_field(value: &Value, name: &str) -> Result<Url, FederationError> {
         Some(Value::Object(m)) => m.get("id").and_then(Value::as_str).unwrap_or_default(),
         _ => "",
     };
-    Url::parse(text).map_err(|_| FederationError::BadRequest(format!("activity has no valid {name}")))
+    Url::parse(text)
+        .map_err(|_| FederationError::BadRequest(format!("activity has no valid {name}")))
 }
 
 /// Records the activity id; false when it was already received (peers deliver at least once).
 async fn first_time(data: &FederationData, id: &str) -> Result<bool, FederationError> {
-    let row = received_activities::ActiveModel { ap_id: Set(id.to_owned()), received_at: Set(now()) };
-    match received_activities::Entity::insert(row).exec(&data.db).await {
+    let row = received_activities::ActiveModel {
+        ap_id: Set(id.to_owned()),
+        received_at: Set(now()),
+    };
+    match received_activities::Entity::insert(row)
+        .exec(&data.db)
+        .await
+    {
         Ok(_) => Ok(true),
         Err(e) if passage_core::db::is_unique_violation(&e) => Ok(false),
         Err(e) => Err(e.into()),

@@ -9,7 +9,10 @@ mod webfinger;
 
 use crate::{Federation, FederationData, FederationError, objects::actor::resolve, signatures};
 use activitypub_federation::config::{FederationConfig, FederationMiddleware};
-use axum::{Router, routing::{get, post}};
+use axum::{
+    Router,
+    routing::{get, post},
+};
 use passage_core::Actor;
 use std::time::{Duration, SystemTime};
 
@@ -46,16 +49,31 @@ pub(crate) async fn signer(
     let value = headers
         .get("signature")
         .and_then(|v| v.to_str().ok())
-        .ok_or(FederationError::Unauthorized("request is not signed".into()))?;
+        .ok_or(FederationError::Unauthorized(
+            "request is not signed".into(),
+        ))?;
     let header = signatures::SignatureHeader::parse(value).map_err(unauthorized)?;
     let actor = resolve(&header.key_owner_hint(), data)
         .await
         .map_err(|e| FederationError::Unauthorized(format!("signing key unavailable: {e}")))?;
     let mut map = signatures::header_map(headers);
-    map.entry("host".into()).or_insert_with(|| data.domain().to_owned());
+    map.entry("host".into())
+        .or_insert_with(|| data.domain().to_owned());
     let path = uri.path_and_query().map_or("/", |p| p.as_str());
-    let request = signatures::IncomingRequest { method: method.as_str(), path_and_query: path, headers: &map, body };
+    let request = signatures::IncomingRequest {
+        method: method.as_str(),
+        path_and_query: path,
+        headers: &map,
+        body,
+    };
     let max_age = Duration::from_secs(data.config.federation.signature_max_age_secs);
-    signatures::verify(&request, &header, &actor.public_key_pem, SystemTime::now(), max_age).map_err(unauthorized)?;
+    signatures::verify(
+        &request,
+        &header,
+        &actor.public_key_pem,
+        SystemTime::now(),
+        max_age,
+    )
+    .map_err(unauthorized)?;
     Ok(actor)
 }

@@ -3,7 +3,11 @@
 //! `metadata.upstream`, which megalodon-based apps read.
 
 use crate::{FederationData, FederationError};
-use axum::{extract::Path, http::header, response::{IntoResponse, Response}};
+use axum::{
+    extract::Path,
+    http::header,
+    response::{IntoResponse, Response},
+};
 use passage_core::{config::Registrations, db::queries::actors};
 use serde_json::json;
 
@@ -18,7 +22,10 @@ pub async fn discovery(data: FederationData) -> Response {
     cors_json(doc)
 }
 
-pub async fn nodeinfo(Path(version): Path<String>, data: FederationData) -> Result<Response, FederationError> {
+pub async fn nodeinfo(
+    Path(version): Path<String>,
+    data: FederationData,
+) -> Result<Response, FederationError> {
     let version = version.trim_end_matches(".json");
     if version != "2.0" && version != "2.1" {
         return Err(FederationError::NotFound);
@@ -42,6 +49,14 @@ pub async fn nodeinfo(Path(version): Path<String>, data: FederationData) -> Resu
 }
 
 fn cors_json(doc: serde_json::Value) -> Response {
-    let content_type = "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/2.1#\"";
-    ([(header::CONTENT_TYPE, content_type), (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], doc.to_string()).into_response()
+    let content_type =
+        "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/2.1#\"";
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        ],
+        doc.to_string(),
+    )
+        .into_response()
 }

@@ -2,14 +2,27 @@
 //! posts only to a signed fetch by an actor allowed to see them; deleted posts answer 410
 //! with a Tombstone.
 
-use crate::{FederationData, FederationError, objects::note::note_from_post, protocol::with_context, routes::signer};
+use crate::{
+    FederationData, FederationError, objects::note::note_from_post, protocol::with_context,
+    routes::signer,
+};
 use activitypub_federation::axum::json::FederationJson;
-use axum::{extract::{Path, Request}, http::StatusCode, response::{IntoResponse, Response}};
+use axum::{
+    extract::{Path, Request},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
 use passage_core::{posts, visibility::Visibility};
 
-pub async fn get_post(Path(id): Path<String>, data: FederationData, request: Request) -> Result<Response, FederationError> {
+pub async fn get_post(
+    Path(id): Path<String>,
+    data: FederationData,
+    request: Request,
+) -> Result<Response, FederationError> {
     let ap_id = format!("{}/posts/{id}", data.urls.base());
-    let post = posts::by_ap_id(&data, &ap_id).await?.ok_or(FederationError::NotFound)?;
+    let post = posts::by_ap_id(&data, &ap_id)
+        .await?
+        .ok_or(FederationError::NotFound)?;
     if post.deleted_at.is_some() {
         let tombstone = serde_json::json!({ "id": ap_id, "type": "Tombstone" });
         return Ok((StatusCode::GONE, FederationJson(with_context(tombstone))).into_response());

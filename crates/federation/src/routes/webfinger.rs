@@ -15,7 +15,10 @@ pub struct WebfingerQuery {
     resource: String,
 }
 
-pub async fn webfinger(Query(q): Query<WebfingerQuery>, data: FederationData) -> Result<Response, FederationError> {
+pub async fn webfinger(
+    Query(q): Query<WebfingerQuery>,
+    data: FederationData,
+) -> Result<Response, FederationError> {
     let username = username_of(&q.resource, &data).ok_or(FederationError::NotFound)?;
     let actor = accounts::local_by_username(&data, &username).await?;
     let profile = actor.url.clone().unwrap_or_else(|| actor.ap_id.clone());
@@ -27,7 +30,13 @@ pub async fn webfinger(Query(q): Query<WebfingerQuery>, data: FederationData) ->
             { "rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": profile },
         ],
     });
-    Ok(([(header::CONTENT_TYPE, "application/jrd+json"), (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], jrd.to_string())
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/jrd+json"),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        ],
+        jrd.to_string(),
+    )
         .into_response())
 }
 
@@ -36,7 +45,9 @@ pub async fn webfinger(Query(q): Query<WebfingerQuery>, data: FederationData) ->
 fn username_of(resource: &str, data: &FederationData) -> Option<String> {
     let acct = resource.strip_prefix("acct:").unwrap_or(resource);
     if let Some((name, domain)) = acct.trim_start_matches('@').rsplit_once('@') {
-        return domain.eq_ignore_ascii_case(data.domain()).then(|| name.to_lowercase());
+        return domain
+            .eq_ignore_ascii_case(data.domain())
+            .then(|| name.to_lowercase());
     }
     let base = data.urls.base();
     if resource == format!("{base}/actor") {
@@ -54,5 +65,9 @@ pub async fn host_meta(data: FederationData) -> Response {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<XRD xmlns=\"http://docs.oasis-open.org/ns/xri/xrd-1.0\">\n  <Link rel=\"lrdd\" template=\"{}/.well-known/webfinger?resource={{uri}}\"/>\n</XRD>\n",
         data.urls.base()
     );
-    ([(header::CONTENT_TYPE, "application/xrd+xml; charset=utf-8")], xml).into_response()
+    (
+        [(header::CONTENT_TYPE, "application/xrd+xml; charset=utf-8")],
+        xml,
+    )
+        .into_response()
 }
