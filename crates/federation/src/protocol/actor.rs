@@ -27,7 +27,7 @@ pub struct ActorDocument {
     pub public_key: PublicKey,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<serde_json::Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::bool_lenient")]
     pub manually_approves_followers: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discoverable: Option<bool>,

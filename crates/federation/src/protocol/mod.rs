@@ -5,6 +5,9 @@ pub mod actor;
 pub mod addressing;
 pub mod note;
 
+#[cfg(test)]
+mod fixture_tests;
+
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use url::Url;
@@ -90,4 +93,9 @@ pub fn tags_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Tag>, D::Erro
         .into_iter()
         .filter_map(|v| serde_json::from_value(v).ok())
         .collect())
+}
+
+/// Reads a boolean that some servers send as `null` (Pleroma's `sensitive`).
+pub fn bool_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(Option::<bool>::deserialize(d)?.unwrap_or(false))
 }

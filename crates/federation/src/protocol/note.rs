@@ -25,7 +25,7 @@ pub struct NoteDocument {
     pub content_map: Option<BTreeMap<String, String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::bool_lenient")]
     pub sensitive: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_reply_to: Option<Url>,
