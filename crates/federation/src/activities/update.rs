@@ -27,7 +27,7 @@ pub struct Update {
 }
 
 enum Updated {
-    Post(NoteDocument),
+    Post(Box<NoteDocument>),
     Actor(Box<ActorDocument>),
     Other,
 }
@@ -40,7 +40,7 @@ impl Update {
             .and_then(|t| t.as_str())
             .unwrap_or_default();
         Ok(if NoteDocument::KINDS.contains(&kind) {
-            Updated::Post(serde_json::from_value(self.object.clone())?)
+            Updated::Post(Box::new(serde_json::from_value(self.object.clone())?))
         } else if ["Person", "Group", "Application", "Service", "Organization"].contains(&kind) {
             Updated::Actor(Box::new(serde_json::from_value(self.object.clone())?))
         } else {
@@ -87,7 +87,7 @@ impl Activity for Update {
     async fn receive(self, data: &FederationData) -> Result<(), FederationError> {
         match self.updated()? {
             Updated::Post(note) => {
-                ApubPost::from_json(note, data).await?;
+                ApubPost::from_json(*note, data).await?;
             }
             Updated::Actor(doc) => {
                 ApubActor::from_json(*doc, data).await?;
