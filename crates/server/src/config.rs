@@ -20,7 +20,12 @@ pub fn load(file: Option<&Path>) -> Result<Config, String> {
         }
         figment = figment.merge(Toml::file(path));
     }
-    figment = figment.merge(Env::prefixed("PASSAGE_").split("__").ignore(&["config"]));
+    // Only `PASSAGE_<TABLE>__<KEY>` names are settings; other PASSAGE_ variables (PASSAGE_CONFIG,
+    // the test suite's PASSAGE_TEST_DATABASE_URL) are not, and must not count as unknown keys.
+    let settings = Env::prefixed("PASSAGE_")
+        .filter(|key| key.as_str().contains("__"))
+        .split("__");
+    figment = figment.merge(settings);
     let config: Config = figment.extract().map_err(|e| describe(&e))?;
     validate(&config)?;
     Ok(config)
