@@ -1,9 +1,6 @@
 //! Durable delivery: nothing is lost when the receiver is down or the sender dies.
 
-use passage_core::{
-    follows,
-    posts::{self, NewPost},
-};
+use passage_core::posts::{self, NewPost};
 use testkit::TestNetwork;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -11,14 +8,7 @@ async fn a_receiver_that_is_down_gets_the_activity_when_it_is_back() {
     let mut net = TestNetwork::start(2).await;
     let ana = net.get(0).person("ana").await;
     let bob = net.get(1).person("bob").await;
-    let ana_at_beta = net
-        .get(1)
-        .lookup(&format!("ana@{}", net.get(0).domain()))
-        .await;
-    follows::request(net.get(1).ctx(), &bob, &ana_at_beta)
-        .await
-        .unwrap();
-    net.deliver_all().await;
+    net.follow(1, &bob, 0, &ana).await;
 
     net.instances[1].stop().await;
     let post = posts::create(net.get(0).ctx(), &ana, NewPost::public("Report published"))
@@ -47,14 +37,7 @@ async fn a_sender_killed_after_storing_delivers_after_restart() {
     let mut net = TestNetwork::start(2).await;
     let ana = net.get(0).person("ana").await;
     let bob = net.get(1).person("bob").await;
-    let ana_at_beta = net
-        .get(1)
-        .lookup(&format!("ana@{}", net.get(0).domain()))
-        .await;
-    follows::request(net.get(1).ctx(), &bob, &ana_at_beta)
-        .await
-        .unwrap();
-    net.deliver_all().await;
+    net.follow(1, &bob, 0, &ana).await;
 
     let post = posts::create(net.get(0).ctx(), &ana, NewPost::public("Toolkit v2"))
         .await

@@ -1,7 +1,7 @@
 //! Posts reach exactly their audience; edits, deletes, likes and boosts propagate.
 
 use passage_core::{
-    Actor, Post, follows,
+    Actor, Post,
     posts::{self, NewPost},
     reactions, timelines,
     visibility::Visibility,
@@ -29,11 +29,7 @@ async fn each_visibility_reaches_exactly_its_audience() {
     let dave = beta.person("dave").await; // same server as bob, follows nobody
     let carol = gamma.person("carol").await; // follows nobody; gets a direct message
 
-    let ana_at_beta = beta.lookup(&format!("ana@{}", alpha.domain())).await;
-    follows::request(beta.ctx(), &bob, &ana_at_beta)
-        .await
-        .unwrap();
-    net.deliver_all().await;
+    net.follow(1, &bob, 0, &ana).await;
     let carol_at_alpha = alpha.lookup(&format!("carol@{}", gamma.domain())).await;
 
     let public = posts::create(
@@ -103,11 +99,7 @@ async fn edits_deletes_likes_and_boosts_propagate() {
     let (alpha, beta) = (net.get(0), net.get(1));
     let ana = alpha.person("ana").await;
     let bob = beta.person("bob").await;
-    let ana_at_beta = beta.lookup(&format!("ana@{}", alpha.domain())).await;
-    follows::request(beta.ctx(), &bob, &ana_at_beta)
-        .await
-        .unwrap();
-    net.deliver_all().await;
+    net.follow(1, &bob, 0, &ana).await;
 
     let post = posts::create(alpha.ctx(), &ana, NewPost::public("Training on Tuesday"))
         .await

@@ -120,6 +120,14 @@ impl TestInstance {
         accounts::by_id(self.ctx(), actor.id).await.unwrap()
     }
 
+    /// This instance's copy of an actor it already knows (local or remote).
+    pub async fn known(&self, actor: &Actor) -> Actor {
+        accounts::by_ap_id(self.ctx(), &actor.ap_id)
+            .await
+            .unwrap()
+            .expect("actor known here")
+    }
+
     /// Resolves `user@domain` from this instance (WebFinger for remote handles).
     pub async fn lookup(&self, handle: &str) -> Actor {
         passage_federation::resolve::handle(&self.running().federation_data(), handle)
@@ -195,6 +203,20 @@ impl TestNetwork {
             }
         }
         panic!("the network did not quiet down after 20 rounds");
+    }
+
+    /// `follower` (on instance `from`) looks `target` (on instance `to`) up by handle and
+    /// follows it; the queues are drained. Returns `from`'s copy of the target.
+    pub async fn follow(&self, from: usize, follower: &Actor, to: usize, target: &Actor) -> Actor {
+        let target_here = self
+            .get(from)
+            .lookup(&format!("{}@{}", target.username, self.get(to).domain()))
+            .await;
+        passage_core::follows::request(self.get(from).ctx(), follower, &target_here)
+            .await
+            .unwrap();
+        self.deliver_all().await;
+        target_here
     }
 
     /// Stops all instances and drops their PostgreSQL databases.
