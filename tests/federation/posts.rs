@@ -80,6 +80,18 @@ async fn each_visibility_reaches_exactly_its_audience() {
     );
     assert!(!home_has(beta, &bob, &direct).await);
 
+    // Deleting the direct post reaches its only recipient.
+    posts::delete(alpha.ctx(), &ana, direct.id).await.unwrap();
+    net.deliver_all().await;
+    assert!(
+        remote_copy(gamma, &direct)
+            .await
+            .unwrap()
+            .deleted_at
+            .is_some()
+    );
+    assert!(!home_has(gamma, &carol, &direct).await);
+
     // The followers-only document is not served to anonymous fetches.
     let anonymous = reqwest::get(&followers_only.ap_id).await.unwrap();
     assert_eq!(anonymous.status(), 404);

@@ -139,11 +139,8 @@ pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<P
 pub async fn edit(ctx: &Context, author: &Actor, post_id: i64, text: &str) -> CoreResult<Post> {
     check_text(text)?;
     let post = own_post(ctx, author, post_id).await?;
-    let mention_ids = q::mention_ids(&ctx.db, post.id).await?;
-    let mut mentions = Vec::new();
-    for id in &mention_ids {
-        mentions.push(crate::accounts::by_id(ctx, *id).await?);
-    }
+    let mentions = mentioned(ctx, &post).await?;
+    let mention_ids: Vec<i64> = mentions.iter().map(|a| a.id).collect();
     let html = content::render_plain(
         text,
         &mention_links(ctx, &mentions),
@@ -192,7 +189,8 @@ async fn tombstone(db: &impl ConnectionTrait, post: Post) -> CoreResult<Post> {
     row.summary = Set(None);
     row.deleted_at = Set(Some(now()));
     let post = row.update(db).await?;
-    q::set_mentions_and_tags(db, post.id, &[], &[]).await?;
+    // Mentions stay: they are who the Delete must reach (a direct post has no other audience).
+    q::clear_tags(db, post.id).await?;
     Ok(post)
 }
 
@@ -297,9 +295,10 @@ pub async fn by_ap_id(ctx: &Context, ap_id: &str) -> CoreResult<Option<Post>> {
     Ok(q::by_ap_id(&ctx.db, ap_id).await?)
 }
 
-/// Ids of the actors a post mentions.
-pub async fn mentions(ctx: &Context, post: &Post) -> CoreResult<Vec<i64>> {
-    Ok(q::mention_ids(&ctx.db, post.id).await?)
+/// The actors a post mentions (one query for all of them).
+pub async fn mentioned(ctx: &Context, post: &Post) -> CoreResult<Vec<Actor>> {
+    let ids = q::mention_ids(&ctx.db, post.id).await?;
+    Ok(passage_db::queries::actors::by_ids(&ctx.db, &ids).await?)
 }
 
 pub async fn tags(ctx: &Context, post: &Post) -> CoreResult<Vec<String>> {

@@ -7,6 +7,17 @@ pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<actors::
     Entity::find_by_id(id).one(db).await
 }
 
+/// Several actors in one query, in no particular order.
+pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<actors::Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+}
+
 pub async fn by_ap_id(
     db: &impl ConnectionTrait,
     ap_id: &str,

@@ -7,8 +7,7 @@ use crate::{
 };
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{LockBehavior, LockType, OnConflict},
 };
 
@@ -33,7 +32,8 @@ pub async fn insert_intent(
     Ok(())
 }
 
-/// The oldest intents not yet rendered, locked against other workers on PostgreSQL.
+/// The oldest intents not yet rendered. Whoever then deletes one owns it
+/// ([`delete_intent`]), so several workers may read the same rows safely.
 pub async fn oldest_intents(
     db: &impl ConnectionTrait,
     limit: u64,
@@ -41,7 +41,6 @@ pub async fn oldest_intents(
     outbox_intents::Entity::find()
         .order_by_asc(outbox_intents::Column::Id)
         .limit(limit)
-        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
         .all(db)
         .await
 }
@@ -53,10 +52,6 @@ pub async fn delete_intent(db: &impl ConnectionTrait, id: i64) -> Result<bool, D
         .await?
         .rows_affected
         == 1)
-}
-
-pub async fn count_intents(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
-    outbox_intents::Entity::find().count(db).await
 }
 
 /// Stores a rendered activity and one pending delivery per inbox.
@@ -169,18 +164,29 @@ pub async fn record_attempt(
     Ok(())
 }
 
-pub async fn count_in_state(db: &impl ConnectionTrait, state: &str) -> Result<u64, DbErr> {
-    deliveries::Entity::find()
-        .filter(deliveries::Column::State.eq(state))
-        .count(db)
-        .await
-}
-
 pub async fn instance(
     db: &impl ConnectionTrait,
     host: &str,
 ) -> Result<Option<instances::Model>, DbErr> {
     instances::Entity::find_by_id(host.to_owned()).one(db).await
+}
+
+/// Which of `hosts` are marked unreachable.
+pub async fn unreachable_among(
+    db: &impl ConnectionTrait,
+    hosts: &[String],
+) -> Result<Vec<String>, DbErr> {
+    if hosts.is_empty() {
+        return Ok(Vec::new());
+    }
+    instances::Entity::find()
+        .select_only()
+        .column(instances::Column::Host)
+        .filter(instances::Column::Host.is_in(hosts.iter().cloned()))
+        .filter(instances::Column::UnreachableSince.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await
 }
 
 /// A delivery to `host` succeeded: it is reachable again.

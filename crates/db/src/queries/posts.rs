@@ -90,6 +90,16 @@ pub async fn set_mentions_and_tags(
     Ok(())
 }
 
+/// Drops the hashtags of a post (when it becomes a tombstone; its mentions stay, as the
+/// audience its Delete must reach).
+pub async fn clear_tags(db: &impl ConnectionTrait, post_id: i64) -> Result<(), DbErr> {
+    post_tags::Entity::delete_many()
+        .filter(post_tags::Column::PostId.eq(post_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// The home timeline of `viewer_id`, newest first: their own posts, posts of accounts they
 /// follow (accepted) that are not direct, and posts that mention them. `visibilities` are the
 /// non-direct visibilities a follower may see.

@@ -11,17 +11,23 @@ use crate::{
         undo::{Undo, Undone},
     },
     objects::note::note_from_post,
-    protocol::{PUBLIC, addressing::address, with_context},
+    protocol::{PUBLIC, addressing::address, note::NoteDocument, with_context},
 };
 use passage_core::{
     Actor, Context, Post, accounts,
-    db::queries::{deliveries, follows as fq},
+    db::{
+        entities::outbox_intents,
+        now,
+        queries::{deliveries, follows as fq},
+    },
     outbox::Intent,
     posts,
     urls::Urls,
     visibility::Visibility,
 };
+use sea_orm::TransactionTrait;
 use serde_json::{Value, json};
+use url::Url;
 
 /// An activity ready to store: its id, JSON, and the inboxes it goes to.
 pub struct Rendered {
@@ -49,23 +55,14 @@ pub async fn render(
     actor: &Actor,
     intent: &Intent,
 ) -> Result<Option<Rendered>, FederationError> {
-    let follow_parts = |follow_ap_id: &str, follower_id: i64, followee_id: i64| {
-        let (follow_ap_id, ctx) = (follow_ap_id.to_owned(), ctx.clone());
-        async move {
-            let follower = accounts::by_id(&ctx, follower_id).await?;
-            let followee = accounts::by_id(&ctx, followee_id).await?;
-            let follow = Follow::new(&follow_ap_id, &follower.ap_id, &followee.ap_id)?;
-            Ok::<_, FederationError>((follower, followee, follow))
-        }
-    };
-    let rendered = match intent {
+    Ok(Some(match intent {
         Intent::Follow {
             follow_ap_id,
             follower_id,
             followee_id,
         } => {
             let (_, followee, follow) =
-                follow_parts(follow_ap_id, *follower_id, *followee_id).await?;
+                follow_of(ctx, follow_ap_id, *follower_id, *followee_id).await?;
             Rendered {
                 id: follow_ap_id.clone(),
                 body: to_json(follow)?,
@@ -83,7 +80,7 @@ pub async fn render(
             followee_id,
         } => {
             let (follower, followee, follow) =
-                follow_parts(follow_ap_id, *follower_id, *followee_id).await?;
+                follow_of(ctx, follow_ap_id, *follower_id, *followee_id).await?;
             let kind = if matches!(intent, Intent::AcceptFollow { .. }) {
                 "Accept"
             } else {
@@ -105,80 +102,86 @@ pub async fn render(
             followee_id,
         } => {
             let (follower, followee, follow) =
-                follow_parts(follow_ap_id, *follower_id, *followee_id).await?;
-            let id = ctx.urls.new_activity();
-            let undone = Undone {
-                id: follow.id,
-                kind: "Follow".into(),
-                actor: follow.actor,
-                object: json!(follow.object),
-            };
-            Rendered {
-                body: to_json(Undo::new(&id, &follower.ap_id, undone)?)?,
-                id,
-                inboxes: vec![followee.inbox_url],
-            }
+                follow_of(ctx, follow_ap_id, *follower_id, *followee_id).await?;
+            undo(
+                ctx,
+                &follower,
+                "Follow",
+                follow_ap_id,
+                &follow.object,
+                vec![followee.inbox_url],
+            )?
         }
         Intent::CreatePost { post_id }
         | Intent::UpdatePost { post_id }
         | Intent::DeletePost { post_id } => {
             let post = posts::by_id(ctx, *post_id).await?;
-            let inboxes = post_inboxes(ctx, actor, &post).await?;
+            if matches!(intent, Intent::CreatePost { .. }) && post.deleted_at.is_some() {
+                return Ok(None);
+            }
+            let mentioned = posts::mentioned(ctx, &post).await?;
             let body = match intent {
-                Intent::CreatePost { .. } if post.deleted_at.is_some() => return Ok(None),
                 Intent::CreatePost { .. } => create_for_post(ctx, actor, &post).await?,
                 Intent::UpdatePost { .. } => {
                     let note = note_from_post(ctx, &post).await?;
                     let id = ctx.urls.new_activity();
-                    to_json(
-                        json!({ "id": id, "type": "Update", "actor": actor.ap_id, "to": note.to, "cc": note.cc, "object": note }),
-                    )?
+                    wrap_note("Update", &id, actor, note)?
                 }
-                _ => delete_for_post(ctx, actor, &post).await?,
+                _ => delete_for_post(actor, &post, &mentioned)?,
             };
-            let id = body["id"].as_str().unwrap_or_default().to_owned();
-            Rendered { id, body, inboxes }
+            Rendered {
+                id: body["id"].as_str().unwrap_or_default().to_owned(),
+                body,
+                inboxes: post_inboxes(ctx, actor, &post, &mentioned).await?,
+            }
         }
         Intent::Like {
-            like_ap_id,
-            post_id,
-        }
-        | Intent::UndoLike {
             like_ap_id,
             post_id,
         } => {
             let post = posts::by_id(ctx, *post_id).await?;
             let author = accounts::by_id(ctx, post.author_id).await?;
-            let like = Like::new(like_ap_id, &actor.ap_id, &post.ap_id)?;
-            let (id, body) = if matches!(intent, Intent::Like { .. }) {
-                (like_ap_id.clone(), to_json(like)?)
-            } else {
-                let id = ctx.urls.new_activity();
-                let undone = Undone {
-                    id: like.id,
-                    kind: "Like".into(),
-                    actor: like.actor,
-                    object: json!(like.object),
-                };
-                (id.clone(), to_json(Undo::new(&id, &actor.ap_id, undone)?)?)
-            };
             Rendered {
-                id,
-                body,
+                id: like_ap_id.clone(),
+                body: to_json(Like::new(like_ap_id, &actor.ap_id, &post.ap_id)?)?,
                 inboxes: vec![inbox_of(&author)],
             }
+        }
+        Intent::UndoLike {
+            like_ap_id,
+            post_id,
+        } => {
+            let post = posts::by_id(ctx, *post_id).await?;
+            let author = accounts::by_id(ctx, post.author_id).await?;
+            let object = Url::parse(&post.ap_id)?;
+            undo(
+                ctx,
+                actor,
+                "Like",
+                like_ap_id,
+                &object,
+                vec![inbox_of(&author)],
+            )?
         }
         Intent::Announce { boost_id } => {
             let Ok(boost) = posts::by_id(ctx, *boost_id).await else {
                 return Ok(None);
             };
             let original = passage_core::reactions::boosted_post(ctx, &boost).await?;
-            let body = announce(ctx, actor, &boost.ap_id, &original, boost.published_at).await?;
-            let inboxes = boost_inboxes(ctx, actor, &original).await?;
+            let author = accounts::by_id(ctx, original.author_id).await?;
+            let body = to_json(json!({
+                "id": boost.ap_id,
+                "type": "Announce",
+                "actor": actor.ap_id,
+                "published": boost.published_at,
+                "to": [PUBLIC],
+                "cc": [author.ap_id, actor.followers_url],
+                "object": original.ap_id,
+            }))?;
             Rendered {
                 id: boost.ap_id,
                 body,
-                inboxes,
+                inboxes: boost_inboxes(ctx, actor, &author).await?,
             }
         }
         Intent::UndoAnnounce {
@@ -186,22 +189,63 @@ pub async fn render(
             post_id,
         } => {
             let original = posts::by_id(ctx, *post_id).await?;
-            let id = ctx.urls.new_activity();
-            let undone = Undone {
-                id: url::Url::parse(announce_ap_id)?,
-                kind: "Announce".into(),
-                actor: url::Url::parse(&actor.ap_id)?,
-                object: json!(original.ap_id),
-            };
-            let body = to_json(Undo::new(&id, &actor.ap_id, undone)?)?;
-            Rendered {
-                id,
-                body,
-                inboxes: boost_inboxes(ctx, actor, &original).await?,
-            }
+            let author = accounts::by_id(ctx, original.author_id).await?;
+            let object = Url::parse(&original.ap_id)?;
+            let inboxes = boost_inboxes(ctx, actor, &author).await?;
+            undo(ctx, actor, "Announce", announce_ap_id, &object, inboxes)?
         }
+    }))
+}
+
+/// The Follow an intent names, with both of its parties.
+async fn follow_of(
+    ctx: &Context,
+    follow_ap_id: &str,
+    follower_id: i64,
+    followee_id: i64,
+) -> Result<(Actor, Actor, Follow), FederationError> {
+    let follower = accounts::by_id(ctx, follower_id).await?;
+    let followee = accounts::by_id(ctx, followee_id).await?;
+    let follow = Follow::new(follow_ap_id, &follower.ap_id, &followee.ap_id)?;
+    Ok((follower, followee, follow))
+}
+
+/// `Undo` by `actor` of its activity `undone_id` (of type `kind`, about `object`).
+fn undo(
+    ctx: &Context,
+    actor: &Actor,
+    kind: &str,
+    undone_id: &str,
+    object: &Url,
+    inboxes: Vec<String>,
+) -> Result<Rendered, FederationError> {
+    let undone = Undone {
+        id: Url::parse(undone_id)?,
+        kind: kind.to_owned(),
+        actor: Url::parse(&actor.ap_id)?,
+        object: json!(object),
     };
-    Ok(Some(rendered))
+    let id = ctx.urls.new_activity();
+    let body = to_json(Undo::new(&id, &actor.ap_id, undone)?)?;
+    Ok(Rendered { id, body, inboxes })
+}
+
+/// A Create or Update carrying `note`, addressed as the note is.
+fn wrap_note(
+    kind: &str,
+    id: &str,
+    actor: &Actor,
+    note: NoteDocument,
+) -> Result<Value, FederationError> {
+    to_json(json!({
+        "id": id,
+        "type": kind,
+        "actor": actor.ap_id,
+        "published": note.published,
+        "to": note.to,
+        "cc": note.cc,
+        "object": note,
+    }))
 }
 
 /// The `Create` of a post, as sent and as listed in the outbox.
@@ -211,23 +255,16 @@ pub async fn create_for_post(
     post: &Post,
 ) -> Result<Value, FederationError> {
     let note = note_from_post(ctx, post).await?;
-    to_json(json!({
-        "id": format!("{}/activity", post.ap_id),
-        "type": "Create",
-        "actor": actor.ap_id,
-        "published": note.published,
-        "to": note.to,
-        "cc": note.cc,
-        "object": note,
-    }))
+    wrap_note("Create", &format!("{}/activity", post.ap_id), actor, note)
 }
 
-async fn delete_for_post(
-    ctx: &Context,
+/// The `Delete` of a post, addressed to the audience the post had.
+fn delete_for_post(
     actor: &Actor,
     post: &Post,
+    mentioned: &[Actor],
 ) -> Result<Value, FederationError> {
-    let mentions = mention_ids(ctx, post).await?;
+    let mentions: Vec<String> = mentioned.iter().map(|a| a.ap_id.clone()).collect();
     let followers = actor.followers_url.clone().unwrap_or_default();
     let (to, cc) = address(Visibility::parse(&post.visibility)?, &followers, &mentions);
     to_json(json!({
@@ -240,119 +277,76 @@ async fn delete_for_post(
     }))
 }
 
-async fn announce(
-    ctx: &Context,
-    actor: &Actor,
-    id: &str,
-    original: &Post,
-    published: passage_core::db::Timestamp,
-) -> Result<Value, FederationError> {
-    let author = accounts::by_id(ctx, original.author_id).await?;
-    to_json(json!({
-        "id": id,
-        "type": "Announce",
-        "actor": actor.ap_id,
-        "published": published,
-        "to": [PUBLIC],
-        "cc": [author.ap_id, actor.followers_url],
-        "object": original.ap_id,
-    }))
-}
-
-async fn mention_ids(ctx: &Context, post: &Post) -> Result<Vec<String>, FederationError> {
-    let mut ids = Vec::new();
-    for id in posts::mentions(ctx, post).await? {
-        ids.push(accounts::by_id(ctx, id).await?.ap_id);
-    }
-    Ok(ids)
-}
-
+/// Followers' servers (unless the post is direct) and every remote actor it mentions.
 async fn post_inboxes(
     ctx: &Context,
     author: &Actor,
     post: &Post,
+    mentioned: &[Actor],
 ) -> Result<Vec<String>, FederationError> {
     let mut inboxes = if post.visibility == Visibility::Direct.as_str() {
         Vec::new()
     } else {
         fq::remote_follower_inboxes(&ctx.db, author.id).await?
     };
-    for id in posts::mentions(ctx, post).await? {
-        let mentioned = accounts::by_id(ctx, id).await?;
-        if !mentioned.local {
-            inboxes.push(inbox_of(&mentioned));
-        }
-    }
+    inboxes.extend(mentioned.iter().filter(|a| !a.local).map(inbox_of));
     inboxes.sort();
     inboxes.dedup();
     Ok(inboxes)
 }
 
+/// The booster's followers' servers and the original author's.
 async fn boost_inboxes(
     ctx: &Context,
     booster: &Actor,
-    original: &Post,
+    original_author: &Actor,
 ) -> Result<Vec<String>, FederationError> {
     let mut inboxes = fq::remote_follower_inboxes(&ctx.db, booster.id).await?;
-    let author = accounts::by_id(ctx, original.author_id).await?;
-    if !author.local {
-        inboxes.push(inbox_of(&author));
+    if !original_author.local {
+        inboxes.push(inbox_of(original_author));
+        inboxes.sort();
+        inboxes.dedup();
     }
-    inboxes.sort();
-    inboxes.dedup();
     Ok(inboxes)
 }
 
-/// Renders and stores every pending intent; returns how many were rendered.
+/// Renders and stores every pending intent; returns how many were rendered. An intent that
+/// cannot be rendered (what it names is gone) is logged and dropped, so it cannot block the
+/// queue; database errors stop the pass and the intent is tried again.
 pub async fn render_pending(fed: &Federation) -> Result<usize, FederationError> {
-    use sea_orm::TransactionTrait;
     let mut rendered = 0;
     loop {
-        let txn = fed.db.begin().await?;
-        let intents = deliveries::oldest_intents(&txn, 50).await?;
+        let intents = deliveries::oldest_intents(&fed.db, 50).await?;
         if intents.is_empty() {
-            txn.commit().await?;
             return Ok(rendered);
         }
-        // Rendering reads through the pool; on SQLite the pool has one connection, which the
-        // transaction holds. So read what we need first, then write in a second transaction.
-        txn.commit().await?;
         for row in intents {
-            let intent = passage_core::outbox::parse(&row.intent)?;
-            let actor = accounts::by_id(fed, row.actor_id).await?;
-            let activity = render(fed, &actor, &intent).await?;
+            let activity = match render_row(fed, &row).await {
+                Ok(activity) => activity,
+                Err(FederationError::Internal(cause)) => {
+                    return Err(FederationError::Internal(cause));
+                }
+                Err(error) => {
+                    tracing::warn!(intent = %row.intent, %error, "dropping an intent that cannot be rendered");
+                    None
+                }
+            };
+            // Read first, write after: on SQLite the pool's one connection is the transaction's.
             let txn = fed.db.begin().await?;
             // Whoever deletes the intent owns it; another worker may have rendered it already.
             if !deliveries::delete_intent(&txn, row.id).await? {
                 continue;
             }
             if let Some(activity) = activity {
-                let mut targets: Vec<(String, String)> = Vec::new();
-                for inbox in activity
-                    .inboxes
-                    .into_iter()
-                    .filter(|inbox| !fed.urls.is_local(inbox))
-                {
-                    let Some(host) = Urls::host_of(&inbox) else {
-                        continue;
-                    };
-                    let unreachable = deliveries::instance(&txn, &host)
-                        .await?
-                        .and_then(|i| i.unreachable_since);
-                    if unreachable.is_some() {
-                        tracing::info!(%host, "instance unreachable; not delivering");
-                        continue;
-                    }
-                    targets.push((inbox, host));
-                }
+                let targets = reachable_targets(fed, &txn, activity.inboxes).await?;
                 let body = serde_json::to_string(&activity.body)?;
                 deliveries::insert_activity(
                     &txn,
                     &activity.id,
-                    actor.id,
+                    row.actor_id,
                     body,
                     &targets,
-                    passage_core::db::now(),
+                    now(),
                 )
                 .await?;
             }
@@ -360,4 +354,35 @@ pub async fn render_pending(fed: &Federation) -> Result<usize, FederationError> 
             rendered += 1;
         }
     }
+}
+
+async fn render_row(
+    fed: &Federation,
+    row: &outbox_intents::Model,
+) -> Result<Option<Rendered>, FederationError> {
+    let intent = passage_core::outbox::parse(&row.intent)?;
+    let actor = accounts::by_id(fed, row.actor_id).await?;
+    render(fed, &actor, &intent).await
+}
+
+/// `(inbox, host)` for each remote inbox whose instance is not marked unreachable.
+async fn reachable_targets(
+    fed: &Federation,
+    db: &impl sea_orm::ConnectionTrait,
+    inboxes: Vec<String>,
+) -> Result<Vec<(String, String)>, FederationError> {
+    let targets: Vec<(String, String)> = inboxes
+        .into_iter()
+        .filter(|inbox| !fed.urls.is_local(inbox))
+        .filter_map(|inbox| Urls::host_of(&inbox).map(|host| (inbox, host)))
+        .collect();
+    let hosts: Vec<String> = targets.iter().map(|(_, host)| host.clone()).collect();
+    let unreachable = deliveries::unreachable_among(db, &hosts).await?;
+    for host in &unreachable {
+        tracing::info!(%host, "instance unreachable; not delivering");
+    }
+    Ok(targets
+        .into_iter()
+        .filter(|(_, host)| !unreachable.contains(host))
+        .collect())
 }

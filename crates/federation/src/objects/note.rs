@@ -48,8 +48,7 @@ pub async fn note_from_post(ctx: &Context, post: &Post) -> Result<NoteDocument, 
     let author = accounts::by_id(ctx, post.author_id).await?;
     let mut mentions = Vec::new();
     let mut tag = Vec::new();
-    for id in posts::mentions(ctx, post).await? {
-        let mentioned = accounts::by_id(ctx, id).await?;
+    for mentioned in posts::mentioned(ctx, post).await? {
         tag.push(Tag {
             kind: "Mention".into(),
             href: Some(mentioned.ap_id.clone()),
