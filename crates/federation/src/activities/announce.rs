@@ -41,16 +41,7 @@ fn object_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Url, D::Error> {
 
 #[async_trait::async_trait]
 impl Activity for Announce {
-    type DataType = crate::Federation;
-    type Error = FederationError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        &self.actor
-    }
+    activity_basics!();
 
     async fn verify(&self, _data: &FederationData) -> Result<(), FederationError> {
         Ok(())

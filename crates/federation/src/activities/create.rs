@@ -32,16 +32,7 @@ pub struct Create {
 
 #[async_trait::async_trait]
 impl Activity for Create {
-    type DataType = crate::Federation;
-    type Error = FederationError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        &self.actor
-    }
+    activity_basics!();
 
     async fn verify(&self, _data: &FederationData) -> Result<(), FederationError> {
         let author = verify_origin(&self.object, &self.id)?;

@@ -38,16 +38,7 @@ impl Delete {
 
 #[async_trait::async_trait]
 impl Activity for Delete {
-    type DataType = crate::Federation;
-    type Error = FederationError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        &self.actor
-    }
+    activity_basics!();
 
     async fn verify(&self, _data: &FederationData) -> Result<(), FederationError> {
         verify_domains_match(self.object_id(), &self.actor)?;

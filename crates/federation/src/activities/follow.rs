@@ -31,16 +31,7 @@ impl Follow {
 
 #[async_trait::async_trait]
 impl Activity for Follow {
-    type DataType = crate::Federation;
-    type Error = FederationError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        &self.actor
-    }
+    activity_basics!();
 
     async fn verify(&self, data: &FederationData) -> Result<(), FederationError> {
         if !data.urls.is_local(self.object.as_str()) {

@@ -1,6 +1,23 @@
 //! One file per activity type: its wire struct, how it is checked and received, and how it
 //! is rendered when we send it. `receive` dispatches on `type`.
 
+/// The parts of `impl Activity` every activity shares: our data and error types, and `id` /
+/// `actor` read from the fields of those names.
+macro_rules! activity_basics {
+    () => {
+        type DataType = crate::Federation;
+        type Error = crate::FederationError;
+
+        fn id(&self) -> &url::Url {
+            &self.id
+        }
+
+        fn actor(&self) -> &url::Url {
+            &self.actor
+        }
+    };
+}
+
 pub mod accept;
 pub mod announce;
 pub mod create;

@@ -21,16 +21,7 @@ pub struct Reject {
 
 #[async_trait::async_trait]
 impl Activity for Reject {
-    type DataType = crate::Federation;
-    type Error = FederationError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        &self.actor
-    }
+    activity_basics!();
 
     async fn verify(&self, _data: &FederationData) -> Result<(), FederationError> {
         Ok(())

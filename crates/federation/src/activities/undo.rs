@@ -41,16 +41,7 @@ impl Undo {
 
 #[async_trait::async_trait]
 impl Activity for Undo {
-    type DataType = crate::Federation;
-    type Error = FederationError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        &self.actor
-    }
+    activity_basics!();
 
     async fn verify(&self, _data: &FederationData) -> Result<(), FederationError> {
         if let IdOr::Object(undone) = &self.object

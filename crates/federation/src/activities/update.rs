@@ -51,16 +51,7 @@ impl Update {
 
 #[async_trait::async_trait]
 impl Activity for Update {
-    type DataType = crate::Federation;
-    type Error = FederationError;
-
-    fn id(&self) -> &Url {
-        &self.id
-    }
-
-    fn actor(&self) -> &Url {
-        &self.actor
-    }
+    activity_basics!();
 
     async fn verify(&self, data: &FederationData) -> Result<(), FederationError> {
         match self.updated()? {
