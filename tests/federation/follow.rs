@@ -21,20 +21,13 @@ async fn webfinger_lookup_then_follow_and_accept() {
     assert!(!pending.accepted, "remote follows wait for Accept");
     net.deliver_all().await;
 
-    let bob_at_alpha = passage_core::accounts::by_ap_id(alpha.ctx(), &bob.ap_id)
-        .await
-        .unwrap()
-        .unwrap();
-    let at_alpha = follows::between(alpha.ctx(), &bob_at_alpha, &ana)
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(at_alpha.accepted);
-    let at_beta = follows::between(beta.ctx(), &bob, &ana_at_beta)
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(at_beta.accepted, "the Accept reached beta");
+    let bob_at_alpha = alpha.known(&bob).await;
+    assert_eq!(alpha.follow_state(&bob_at_alpha, &ana).await, Some(true));
+    assert_eq!(
+        beta.follow_state(&bob, &ana_at_beta).await,
+        Some(true),
+        "the Accept reached beta"
+    );
     assert_eq!(follows::count(alpha.ctx(), &ana, true).await.unwrap(), 1);
 
     // Undo(Follow) removes the relation on both sides.
@@ -42,12 +35,7 @@ async fn webfinger_lookup_then_follow_and_accept() {
         .await
         .unwrap();
     net.deliver_all().await;
-    assert!(
-        follows::between(alpha.ctx(), &bob_at_alpha, &ana)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert_eq!(alpha.follow_state(&bob_at_alpha, &ana).await, None);
     net.shutdown().await;
 }
 
@@ -59,53 +47,26 @@ async fn organisation_actors_are_followable_and_locked_accounts_keep_requests_pe
     let lena = alpha.locked_person("lena").await;
     let bob = beta.person("bob").await;
 
-    let city_at_beta = beta.lookup(&format!("riga@{}", alpha.domain())).await;
+    let city_at_beta = net.follow(1, &bob, 0, &city).await;
     assert_eq!(city_at_beta.kind, "Group");
     assert_eq!(city_at_beta.display_name, "City of Riga");
-    follows::request(beta.ctx(), &bob, &city_at_beta)
-        .await
-        .unwrap();
+    assert_eq!(beta.follow_state(&bob, &city_at_beta).await, Some(true));
+    assert_eq!(follows::count(alpha.ctx(), &city, true).await.unwrap(), 1);
 
-    let lena_at_beta = beta.lookup(&format!("lena@{}", alpha.domain())).await;
+    let lena_at_beta = net.follow(1, &bob, 0, &lena).await;
     assert!(lena_at_beta.locked);
-    follows::request(beta.ctx(), &bob, &lena_at_beta)
-        .await
-        .unwrap();
-    net.deliver_all().await;
-
-    assert!(
-        follows::between(beta.ctx(), &bob, &city_at_beta)
-            .await
-            .unwrap()
-            .unwrap()
-            .accepted
-    );
-    assert!(
-        !follows::between(beta.ctx(), &bob, &lena_at_beta)
-            .await
-            .unwrap()
-            .unwrap()
-            .accepted,
+    assert_eq!(
+        beta.follow_state(&bob, &lena_at_beta).await,
+        Some(false),
         "locked: still pending"
     );
 
     // Lena approves; the Accept travels back.
-    let bob_at_alpha = passage_core::accounts::by_ap_id(alpha.ctx(), &bob.ap_id)
-        .await
-        .unwrap()
-        .unwrap();
-    follows::accept(alpha.ctx(), &lena, &bob_at_alpha)
+    follows::accept(alpha.ctx(), &lena, &alpha.known(&bob).await)
         .await
         .unwrap();
     net.deliver_all().await;
-    assert!(
-        follows::between(beta.ctx(), &bob, &lena_at_beta)
-            .await
-            .unwrap()
-            .unwrap()
-            .accepted
-    );
-    assert_eq!(follows::count(alpha.ctx(), &city, true).await.unwrap(), 1);
+    assert_eq!(beta.follow_state(&bob, &lena_at_beta).await, Some(true));
     net.shutdown().await;
 }
 
@@ -115,24 +76,11 @@ async fn rejected_requests_are_dropped_on_both_sides() {
     let (alpha, beta) = (net.get(0), net.get(1));
     let lena = alpha.locked_person("lena").await;
     let bob = beta.person("bob").await;
-    let lena_at_beta = beta.lookup(&format!("lena@{}", alpha.domain())).await;
-    follows::request(beta.ctx(), &bob, &lena_at_beta)
+    let lena_at_beta = net.follow(1, &bob, 0, &lena).await;
+    follows::reject(alpha.ctx(), &lena, &alpha.known(&bob).await)
         .await
         .unwrap();
     net.deliver_all().await;
-    let bob_at_alpha = passage_core::accounts::by_ap_id(alpha.ctx(), &bob.ap_id)
-        .await
-        .unwrap()
-        .unwrap();
-    follows::reject(alpha.ctx(), &lena, &bob_at_alpha)
-        .await
-        .unwrap();
-    net.deliver_all().await;
-    assert!(
-        follows::between(beta.ctx(), &bob, &lena_at_beta)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert_eq!(beta.follow_state(&bob, &lena_at_beta).await, None);
     net.shutdown().await;
 }

@@ -128,6 +128,15 @@ impl TestInstance {
             .expect("actor known here")
     }
 
+    /// The follow relation between two actors as this instance sees it: `None` when there is
+    /// none, `Some(accepted)` otherwise.
+    pub async fn follow_state(&self, follower: &Actor, followee: &Actor) -> Option<bool> {
+        passage_core::follows::between(self.ctx(), follower, followee)
+            .await
+            .unwrap()
+            .map(|f| f.accepted)
+    }
+
     /// Resolves `user@domain` from this instance (WebFinger for remote handles).
     pub async fn lookup(&self, handle: &str) -> Actor {
         passage_federation::resolve::handle(&self.running().federation_data(), handle)

@@ -31,12 +31,7 @@ pub struct Announce {
 
 fn object_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Url, D::Error> {
     let value = serde_json::Value::deserialize(d)?;
-    let id = match &value {
-        serde_json::Value::String(s) => s.as_str(),
-        serde_json::Value::Object(m) => m.get("id").and_then(|v| v.as_str()).unwrap_or_default(),
-        _ => "",
-    };
-    Url::parse(id).map_err(serde::de::Error::custom)
+    Url::parse(crate::protocol::id_of(&value).unwrap_or_default()).map_err(serde::de::Error::custom)
 }
 
 #[async_trait::async_trait]

@@ -47,25 +47,33 @@ pub enum IdOr<T> {
     Object(Box<T>),
 }
 
-/// Reads `to`/`cc`-style fields that may be one URL, a list, or absent; skips entries that
-/// are not URLs (some servers put `as:Public` there).
-pub fn urls_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    let value = Option::<Value>::deserialize(d)?;
-    let items = match value {
+/// The id a reference gives: the string itself, or the `id` of an inline object.
+pub fn id_of(value: &Value) -> Option<&str> {
+    match value {
+        Value::String(s) => Some(s),
+        Value::Object(map) => map.get("id").and_then(Value::as_str),
+        _ => None,
+    }
+}
+
+/// Reads a field that may be absent, one value, or a list of values.
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(items)) => items,
         Some(other) => vec![other],
-    };
-    Ok(items
-        .into_iter()
-        .filter_map(|item| match item {
-            Value::String(s) => Some(if s == "as:Public" || s == "Public" {
-                PUBLIC.to_owned()
-            } else {
-                s
-            }),
-            Value::Object(map) => map.get("id").and_then(Value::as_str).map(str::to_owned),
-            _ => None,
+    })
+}
+
+/// Reads `to`/`cc`-style fields that may be one URL, a list, or absent; skips entries that
+/// are not URLs, and spells the public collection in full where servers abbreviate it.
+pub fn urls_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(one_or_many(d)?
+        .iter()
+        .filter_map(id_of)
+        .map(|id| match id {
+            "as:Public" | "Public" => PUBLIC.to_owned(),
+            other => other.to_owned(),
         })
         .collect())
 }
@@ -83,13 +91,7 @@ pub struct Tag {
 
 /// Reads `tag`, which may be one object or a list, skipping entries we cannot read.
 pub fn tags_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Tag>, D::Error> {
-    let value = Option::<Value>::deserialize(d)?;
-    let items = match value {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items,
-        Some(other) => vec![other],
-    };
-    Ok(items
+    Ok(one_or_many(d)?
         .into_iter()
         .filter_map(|v| serde_json::from_value(v).ok())
         .collect())

@@ -66,11 +66,10 @@ pub async fn post_inbox(
 }
 
 fn url_field(value: &Value, name: &str) -> Result<Url, FederationError> {
-    let text = match value.get(name) {
-        Some(Value::String(s)) => s.as_str(),
-        Some(Value::Object(m)) => m.get("id").and_then(Value::as_str).unwrap_or_default(),
-        _ => "",
-    };
+    let text = value
+        .get(name)
+        .and_then(crate::protocol::id_of)
+        .unwrap_or_default();
     Url::parse(text)
         .map_err(|_| FederationError::BadRequest(format!("activity has no valid {name}")))
 }
