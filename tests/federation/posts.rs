@@ -8,10 +8,6 @@ use passage_core::{
 };
 use testkit::{TestInstance, TestNetwork};
 
-async fn remote_copy(instance: &TestInstance, post: &Post) -> Option<Post> {
-    posts::by_ap_id(instance.ctx(), &post.ap_id).await.unwrap()
-}
-
 async fn boosted_by(instance: &TestInstance, actor: &Actor, post: &Post) -> bool {
     passage_core::db::queries::posts::reblog_by(&instance.ctx().db, actor.id, post.id)
         .await
@@ -58,7 +54,8 @@ async fn each_visibility_reaches_exactly_its_audience() {
     net.deliver_all().await;
 
     // Public: beta (a follower's server) has it with its hashtag; gamma has no follower.
-    let public_at_beta = remote_copy(beta, &public)
+    let public_at_beta = beta
+        .copy_of(&public)
         .await
         .expect("public post reached beta");
     assert_eq!(public_at_beta.visibility, "public");
@@ -66,23 +63,24 @@ async fn each_visibility_reaches_exactly_its_audience() {
     assert_eq!(public_at_beta.language.as_deref(), Some("en"));
     assert!(home_has(beta, &bob, &public).await);
     assert!(!home_has(beta, &dave, &public).await);
-    assert!(remote_copy(gamma, &public).await.is_none());
+    assert!(gamma.copy_of(&public).await.is_none());
 
     // Followers-only: the follower sees it; his neighbour on the same server does not.
-    let private_at_beta = remote_copy(beta, &followers_only)
+    let private_at_beta = beta
+        .copy_of(&followers_only)
         .await
         .expect("reached the follower's server");
     assert_eq!(private_at_beta.visibility, "private");
     assert!(home_has(beta, &bob, &followers_only).await);
     assert!(!home_has(beta, &dave, &followers_only).await);
-    assert!(remote_copy(gamma, &followers_only).await.is_none());
+    assert!(gamma.copy_of(&followers_only).await.is_none());
 
     // Direct: only carol's server, only carol.
-    let direct_at_gamma = remote_copy(gamma, &direct).await.expect("reached carol");
+    let direct_at_gamma = gamma.copy_of(&direct).await.expect("reached carol");
     assert_eq!(direct_at_gamma.visibility, "direct");
     assert!(home_has(gamma, &carol, &direct).await);
     assert!(
-        remote_copy(beta, &direct).await.is_none(),
+        beta.copy_of(&direct).await.is_none(),
         "followers never see a direct post"
     );
     assert!(!home_has(beta, &bob, &direct).await);
@@ -90,13 +88,7 @@ async fn each_visibility_reaches_exactly_its_audience() {
     // Deleting the direct post reaches its only recipient.
     posts::delete(alpha.ctx(), &ana, direct.id).await.unwrap();
     net.deliver_all().await;
-    assert!(
-        remote_copy(gamma, &direct)
-            .await
-            .unwrap()
-            .deleted_at
-            .is_some()
-    );
+    assert!(gamma.copy_of(&direct).await.unwrap().deleted_at.is_some());
     assert!(!home_has(gamma, &carol, &direct).await);
 
     // The followers-only document is not served to anonymous fetches.
@@ -124,13 +116,13 @@ async fn edits_deletes_likes_and_boosts_propagate() {
         .await
         .unwrap();
     net.deliver_all().await;
-    let copy = remote_copy(beta, &post).await.unwrap();
+    let copy = beta.copy_of(&post).await.unwrap();
 
     posts::edit(alpha.ctx(), &ana, post.id, "Training moved to Wednesday")
         .await
         .unwrap();
     net.deliver_all().await;
-    let edited = remote_copy(beta, &post).await.unwrap();
+    let edited = beta.copy_of(&post).await.unwrap();
     assert!(edited.content.contains("Wednesday"), "{}", edited.content);
     assert!(edited.edited_at.is_some());
 
@@ -158,7 +150,7 @@ async fn edits_deletes_likes_and_boosts_propagate() {
     // Delete leaves a tombstone everywhere, and the id answers 410.
     posts::delete(alpha.ctx(), &ana, post.id).await.unwrap();
     net.deliver_all().await;
-    let deleted = remote_copy(beta, &post).await.unwrap();
+    let deleted = beta.copy_of(&post).await.unwrap();
     assert!(deleted.deleted_at.is_some());
     assert!(deleted.content.is_empty());
     assert!(!home_has(beta, &bob, &post).await);

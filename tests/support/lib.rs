@@ -128,6 +128,13 @@ impl TestInstance {
             .expect("actor known here")
     }
 
+    /// This instance's copy of a post, if it has one.
+    pub async fn copy_of(&self, post: &passage_core::Post) -> Option<passage_core::Post> {
+        passage_core::posts::by_ap_id(self.ctx(), &post.ap_id)
+            .await
+            .unwrap()
+    }
+
     /// The follow relation between two actors as this instance sees it: `None` when there is
     /// none, `Some(accepted)` otherwise.
     pub async fn follow_state(&self, follower: &Actor, followee: &Actor) -> Option<bool> {

@@ -375,3 +375,109 @@ pub async fn verify_login(ctx: &Context, login: &str, password: &str) -> CoreRes
         .map_err(|_| denied())?;
     by_id(ctx, user.actor_id).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use passage_migrations::{Migrator, MigratorTrait};
+
+    async fn context() -> Context {
+        let db = passage_db::connect("sqlite::memory:", 1).await.unwrap();
+        Migrator::up(&db, None).await.unwrap();
+        let mut config = crate::config::Config::default();
+        config.accounts.password_memory_kib = 64;
+        config.accounts.password_iterations = 1;
+        Context::new(
+            db,
+            config,
+            std::sync::Arc::new(crate::keys::RsaKeys { bits: 2048 }),
+        )
+    }
+
+    fn member(username: &str, email: &str) -> NewAccount {
+        let mut new = NewAccount::person(username);
+        new.email = Some(email.into());
+        new.password = Some("correct horse battery".into());
+        new
+    }
+
+    #[tokio::test]
+    async fn logins_check_the_password_and_say_nothing_about_who_exists() {
+        let ctx = context().await;
+        let ana = create(&ctx, member("ana", "Ana@Example.org"))
+            .await
+            .unwrap();
+        assert_eq!(ana.ap_id, "https://localhost:8080/users/ana");
+        assert!(ana.private_key_pem.is_some() && ana.local);
+
+        let by_name = verify_login(&ctx, "ana", "correct horse battery")
+            .await
+            .unwrap();
+        let by_email = verify_login(&ctx, "ana@example.org", "correct horse battery")
+            .await
+            .unwrap();
+        assert_eq!((by_name.id, by_email.id), (ana.id, ana.id));
+
+        let wrong = verify_login(&ctx, "ana", "wrong password!")
+            .await
+            .unwrap_err();
+        let unknown = verify_login(&ctx, "nobody", "correct horse battery")
+            .await
+            .unwrap_err();
+        assert_eq!(wrong.to_string(), unknown.to_string());
+    }
+
+    #[tokio::test]
+    async fn bad_or_taken_names_and_emails_are_refused() {
+        let ctx = context().await;
+        create(&ctx, member("ana", "ana@example.org"))
+            .await
+            .unwrap();
+        for (new, what) in [
+            (member("ana", "other@example.org"), "taken username"),
+            (member("anna", "ANA@example.org"), "taken email"),
+            (member("Ana!", "x@example.org"), "bad username"),
+            (member("bea", "not-an-email"), "bad email"),
+        ] {
+            let err = create(&ctx, new).await.unwrap_err();
+            assert!(
+                matches!(err, CoreError::Conflict(_) | CoreError::Invalid(_)),
+                "{what}: {err}"
+            );
+        }
+        let mut short = member("bea", "bea@example.org");
+        short.password = Some("short".into());
+        assert!(matches!(
+            create(&ctx, short).await,
+            Err(CoreError::Invalid(_))
+        ));
+        // Nothing half-created: the refused names are still free.
+        create(&ctx, member("bea", "bea@example.org"))
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn remote_actors_cannot_take_local_ids() {
+        let ctx = context().await;
+        let remote = RemoteActor {
+            ap_id: ctx.urls.actor("ana"),
+            kind: ActorKind::Person,
+            username: "ana".into(),
+            display_name: "Ana".into(),
+            summary_html: String::new(),
+            inbox: "https://evil.test/inbox".into(),
+            shared_inbox: None,
+            outbox: None,
+            followers: None,
+            following: None,
+            url: None,
+            public_key_pem: String::new(),
+            locked: false,
+        };
+        assert!(matches!(
+            upsert_remote(&ctx, remote).await,
+            Err(CoreError::Forbidden(_))
+        ));
+    }
+}

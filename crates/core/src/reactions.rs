@@ -5,7 +5,7 @@
 
 use crate::{
     Actor, Context, Post,
-    error::{CoreError, CoreResult, OrNotFound},
+    error::{CoreError, CoreResult},
     outbox::{self, Intent},
     visibility::Visibility,
 };
@@ -215,10 +215,4 @@ pub async fn receive_undo_announce(ctx: &Context, actor: &Actor, ap_id: &str) ->
         posts::Entity::delete_by_id(boost.id).exec(&ctx.db).await?;
     }
     Ok(())
-}
-
-/// The original a boost points at.
-pub async fn boosted_post(ctx: &Context, boost: &Post) -> CoreResult<Post> {
-    let id = boost.reblog_of_id.ok_or(CoreError::NotFound)?;
-    pq::by_id(&ctx.db, id).await?.or_not_found()
 }

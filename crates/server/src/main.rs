@@ -222,9 +222,33 @@ async fn admin(ctx: &Context, command: Admin) -> Result<(), passage_core::CoreEr
             let author = accounts::local_by_username(ctx, &username).await?;
             let mut new = NewPost::public(&text);
             new.visibility = Visibility::parse(&visibility)?;
+            new.mentions = resolve_mentions(ctx, &text).await?;
             let post = posts::create(ctx, &author, new).await?;
             println!("published {}", post.ap_id);
         }
     }
     Ok(())
+}
+
+/// The actors `@user` / `@user@domain` in `text` name, looked up through WebFinger when remote.
+async fn resolve_mentions(
+    ctx: &Context,
+    text: &str,
+) -> Result<Vec<passage_core::Actor>, passage_core::CoreError> {
+    let handles = passage_core::content::mentions_in(text);
+    if handles.is_empty() {
+        return Ok(Vec::new());
+    }
+    let config = passage_federation::Federation::config(ctx.clone()).await?;
+    let data = config.to_request_data();
+    let mut actors = Vec::new();
+    for handle in handles {
+        let domain = handle.domain.unwrap_or_else(|| ctx.domain().to_owned());
+        let full = format!("{}@{domain}", handle.username);
+        let actor = passage_federation::resolve::handle(&data, &full)
+            .await
+            .map_err(|e| passage_core::CoreError::Invalid(format!("cannot find @{full}: {e}")))?;
+        actors.push(actor);
+    }
+    Ok(actors)
 }

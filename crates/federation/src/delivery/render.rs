@@ -139,8 +139,7 @@ pub async fn render(
             like_ap_id,
             post_id,
         } => {
-            let post = posts::by_id(ctx, *post_id).await?;
-            let author = accounts::by_id(ctx, post.author_id).await?;
+            let (post, author) = post_and_author(ctx, *post_id).await?;
             Rendered {
                 id: like_ap_id.clone(),
                 body: to_json(Like::new(like_ap_id, &actor.ap_id, &post.ap_id)?)?,
@@ -151,8 +150,7 @@ pub async fn render(
             like_ap_id,
             post_id,
         } => {
-            let post = posts::by_id(ctx, *post_id).await?;
-            let author = accounts::by_id(ctx, post.author_id).await?;
+            let (post, author) = post_and_author(ctx, *post_id).await?;
             let object = Url::parse(&post.ap_id)?;
             undo(
                 ctx,
@@ -167,8 +165,8 @@ pub async fn render(
             let Ok(boost) = posts::by_id(ctx, *boost_id).await else {
                 return Ok(None);
             };
-            let original = passage_core::reactions::boosted_post(ctx, &boost).await?;
-            let author = accounts::by_id(ctx, original.author_id).await?;
+            let original_id = boost.reblog_of_id.ok_or(FederationError::NotFound)?;
+            let (original, author) = post_and_author(ctx, original_id).await?;
             let body = to_json(json!({
                 "id": boost.ap_id,
                 "type": "Announce",
@@ -188,13 +186,19 @@ pub async fn render(
             announce_ap_id,
             post_id,
         } => {
-            let original = posts::by_id(ctx, *post_id).await?;
-            let author = accounts::by_id(ctx, original.author_id).await?;
+            let (original, author) = post_and_author(ctx, *post_id).await?;
             let object = Url::parse(&original.ap_id)?;
             let inboxes = boost_inboxes(ctx, actor, &author).await?;
             undo(ctx, actor, "Announce", announce_ap_id, &object, inboxes)?
         }
     }))
+}
+
+/// A post with its author.
+async fn post_and_author(ctx: &Context, post_id: i64) -> Result<(Post, Actor), FederationError> {
+    let post = posts::by_id(ctx, post_id).await?;
+    let author = accounts::by_id(ctx, post.author_id).await?;
+    Ok((post, author))
 }
 
 /// The Follow an intent names, with both of its parties.
