@@ -215,6 +215,25 @@ pub async fn record_instance_success(
     Ok(())
 }
 
+/// A verified activity came from `host`: it is up, so clear an unreachable mark. One
+/// conditional update, which touches no row in the usual case.
+pub async fn clear_unreachable(db: &impl ConnectionTrait, host: &str) -> Result<(), DbErr> {
+    instances::Entity::update_many()
+        .col_expr(
+            instances::Column::UnreachableSince,
+            sea_orm::sea_query::Expr::value(Option::<Timestamp>::None),
+        )
+        .col_expr(
+            instances::Column::Failures,
+            sea_orm::sea_query::Expr::value(0),
+        )
+        .filter(instances::Column::Host.eq(host))
+        .filter(instances::Column::UnreachableSince.is_not_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// A delivery to `host` failed; after `unreachable_after` failures in a row it is marked
 /// unreachable. Returns the new failure count.
 pub async fn record_instance_failure(

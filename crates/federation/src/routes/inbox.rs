@@ -50,6 +50,9 @@ pub async fn post_inbox(
             "signed by a key that is not the actor's".into(),
         ));
     }
+    if let Some(host) = passage_core::urls::Urls::host_of(actor_id.as_str()) {
+        passage_core::db::queries::deliveries::clear_unreachable(&data.db, &host).await?;
+    }
     if !first_time(&data, id.as_str()).await? {
         return Ok(StatusCode::ACCEPTED);
     }
