@@ -379,20 +379,7 @@ pub async fn verify_login(ctx: &Context, login: &str, password: &str) -> CoreRes
 #[cfg(test)]
 mod tests {
     use super::*;
-    use passage_migrations::{Migrator, MigratorTrait};
-
-    async fn context() -> Context {
-        let db = passage_db::connect("sqlite::memory:", 1).await.unwrap();
-        Migrator::up(&db, None).await.unwrap();
-        let mut config = crate::config::Config::default();
-        config.accounts.password_memory_kib = 64;
-        config.accounts.password_iterations = 1;
-        Context::new(
-            db,
-            config,
-            std::sync::Arc::new(crate::keys::RsaKeys { bits: 2048 }),
-        )
-    }
+    use crate::testing::context;
 
     fn member(username: &str, email: &str) -> NewAccount {
         let mut new = NewAccount::person(username);

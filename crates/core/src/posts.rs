@@ -92,7 +92,14 @@ pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<P
         ));
     }
     let parent = match new.in_reply_to {
-        Some(id) => Some(q::by_id(&ctx.db, id).await?.or_not_found()?),
+        Some(id) => {
+            let parent = q::by_id(&ctx.db, id).await?.or_not_found()?;
+            // Replying must not reveal a post the author cannot see.
+            if !can_view(ctx, Some(author), &parent).await? {
+                return Err(CoreError::NotFound);
+            }
+            Some(parent)
+        }
         None => None,
     };
     let html = content::render_plain(
@@ -327,4 +334,66 @@ pub async fn can_view(ctx: &Context, viewer: Option<&Actor>, post: &Post) -> Cor
         return Ok(follow.is_some_and(|f| f.accepted));
     }
     Ok(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{context, person};
+
+    #[tokio::test]
+    async fn replies_need_a_visible_parent_and_direct_posts_a_recipient() {
+        let ctx = context().await;
+        let (ana, bea, cem) = (
+            person(&ctx, "ana").await,
+            person(&ctx, "bea").await,
+            person(&ctx, "cem").await,
+        );
+        let mut dm = NewPost::public("for bea only");
+        dm.visibility = Visibility::Direct;
+        assert!(matches!(
+            create(&ctx, &ana, dm.clone()).await,
+            Err(CoreError::Invalid(_))
+        ));
+        dm.mentions = vec![bea.clone()];
+        let dm = create(&ctx, &ana, dm).await.unwrap();
+
+        let mut reply = NewPost::public("replying");
+        reply.in_reply_to = Some(dm.id);
+        assert!(matches!(
+            create(&ctx, &cem, reply.clone()).await,
+            Err(CoreError::NotFound)
+        ));
+        let answer = create(&ctx, &bea, reply).await.unwrap();
+        assert_eq!(answer.in_reply_to_ap_id.as_deref(), Some(dm.ap_id.as_str()));
+    }
+
+    #[tokio::test]
+    async fn only_the_author_edits_or_deletes_and_tombstones_keep_their_audience() {
+        let ctx = context().await;
+        let (ana, bea) = (person(&ctx, "ana").await, person(&ctx, "bea").await);
+        let mut dm = NewPost::public("hello #policy");
+        dm.visibility = Visibility::Direct;
+        dm.mentions = vec![bea.clone()];
+        let post = create(&ctx, &ana, dm).await.unwrap();
+        assert!(matches!(
+            edit(&ctx, &bea, post.id, "mine now").await,
+            Err(CoreError::Forbidden(_))
+        ));
+        assert!(matches!(
+            delete(&ctx, &bea, post.id).await,
+            Err(CoreError::Forbidden(_))
+        ));
+
+        delete(&ctx, &ana, post.id).await.unwrap();
+        let gone = by_id(&ctx, post.id).await.unwrap();
+        assert!(gone.deleted_at.is_some() && gone.content.is_empty());
+        assert!(tags(&ctx, &gone).await.unwrap().is_empty());
+        assert_eq!(
+            mentioned(&ctx, &gone).await.unwrap().len(),
+            1,
+            "the Delete's audience"
+        );
+        assert!(!can_view(&ctx, Some(&bea), &gone).await.unwrap());
+    }
 }
