@@ -57,7 +57,11 @@ pub async fn post_inbox(
         return Ok(StatusCode::ACCEPTED);
     }
     match activities::receive(value, &data).await {
-        Ok(_) => Ok(StatusCode::ACCEPTED),
+        Ok(activities::Received::Processed) => Ok(StatusCode::ACCEPTED),
+        Ok(activities::Received::Ignored) => {
+            tracing::debug!(activity = %id, "activity type not handled; accepted and dropped");
+            Ok(StatusCode::ACCEPTED)
+        }
         Err(e) => {
             // Let the sender retry later: forget that we saw it.
             received_activities::Entity::delete_by_id(id.to_string())
