@@ -4,7 +4,7 @@
 use crate::{
     Actor, Context,
     error::{CoreError, CoreResult},
-    outbox::{self, Intent},
+    outbox::{self, FollowRef, Intent},
 };
 use passage_db::{entities::follows, now, queries::follows as q};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, TransactionTrait};
@@ -30,11 +30,7 @@ pub async fn request(ctx: &Context, follower: &Actor, target: &Actor) -> CoreRes
     let txn = ctx.db.begin().await?;
     let follow = insert(&txn, &ap_id, follower.id, target.id, accepted).await?;
     if !target.local {
-        let intent = Intent::Follow {
-            follow_ap_id: ap_id,
-            follower_id: follower.id,
-            followee_id: target.id,
-        };
+        let intent = Intent::Follow(FollowRef::of(&follow));
         outbox::record(&txn, follower.id, &intent).await?;
     }
     txn.commit().await?;
@@ -62,11 +58,11 @@ pub async fn receive_request(
         None => insert(&txn, ap_id, follower.id, target.id, !target.locked).await?,
     };
     if follow.accepted {
-        let intent = Intent::AcceptFollow {
+        // Answer the Follow as received, even when it repeats an existing relation.
+        let intent = Intent::AcceptFollow(FollowRef {
             follow_ap_id: ap_id.to_owned(),
-            follower_id: follower.id,
-            followee_id: target.id,
-        };
+            ..FollowRef::of(&follow)
+        });
         outbox::record(&txn, target.id, &intent).await?;
     }
     txn.commit().await?;
@@ -103,11 +99,7 @@ pub async fn accept(ctx: &Context, target: &Actor, follower: &Actor) -> CoreResu
     row.accepted = Set(true);
     let follow = row.update(&txn).await?;
     if !follower.local {
-        let intent = Intent::AcceptFollow {
-            follow_ap_id: follow.ap_id.clone(),
-            follower_id: follower.id,
-            followee_id: target.id,
-        };
+        let intent = Intent::AcceptFollow(FollowRef::of(&follow));
         outbox::record(&txn, target.id, &intent).await?;
     }
     txn.commit().await?;
@@ -123,11 +115,7 @@ pub async fn reject(ctx: &Context, target: &Actor, follower: &Actor) -> CoreResu
     let txn = ctx.db.begin().await?;
     follows::Entity::delete_by_id(follow.id).exec(&txn).await?;
     if !follower.local {
-        let intent = Intent::RejectFollow {
-            follow_ap_id: follow.ap_id,
-            follower_id: follower.id,
-            followee_id: target.id,
-        };
+        let intent = Intent::RejectFollow(FollowRef::of(&follow));
         outbox::record(&txn, target.id, &intent).await?;
     }
     txn.commit().await?;
@@ -143,11 +131,7 @@ pub async fn unfollow(ctx: &Context, follower: &Actor, target: &Actor) -> CoreRe
     let txn = ctx.db.begin().await?;
     follows::Entity::delete_by_id(follow.id).exec(&txn).await?;
     if !target.local {
-        let intent = Intent::UndoFollow {
-            follow_ap_id: follow.ap_id,
-            follower_id: follower.id,
-            followee_id: target.id,
-        };
+        let intent = Intent::UndoFollow(FollowRef::of(&follow));
         outbox::record(&txn, follower.id, &intent).await?;
     }
     txn.commit().await?;

@@ -13,26 +13,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum Intent {
-    Follow {
-        follow_ap_id: String,
-        follower_id: i64,
-        followee_id: i64,
-    },
-    AcceptFollow {
-        follow_ap_id: String,
-        follower_id: i64,
-        followee_id: i64,
-    },
-    RejectFollow {
-        follow_ap_id: String,
-        follower_id: i64,
-        followee_id: i64,
-    },
-    UndoFollow {
-        follow_ap_id: String,
-        follower_id: i64,
-        followee_id: i64,
-    },
+    Follow(FollowRef),
+    AcceptFollow(FollowRef),
+    RejectFollow(FollowRef),
+    UndoFollow(FollowRef),
     CreatePost {
         post_id: i64,
     },
@@ -59,6 +43,25 @@ pub enum Intent {
     },
 }
 
+/// A Follow, named by its activity id and its two parties (the row may be gone by the time
+/// an Undo or Reject of it is rendered).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowRef {
+    pub follow_ap_id: String,
+    pub follower_id: i64,
+    pub followee_id: i64,
+}
+
+impl FollowRef {
+    pub fn of(follow: &passage_db::entities::follows::Model) -> Self {
+        Self {
+            follow_ap_id: follow.ap_id.clone(),
+            follower_id: follow.follower_id,
+            followee_id: follow.followee_id,
+        }
+    }
+}
+
 /// Stores an intent for `actor_id` (the local actor who will sign the activity).
 pub async fn record(db: &impl ConnectionTrait, actor_id: i64, intent: &Intent) -> CoreResult<()> {
     let text = serde_json::to_string(intent)
@@ -76,4 +79,30 @@ pub fn notify(ctx: &Context) {
 pub fn parse(text: &str) -> CoreResult<Intent> {
     serde_json::from_str(text)
         .map_err(|e| crate::CoreError::Internal(format!("unreadable intent {text:?}: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intents_read_back_as_written() {
+        let follow = FollowRef {
+            follow_ap_id: "https://a.test/activities/1".into(),
+            follower_id: 1,
+            followee_id: 2,
+        };
+        for intent in [
+            Intent::UndoFollow(follow),
+            Intent::DeletePost { post_id: 7 },
+            Intent::UndoAnnounce {
+                announce_ap_id: "https://a.test/activities/2".into(),
+                post_id: 7,
+            },
+        ] {
+            let text = serde_json::to_string(&intent).unwrap();
+            assert_eq!(parse(&text).unwrap(), intent, "{text}");
+        }
+        assert!(parse("{\"type\":\"Teleport\"}").is_err());
+    }
 }

@@ -20,7 +20,7 @@ use passage_core::{
         now,
         queries::{deliveries, follows as fq},
     },
-    outbox::Intent,
+    outbox::{FollowRef, Intent},
     posts,
     urls::Urls,
     visibility::Visibility,
@@ -56,32 +56,17 @@ pub async fn render(
     intent: &Intent,
 ) -> Result<Option<Rendered>, FederationError> {
     Ok(Some(match intent {
-        Intent::Follow {
-            follow_ap_id,
-            follower_id,
-            followee_id,
-        } => {
-            let (_, followee, follow) =
-                follow_of(ctx, follow_ap_id, *follower_id, *followee_id).await?;
+        Intent::Follow(f) => {
+            let (_, followee, follow) = follow_of(ctx, f).await?;
             Rendered {
-                id: follow_ap_id.clone(),
+                id: f.follow_ap_id.clone(),
                 body: to_json(follow)?,
                 inboxes: vec![followee.inbox_url],
             }
         }
-        Intent::AcceptFollow {
-            follow_ap_id,
-            follower_id,
-            followee_id,
-        }
-        | Intent::RejectFollow {
-            follow_ap_id,
-            follower_id,
-            followee_id,
-        } => {
-            let (follower, followee, follow) =
-                follow_of(ctx, follow_ap_id, *follower_id, *followee_id).await?;
-            let kind = if matches!(intent, Intent::AcceptFollow { .. }) {
+        Intent::AcceptFollow(f) | Intent::RejectFollow(f) => {
+            let (follower, followee, follow) = follow_of(ctx, f).await?;
+            let kind = if matches!(intent, Intent::AcceptFollow(_)) {
                 "Accept"
             } else {
                 "Reject"
@@ -96,20 +81,16 @@ pub async fn render(
                 inboxes: vec![follower.inbox_url],
             }
         }
-        Intent::UndoFollow {
-            follow_ap_id,
-            follower_id,
-            followee_id,
-        } => {
-            let (follower, followee, follow) =
-                follow_of(ctx, follow_ap_id, *follower_id, *followee_id).await?;
+        Intent::UndoFollow(f) => {
+            let (follower, followee, follow) = follow_of(ctx, f).await?;
+            let inboxes = vec![followee.inbox_url];
             undo(
                 ctx,
                 &follower,
                 "Follow",
-                follow_ap_id,
+                &f.follow_ap_id,
                 &follow.object,
-                vec![followee.inbox_url],
+                inboxes,
             )?
         }
         Intent::CreatePost { post_id }
@@ -204,13 +185,11 @@ async fn post_and_author(ctx: &Context, post_id: i64) -> Result<(Post, Actor), F
 /// The Follow an intent names, with both of its parties.
 async fn follow_of(
     ctx: &Context,
-    follow_ap_id: &str,
-    follower_id: i64,
-    followee_id: i64,
+    f: &FollowRef,
 ) -> Result<(Actor, Actor, Follow), FederationError> {
-    let follower = accounts::by_id(ctx, follower_id).await?;
-    let followee = accounts::by_id(ctx, followee_id).await?;
-    let follow = Follow::new(follow_ap_id, &follower.ap_id, &followee.ap_id)?;
+    let follower = accounts::by_id(ctx, f.follower_id).await?;
+    let followee = accounts::by_id(ctx, f.followee_id).await?;
+    let follow = Follow::new(&f.follow_ap_id, &follower.ap_id, &followee.ap_id)?;
     Ok((follower, followee, follow))
 }
 
