@@ -2,6 +2,7 @@
 //! and tags, likes, the durable outbox (intents, rendered activities, per-inbox deliveries),
 //! per-instance delivery health and the ids of activities already received.
 
+use crate::fk;
 use sea_orm_migration::{prelude::*, schema::*};
 
 pub struct Migration;
@@ -152,17 +153,6 @@ enum ReceivedActivities {
     Table,
     ApId,
     ReceivedAt,
-}
-
-fn fk(
-    from: (impl IntoIden, impl IntoIden),
-    to: (impl IntoIden, impl IntoIden),
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from.0, from.1)
-        .to(to.0, to.1)
-        .on_delete(ForeignKeyAction::Cascade)
-        .to_owned()
 }
 
 #[async_trait::async_trait]

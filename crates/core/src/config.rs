@@ -47,6 +47,7 @@ impl Default for InstanceConfig {
 pub enum Registrations {
     Closed,
     Invite,
+    Approval,
     Open,
 }
 
@@ -179,6 +180,7 @@ impl Default for DeliveryConfig {
 pub struct AccountsConfig {
     pub password_memory_kib: u32,
     pub password_iterations: u32,
+    pub password_grant: bool,
 }
 
 impl Default for AccountsConfig {
@@ -186,6 +188,7 @@ impl Default for AccountsConfig {
         Self {
             password_memory_kib: 19_456,
             password_iterations: 2,
+            password_grant: true,
         }
     }
 }

@@ -1,4 +1,4 @@
-use crate::{config::Config, keys::KeySource, urls::Urls};
+use crate::{config::Config, ids::Snowflakes, keys::KeySource, urls::Urls};
 use passage_db::Db;
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -15,6 +15,8 @@ pub struct Context {
     /// Notified whenever an outbound intent is committed, so a background worker sends it
     /// without waiting for its next poll.
     pub outbox_signal: Arc<Notify>,
+    /// Post ids (see [`crate::ids`]).
+    pub ids: Arc<Snowflakes>,
 }
 
 impl Context {
@@ -26,6 +28,7 @@ impl Context {
             urls,
             keys,
             outbox_signal: Arc::new(Notify::new()),
+            ids: Arc::new(Snowflakes::default()),
         }
     }
 

@@ -114,6 +114,7 @@ pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<P
         .or_else(|| ctx.config.instance.languages.first().cloned());
     let txn = ctx.db.begin().await?;
     let post = posts::ActiveModel {
+        id: Set(ctx.ids.next()),
         ap_id: Set(ap_id.clone()),
         author_id: Set(author.id),
         url: Set(Some(ap_id)),
@@ -245,6 +246,7 @@ pub async fn upsert_remote(ctx: &Context, author: &Actor, remote: RemotePost) ->
     let mut row = match &existing {
         Some(post) => posts::ActiveModel::from(post.clone()),
         None => posts::ActiveModel {
+            id: Set(remote_id(ctx, remote.published, &remote.ap_id).await?),
             ap_id: Set(remote.ap_id.clone()),
             author_id: Set(author.id),
             local: Set(false),
@@ -276,6 +278,20 @@ pub async fn upsert_remote(ctx: &Context, author: &Actor, remote: RemotePost) ->
     q::set_mentions_and_tags(&txn, post.id, &remote.mentions, &remote.tags).await?;
     txn.commit().await?;
     Ok(post)
+}
+
+/// The id of a post (or boost) that arrives from elsewhere: placed at its publication time,
+/// so timelines ordered by id stay in publication order. A taken id moves to the next free one.
+pub(crate) async fn remote_id(ctx: &Context, published: Timestamp, ap_id: &str) -> CoreResult<i64> {
+    // FNV-1a: a stable spread of same-millisecond posts, no cryptographic need.
+    let salt = ap_id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let mut id = ctx.ids.at(published, salt);
+    while q::by_id(&ctx.db, id).await?.is_some() {
+        id += 1;
+    }
+    Ok(id)
 }
 
 /// A remote actor deleted one of its posts (or boosts). Unknown ids are fine: nothing to do.

@@ -130,7 +130,8 @@ pub async fn boost(ctx: &Context, actor: &Actor, post: &Post) -> CoreResult<Post
     }
     let ap_id = ctx.urls.new_activity();
     let txn = ctx.db.begin().await?;
-    let boost = insert_boost(&txn, actor.id, post.id, &ap_id, true, now()).await?;
+    let id = ctx.ids.next();
+    let boost = insert_boost(&txn, id, actor.id, post.id, &ap_id, true, now()).await?;
     outbox::record(&txn, actor.id, &Intent::Announce { boost_id: boost.id }).await?;
     txn.commit().await?;
     outbox::notify(ctx);
@@ -139,6 +140,7 @@ pub async fn boost(ctx: &Context, actor: &Actor, post: &Post) -> CoreResult<Post
 
 async fn insert_boost(
     db: &impl sea_orm::ConnectionTrait,
+    id: i64,
     actor_id: i64,
     post_id: i64,
     ap_id: &str,
@@ -146,6 +148,7 @@ async fn insert_boost(
     published: Timestamp,
 ) -> CoreResult<Post> {
     Ok(posts::ActiveModel {
+        id: Set(id),
         ap_id: Set(ap_id.to_owned()),
         author_id: Set(actor_id),
         url: Set(None),
@@ -201,7 +204,8 @@ pub async fn receive_announce(
             "only public posts can be boosted".into(),
         ));
     }
-    insert_boost(&ctx.db, actor.id, post.id, ap_id, false, published).await
+    let id = crate::posts::remote_id(ctx, published, ap_id).await?;
+    insert_boost(&ctx.db, id, actor.id, post.id, ap_id, false, published).await
 }
 
 /// Undo(Announce) from a remote actor.

@@ -2,10 +2,18 @@
 //! Keep them in step with `migrations/`; business rules never go here.
 
 pub mod actors;
+pub mod bookmarks;
 pub mod deliveries;
 pub mod follows;
+pub mod idempotency_keys;
 pub mod instances;
 pub mod likes;
+pub mod markers;
+pub mod media_attachments;
+pub mod notifications;
+pub mod oauth_apps;
+pub mod oauth_codes;
+pub mod oauth_tokens;
 pub mod outbox_intents;
 pub mod outgoing_activities;
 pub mod post_mentions;

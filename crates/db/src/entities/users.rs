@@ -12,6 +12,14 @@ pub struct Model {
     pub password_hash: String,
     pub role: String,
     pub created_at: DateTimeWithTimeZone,
+    pub default_visibility: String,
+    pub default_sensitive: bool,
+    pub default_language: Option<String>,
+    pub approved: bool,
+    pub confirmed: bool,
+    pub confirmation_token: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub registration_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,18 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "markers")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub actor_id: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub timeline: String,
+    pub last_read_id: i64,
+    pub version: i64,
+    pub updated_at: DateTimeWithTimeZone,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

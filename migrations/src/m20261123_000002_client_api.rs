@@ -1,0 +1,398 @@
+//! What Mastodon-compatible clients need beyond federation: OAuth applications, authorization
+//! codes and tokens (stored as SHA-256 digests, never in clear), notifications, bookmarks,
+//! timeline markers, idempotency keys for status creation, media attachments, and the
+//! per-user posting defaults clients read from `source`.
+
+use crate::fk;
+use sea_orm_migration::{prelude::*, schema::*};
+
+pub struct Migration;
+
+impl MigrationName for Migration {
+    fn name(&self) -> &str {
+        "m20261123_000002_client_api"
+    }
+}
+
+#[derive(DeriveIden)]
+enum Actors {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
+enum Posts {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
+enum Users {
+    Table,
+    DefaultVisibility,
+    DefaultSensitive,
+    DefaultLanguage,
+    Approved,
+    Confirmed,
+    ConfirmationToken,
+    RegistrationReason,
+}
+
+#[derive(DeriveIden)]
+enum OauthApps {
+    Table,
+    Id,
+    ClientId,
+    ClientSecret,
+    Name,
+    Website,
+    RedirectUris,
+    Scopes,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum OauthCodes {
+    Table,
+    Id,
+    CodeDigest,
+    AppId,
+    ActorId,
+    RedirectUri,
+    Scopes,
+    CodeChallenge,
+    ExpiresAt,
+}
+
+#[derive(DeriveIden)]
+enum OauthTokens {
+    Table,
+    Id,
+    TokenDigest,
+    RefreshDigest,
+    AppId,
+    ActorId,
+    Scopes,
+    CreatedAt,
+    RevokedAt,
+}
+
+#[derive(DeriveIden)]
+enum Notifications {
+    Table,
+    Id,
+    RecipientId,
+    FromActorId,
+    Kind,
+    PostId,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Bookmarks {
+    Table,
+    Id,
+    ActorId,
+    PostId,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Markers {
+    Table,
+    ActorId,
+    Timeline,
+    LastReadId,
+    Version,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum IdempotencyKeys {
+    Table,
+    ActorId,
+    Key,
+    PostId,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum MediaAttachments {
+    Table,
+    Id,
+    ActorId,
+    PostId,
+    Kind,
+    ContentType,
+    FileName,
+    ThumbnailName,
+    RemoteUrl,
+    Description,
+    FocusX,
+    FocusY,
+    Width,
+    Height,
+    Blurhash,
+    CreatedAt,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // SQLite adds one column per ALTER TABLE.
+        for column in [
+            string(Users::DefaultVisibility).default("public").to_owned(),
+            boolean(Users::DefaultSensitive).default(false).to_owned(),
+            string_null(Users::DefaultLanguage).to_owned(),
+            boolean(Users::Approved).default(true).to_owned(),
+            boolean(Users::Confirmed).default(true).to_owned(),
+            string_null(Users::ConfirmationToken).to_owned(),
+            text_null(Users::RegistrationReason).to_owned(),
+        ] {
+            m.alter_table(
+                Table::alter()
+                    .table(Users::Table)
+                    .add_column(column)
+                    .to_owned(),
+            )
+            .await?;
+        }
+
+        m.create_table(
+            Table::create()
+                .table(OauthApps::Table)
+                .col(big_pk_auto(OauthApps::Id))
+                .col(string_uniq(OauthApps::ClientId))
+                .col(string(OauthApps::ClientSecret))
+                .col(string(OauthApps::Name))
+                .col(string_null(OauthApps::Website))
+                .col(text(OauthApps::RedirectUris))
+                .col(string(OauthApps::Scopes))
+                .col(timestamp_with_time_zone(OauthApps::CreatedAt))
+                .to_owned(),
+        )
+        .await?;
+
+        m.create_table(
+            Table::create()
+                .table(OauthCodes::Table)
+                .col(big_pk_auto(OauthCodes::Id))
+                .col(string_uniq(OauthCodes::CodeDigest))
+                .col(big_integer(OauthCodes::AppId))
+                .col(big_integer(OauthCodes::ActorId))
+                .col(text(OauthCodes::RedirectUri))
+                .col(string(OauthCodes::Scopes))
+                .col(string_null(OauthCodes::CodeChallenge))
+                .col(timestamp_with_time_zone(OauthCodes::ExpiresAt))
+                .foreign_key(&mut fk(
+                    (OauthCodes::Table, OauthCodes::AppId),
+                    (OauthApps::Table, OauthApps::Id),
+                ))
+                .foreign_key(&mut fk(
+                    (OauthCodes::Table, OauthCodes::ActorId),
+                    (Actors::Table, Actors::Id),
+                ))
+                .to_owned(),
+        )
+        .await?;
+
+        m.create_table(
+            Table::create()
+                .table(OauthTokens::Table)
+                .col(big_pk_auto(OauthTokens::Id))
+                .col(string_uniq(OauthTokens::TokenDigest))
+                .col(string_null(OauthTokens::RefreshDigest).unique_key())
+                .col(big_integer(OauthTokens::AppId))
+                .col(big_integer_null(OauthTokens::ActorId))
+                .col(string(OauthTokens::Scopes))
+                .col(timestamp_with_time_zone(OauthTokens::CreatedAt))
+                .col(timestamp_with_time_zone_null(OauthTokens::RevokedAt))
+                .foreign_key(&mut fk(
+                    (OauthTokens::Table, OauthTokens::AppId),
+                    (OauthApps::Table, OauthApps::Id),
+                ))
+                .foreign_key(&mut fk(
+                    (OauthTokens::Table, OauthTokens::ActorId),
+                    (Actors::Table, Actors::Id),
+                ))
+                .to_owned(),
+        )
+        .await?;
+
+        m.create_table(
+            Table::create()
+                .table(Notifications::Table)
+                .col(big_pk_auto(Notifications::Id))
+                .col(big_integer(Notifications::RecipientId))
+                .col(big_integer(Notifications::FromActorId))
+                .col(string(Notifications::Kind))
+                .col(big_integer_null(Notifications::PostId))
+                .col(timestamp_with_time_zone(Notifications::CreatedAt))
+                .foreign_key(&mut fk(
+                    (Notifications::Table, Notifications::RecipientId),
+                    (Actors::Table, Actors::Id),
+                ))
+                .foreign_key(&mut fk(
+                    (Notifications::Table, Notifications::FromActorId),
+                    (Actors::Table, Actors::Id),
+                ))
+                .foreign_key(&mut fk(
+                    (Notifications::Table, Notifications::PostId),
+                    (Posts::Table, Posts::Id),
+                ))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("notifications_recipient_id")
+                .table(Notifications::Table)
+                .col(Notifications::RecipientId)
+                .col(Notifications::Id)
+                .to_owned(),
+        )
+        .await?;
+
+        m.create_table(
+            Table::create()
+                .table(Bookmarks::Table)
+                .col(big_pk_auto(Bookmarks::Id))
+                .col(big_integer(Bookmarks::ActorId))
+                .col(big_integer(Bookmarks::PostId))
+                .col(timestamp_with_time_zone(Bookmarks::CreatedAt))
+                .foreign_key(&mut fk(
+                    (Bookmarks::Table, Bookmarks::ActorId),
+                    (Actors::Table, Actors::Id),
+                ))
+                .foreign_key(&mut fk(
+                    (Bookmarks::Table, Bookmarks::PostId),
+                    (Posts::Table, Posts::Id),
+                ))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("bookmarks_pair")
+                .table(Bookmarks::Table)
+                .col(Bookmarks::ActorId)
+                .col(Bookmarks::PostId)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+
+        m.create_table(
+            Table::create()
+                .table(Markers::Table)
+                .col(big_integer(Markers::ActorId))
+                .col(string(Markers::Timeline))
+                .col(big_integer(Markers::LastReadId))
+                .col(big_integer(Markers::Version))
+                .col(timestamp_with_time_zone(Markers::UpdatedAt))
+                .primary_key(Index::create().col(Markers::ActorId).col(Markers::Timeline))
+                .foreign_key(&mut fk(
+                    (Markers::Table, Markers::ActorId),
+                    (Actors::Table, Actors::Id),
+                ))
+                .to_owned(),
+        )
+        .await?;
+
+        m.create_table(
+            Table::create()
+                .table(IdempotencyKeys::Table)
+                .col(big_integer(IdempotencyKeys::ActorId))
+                .col(string(IdempotencyKeys::Key))
+                .col(big_integer(IdempotencyKeys::PostId))
+                .col(timestamp_with_time_zone(IdempotencyKeys::CreatedAt))
+                .primary_key(
+                    Index::create()
+                        .col(IdempotencyKeys::ActorId)
+                        .col(IdempotencyKeys::Key),
+                )
+                .foreign_key(&mut fk(
+                    (IdempotencyKeys::Table, IdempotencyKeys::ActorId),
+                    (Actors::Table, Actors::Id),
+                ))
+                .foreign_key(&mut fk(
+                    (IdempotencyKeys::Table, IdempotencyKeys::PostId),
+                    (Posts::Table, Posts::Id),
+                ))
+                .to_owned(),
+        )
+        .await?;
+
+        m.create_table(
+            Table::create()
+                .table(MediaAttachments::Table)
+                .col(big_pk_auto(MediaAttachments::Id))
+                .col(big_integer(MediaAttachments::ActorId))
+                .col(big_integer_null(MediaAttachments::PostId))
+                .col(string(MediaAttachments::Kind))
+                .col(string(MediaAttachments::ContentType))
+                .col(string_null(MediaAttachments::FileName))
+                .col(string_null(MediaAttachments::ThumbnailName))
+                .col(text_null(MediaAttachments::RemoteUrl))
+                .col(text_null(MediaAttachments::Description))
+                .col(double_null(MediaAttachments::FocusX))
+                .col(double_null(MediaAttachments::FocusY))
+                .col(integer_null(MediaAttachments::Width))
+                .col(integer_null(MediaAttachments::Height))
+                .col(string_null(MediaAttachments::Blurhash))
+                .col(timestamp_with_time_zone(MediaAttachments::CreatedAt))
+                .foreign_key(&mut fk(
+                    (MediaAttachments::Table, MediaAttachments::ActorId),
+                    (Actors::Table, Actors::Id),
+                ))
+                .foreign_key(&mut fk(
+                    (MediaAttachments::Table, MediaAttachments::PostId),
+                    (Posts::Table, Posts::Id),
+                ))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("media_attachments_post")
+                .table(MediaAttachments::Table)
+                .col(MediaAttachments::PostId)
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for table in [
+            MediaAttachments::Table.into_iden(),
+            IdempotencyKeys::Table.into_iden(),
+            Markers::Table.into_iden(),
+            Bookmarks::Table.into_iden(),
+            Notifications::Table.into_iden(),
+            OauthTokens::Table.into_iden(),
+            OauthCodes::Table.into_iden(),
+            OauthApps::Table.into_iden(),
+        ] {
+            m.drop_table(Table::drop().table(table).to_owned()).await?;
+        }
+        for column in [
+            Users::DefaultVisibility.into_iden(),
+            Users::DefaultSensitive.into_iden(),
+            Users::DefaultLanguage.into_iden(),
+            Users::Approved.into_iden(),
+            Users::Confirmed.into_iden(),
+            Users::ConfirmationToken.into_iden(),
+            Users::RegistrationReason.into_iden(),
+        ] {
+            m.alter_table(
+                Table::alter()
+                    .table(Users::Table)
+                    .drop_column(column)
+                    .to_owned(),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}
