@@ -16,7 +16,7 @@ async fn boosted_by(instance: &TestInstance, actor: &Actor, post: &Post) -> bool
 }
 
 async fn home_has(instance: &TestInstance, viewer: &Actor, post: &Post) -> bool {
-    timelines::home(instance.ctx(), viewer, 50)
+    timelines::home(instance.ctx(), viewer, passage_core::db::Page { limit: 50, ..Default::default() })
         .await
         .unwrap()
         .iter()

@@ -4,6 +4,7 @@
 use crate::{
     Actor, Context,
     error::{CoreError, CoreResult},
+    notifications::{self, Kind},
     outbox::{self, FollowRef, Intent},
 };
 use passage_db::{entities::follows, now, queries::follows as q};
@@ -28,7 +29,7 @@ pub async fn request(ctx: &Context, follower: &Actor, target: &Actor) -> CoreRes
     let ap_id = ctx.urls.new_activity();
     let accepted = target.local && !target.locked;
     let txn = ctx.db.begin().await?;
-    let follow = insert(&txn, &ap_id, follower.id, target.id, accepted).await?;
+    let follow = insert(&txn, &ap_id, follower.id, target, accepted).await?;
     if !target.local {
         let intent = Intent::Follow(FollowRef::of(&follow));
         outbox::record(&txn, follower.id, &intent).await?;
@@ -55,7 +56,7 @@ pub async fn receive_request(
     let follow = match q::find_pair(&txn, follower.id, target.id).await? {
         // A repeated Follow (the peer lost our Accept, or re-followed): answer again.
         Some(existing) => existing,
-        None => insert(&txn, ap_id, follower.id, target.id, !target.locked).await?,
+        None => insert(&txn, ap_id, follower.id, target, !target.locked).await?,
     };
     if follow.accepted {
         // Answer the Follow as received, even when it repeats an existing relation.
@@ -70,23 +71,31 @@ pub async fn receive_request(
     Ok(follow)
 }
 
+/// Stores a new follow and tells a local followee about it.
 async fn insert(
     db: &impl sea_orm::ConnectionTrait,
     ap_id: &str,
     follower_id: i64,
-    followee_id: i64,
+    target: &Actor,
     accepted: bool,
 ) -> CoreResult<Follow> {
-    Ok(follows::ActiveModel {
+    let follow = follows::ActiveModel {
         ap_id: Set(ap_id.to_owned()),
         follower_id: Set(follower_id),
-        followee_id: Set(followee_id),
+        followee_id: Set(target.id),
         accepted: Set(accepted),
         created_at: Set(now()),
         ..Default::default()
     }
     .insert(db)
-    .await?)
+    .await?;
+    let kind = if accepted {
+        Kind::Follow
+    } else {
+        Kind::FollowRequest
+    };
+    notifications::record(db, target.into(), follower_id, kind, None).await?;
+    Ok(follow)
 }
 
 /// The local followee accepts a pending request.
@@ -98,6 +107,8 @@ pub async fn accept(ctx: &Context, target: &Actor, follower: &Actor) -> CoreResu
     let mut row: follows::ActiveModel = follow.clone().into();
     row.accepted = Set(true);
     let follow = row.update(&txn).await?;
+    notifications::withdraw(&txn, Some(target.id), follower.id, Kind::FollowRequest, None).await?;
+    notifications::record(&txn, target.into(), follower.id, Kind::Follow, None).await?;
     if !follower.local {
         let intent = Intent::AcceptFollow(FollowRef::of(&follow));
         outbox::record(&txn, target.id, &intent).await?;
@@ -114,6 +125,7 @@ pub async fn reject(ctx: &Context, target: &Actor, follower: &Actor) -> CoreResu
         .ok_or(CoreError::NotFound)?;
     let txn = ctx.db.begin().await?;
     follows::Entity::delete_by_id(follow.id).exec(&txn).await?;
+    notifications::withdraw(&txn, Some(target.id), follower.id, Kind::FollowRequest, None).await?;
     if !follower.local {
         let intent = Intent::RejectFollow(FollowRef::of(&follow));
         outbox::record(&txn, target.id, &intent).await?;
@@ -130,6 +142,7 @@ pub async fn unfollow(ctx: &Context, follower: &Actor, target: &Actor) -> CoreRe
     };
     let txn = ctx.db.begin().await?;
     follows::Entity::delete_by_id(follow.id).exec(&txn).await?;
+    notifications::withdraw(&txn, Some(target.id), follower.id, Kind::FollowRequest, None).await?;
     if !target.local {
         let intent = Intent::UndoFollow(FollowRef::of(&follow));
         outbox::record(&txn, follower.id, &intent).await?;
@@ -164,9 +177,11 @@ pub async fn receive_answer(
 /// A remote follower sent Undo(Follow).
 pub async fn receive_undo(ctx: &Context, follower: &Actor, followee: &Actor) -> CoreResult<()> {
     if let Some(follow) = q::find_pair(&ctx.db, follower.id, followee.id).await? {
-        follows::Entity::delete_by_id(follow.id)
-            .exec(&ctx.db)
+        let txn = ctx.db.begin().await?;
+        follows::Entity::delete_by_id(follow.id).exec(&txn).await?;
+        notifications::withdraw(&txn, Some(followee.id), follower.id, Kind::FollowRequest, None)
             .await?;
+        txn.commit().await?;
     }
     Ok(())
 }

@@ -13,12 +13,14 @@ pub mod error;
 pub mod follows;
 pub mod ids;
 pub mod keys;
+pub mod notifications;
 pub mod oauth;
 pub mod outbox;
 pub mod posts;
 pub mod reactions;
 pub mod timelines;
 pub mod urls;
+pub mod views;
 pub mod visibility;
 
 pub use context::Context;

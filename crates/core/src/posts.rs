@@ -5,6 +5,7 @@ use crate::{
     Actor, Context, Post,
     content::{self, MentionLink},
     error::{CoreError, CoreResult, OrNotFound},
+    notifications::{self, Kind},
     outbox::{self, Intent},
     visibility::Visibility,
 };
@@ -137,6 +138,10 @@ pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<P
     .await?;
     let mention_ids: Vec<i64> = new.mentions.iter().map(|a| a.id).collect();
     q::set_mentions_and_tags(&txn, post.id, &mention_ids, &tags).await?;
+    for mentioned in &new.mentions {
+        notifications::record(&txn, mentioned.into(), author.id, Kind::Mention, Some(post.id))
+            .await?;
+    }
     outbox::record(&txn, author.id, &Intent::CreatePost { post_id: post.id }).await?;
     txn.commit().await?;
     outbox::notify(ctx);
@@ -273,7 +278,12 @@ pub async fn upsert_remote(ctx: &Context, author: &Actor, remote: RemotePost) ->
     let post = if existing.is_some() {
         row.update(&txn).await?
     } else {
-        row.insert(&txn).await?
+        let post = row.insert(&txn).await?;
+        for mentioned in passage_db::queries::actors::by_ids(&txn, &remote.mentions).await? {
+            let to = (&mentioned).into();
+            notifications::record(&txn, to, author.id, Kind::Mention, Some(post.id)).await?;
+        }
+        post
     };
     q::set_mentions_and_tags(&txn, post.id, &remote.mentions, &remote.tags).await?;
     txn.commit().await?;

@@ -6,6 +6,7 @@
 use crate::{
     Actor, Context, Post,
     error::{CoreError, CoreResult},
+    notifications::{self, Kind, Recipient},
     outbox::{self, Intent},
     visibility::Visibility,
 };
@@ -27,7 +28,7 @@ pub async fn like(ctx: &Context, actor: &Actor, post: &Post) -> CoreResult<()> {
     }
     let ap_id = ctx.urls.new_activity();
     let txn = ctx.db.begin().await?;
-    insert_like(&txn, &ap_id, actor.id, post.id).await?;
+    insert_like(&txn, &ap_id, actor.id, post).await?;
     if !post.local {
         outbox::record(
             &txn,
@@ -48,18 +49,19 @@ async fn insert_like(
     db: &impl sea_orm::ConnectionTrait,
     ap_id: &str,
     actor_id: i64,
-    post_id: i64,
+    post: &Post,
 ) -> CoreResult<()> {
     likes::ActiveModel {
         ap_id: Set(ap_id.to_owned()),
         actor_id: Set(actor_id),
-        post_id: Set(post_id),
+        post_id: Set(post.id),
         created_at: Set(now()),
         ..Default::default()
     }
     .insert(db)
     .await?;
-    Ok(())
+    let author = Recipient::author_of(post);
+    notifications::record(db, author, actor_id, Kind::Favourite, Some(post.id)).await
 }
 
 /// A local actor withdraws a like.
@@ -69,6 +71,7 @@ pub async fn unlike(ctx: &Context, actor: &Actor, post: &Post) -> CoreResult<()>
     };
     let txn = ctx.db.begin().await?;
     likes::Entity::delete_by_id(like.id).exec(&txn).await?;
+    notifications::withdraw(&txn, None, actor.id, Kind::Favourite, Some(post.id)).await?;
     if !post.local {
         let intent = Intent::UndoLike {
             like_ap_id: like.ap_id,
@@ -98,7 +101,9 @@ pub async fn receive_like(
             "cannot like a post one cannot see".into(),
         ));
     }
-    insert_like(&ctx.db, ap_id, actor.id, post.id).await
+    let txn = ctx.db.begin().await?;
+    insert_like(&txn, ap_id, actor.id, post).await?;
+    Ok(txn.commit().await?)
 }
 
 /// Undo(Like) from a remote actor: only the liker can undo.
@@ -109,7 +114,10 @@ pub async fn receive_undo_like(ctx: &Context, actor: &Actor, like_ap_id: &str) -
                 "only the liker may undo a like".into(),
             ));
         }
-        likes::Entity::delete_by_id(like.id).exec(&ctx.db).await?;
+        let txn = ctx.db.begin().await?;
+        likes::Entity::delete_by_id(like.id).exec(&txn).await?;
+        notifications::withdraw(&txn, None, actor.id, Kind::Favourite, Some(like.post_id)).await?;
+        txn.commit().await?;
     }
     Ok(())
 }
@@ -131,7 +139,7 @@ pub async fn boost(ctx: &Context, actor: &Actor, post: &Post) -> CoreResult<Post
     let ap_id = ctx.urls.new_activity();
     let txn = ctx.db.begin().await?;
     let id = ctx.ids.next();
-    let boost = insert_boost(&txn, id, actor.id, post.id, &ap_id, true, now()).await?;
+    let boost = insert_boost(&txn, id, actor.id, post, &ap_id, true, now()).await?;
     outbox::record(&txn, actor.id, &Intent::Announce { boost_id: boost.id }).await?;
     txn.commit().await?;
     outbox::notify(ctx);
@@ -142,11 +150,13 @@ async fn insert_boost(
     db: &impl sea_orm::ConnectionTrait,
     id: i64,
     actor_id: i64,
-    post_id: i64,
+    post: &Post,
     ap_id: &str,
     local: bool,
     published: Timestamp,
 ) -> CoreResult<Post> {
+    let author = Recipient::author_of(post);
+    notifications::record(db, author, actor_id, Kind::Reblog, Some(post.id)).await?;
     Ok(posts::ActiveModel {
         id: Set(id),
         ap_id: Set(ap_id.to_owned()),
@@ -160,7 +170,7 @@ async fn insert_boost(
         visibility: Set(Visibility::Public.as_str().to_owned()),
         in_reply_to_ap_id: Set(None),
         in_reply_to_id: Set(None),
-        reblog_of_id: Set(Some(post_id)),
+        reblog_of_id: Set(Some(post.id)),
         local: Set(local),
         published_at: Set(published),
         edited_at: Set(None),
@@ -178,6 +188,7 @@ pub async fn unboost(ctx: &Context, actor: &Actor, post: &Post) -> CoreResult<()
     };
     let txn = ctx.db.begin().await?;
     posts::Entity::delete_by_id(boost.id).exec(&txn).await?;
+    notifications::withdraw(&txn, None, actor.id, Kind::Reblog, Some(post.id)).await?;
     let intent = Intent::UndoAnnounce {
         announce_ap_id: boost.ap_id,
         post_id: post.id,
@@ -205,7 +216,10 @@ pub async fn receive_announce(
         ));
     }
     let id = crate::posts::remote_id(ctx, published, ap_id).await?;
-    insert_boost(&ctx.db, id, actor.id, post.id, ap_id, false, published).await
+    let txn = ctx.db.begin().await?;
+    let boost = insert_boost(&txn, id, actor.id, post, ap_id, false, published).await?;
+    txn.commit().await?;
+    Ok(boost)
 }
 
 /// Undo(Announce) from a remote actor.
@@ -216,7 +230,10 @@ pub async fn receive_undo_announce(ctx: &Context, actor: &Actor, ap_id: &str) ->
                 "only the booster may undo a boost".into(),
             ));
         }
-        posts::Entity::delete_by_id(boost.id).exec(&ctx.db).await?;
+        let txn = ctx.db.begin().await?;
+        posts::Entity::delete_by_id(boost.id).exec(&txn).await?;
+        notifications::withdraw(&txn, None, actor.id, Kind::Reblog, boost.reblog_of_id).await?;
+        txn.commit().await?;
     }
     Ok(())
 }

@@ -1,10 +1,88 @@
-//! Timelines: which posts a member sees.
+//! Timelines: which posts a member sees, page by page (keyset pagination by post id, which
+//! follows publication time because post ids are snowflakes).
 
-use crate::{Actor, Context, Post, error::CoreResult, visibility::FOR_FOLLOWERS};
-use passage_db::queries::posts as q;
+use crate::{
+    Actor, Context, Post,
+    error::CoreResult,
+    posts::can_view,
+    visibility::{FOR_EVERYONE, FOR_FOLLOWERS},
+};
+use passage_db::{
+    Page,
+    queries::{
+        follows as fq,
+        posts::{self as q, AuthorFilter, PublicFilter},
+    },
+};
 
 /// The home timeline: the member's own posts, what the accounts they follow (accepted) post
 /// for followers or everyone, and posts that mention them. Newest first.
-pub async fn home(ctx: &Context, viewer: &Actor, limit: u64) -> CoreResult<Vec<Post>> {
-    Ok(q::home(&ctx.db, viewer.id, &FOR_FOLLOWERS, limit).await?)
+pub async fn home(ctx: &Context, viewer: &Actor, page: Page) -> CoreResult<Vec<Post>> {
+    Ok(q::home(&ctx.db, viewer.id, &FOR_FOLLOWERS, page).await?)
+}
+
+/// The public timeline (the whole known network, or only this instance), or one hashtag.
+pub async fn public(ctx: &Context, filter: &PublicFilter, page: Page) -> CoreResult<Vec<Post>> {
+    Ok(q::public(&ctx.db, filter, page).await?)
+}
+
+/// An account's posts as `viewer` may see them: followers-only posts to its accepted
+/// followers and itself, direct posts only to itself (a direct post shows in the home
+/// timeline of those it mentions instead).
+pub async fn by_author(
+    ctx: &Context,
+    viewer: Option<&Actor>,
+    author: &Actor,
+    filter: &AuthorFilter,
+    page: Page,
+) -> CoreResult<Vec<Post>> {
+    let visibilities: &[&str] = match viewer {
+        Some(v) if v.id == author.id => &["public", "unlisted", "private", "direct"],
+        Some(v) => match fq::find_pair(&ctx.db, v.id, author.id).await? {
+            Some(f) if f.accepted => &FOR_FOLLOWERS,
+            _ => &FOR_EVERYONE,
+        },
+        None => &FOR_EVERYONE,
+    };
+    Ok(q::by_author(&ctx.db, author.id, visibilities, filter, page).await?)
+}
+
+/// How far a thread is followed each way.
+const MAX_THREAD: usize = 4096;
+
+/// The thread around a post: the chain of parents (oldest first) and every reply below it,
+/// level by level, leaving out what `viewer` may not see.
+pub async fn context(
+    ctx: &Context,
+    viewer: Option<&Actor>,
+    post: &Post,
+) -> CoreResult<(Vec<Post>, Vec<Post>)> {
+    let mut ancestors = Vec::new();
+    let mut parent = post.in_reply_to_id;
+    while let Some(id) = parent {
+        if ancestors.len() >= MAX_THREAD {
+            break;
+        }
+        let Some(p) = q::by_id(&ctx.db, id).await? else {
+            break;
+        };
+        parent = p.in_reply_to_id;
+        if can_view(ctx, viewer, &p).await? {
+            ancestors.push(p);
+        }
+    }
+    ancestors.reverse();
+
+    let mut descendants = Vec::new();
+    let mut level = vec![post.id];
+    while !level.is_empty() && descendants.len() < MAX_THREAD {
+        let replies = q::replies_to(&ctx.db, &level).await?;
+        level = replies.iter().map(|p| p.id).collect();
+        for reply in replies {
+            if can_view(ctx, viewer, &reply).await? {
+                descendants.push(reply);
+            }
+        }
+    }
+    Ok((ancestors, descendants))
 }

@@ -4,8 +4,10 @@
 //! transaction. This crate holds no business rules: what may be stored is decided in `core`.
 
 pub mod entities;
+pub mod page;
 pub mod queries;
 
+pub use page::Page;
 pub use sea_orm;
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 use std::time::Duration;

@@ -1,8 +1,11 @@
 //! Posts (notes, boosts and tombstones), with their mentions and hashtags.
 
-use crate::entities::{
+use crate::{
+    Page,
+    entities::{
     post_mentions, post_tags,
     posts::{self, Column, Entity},
+    },
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -101,13 +104,13 @@ pub async fn clear_tags(db: &impl ConnectionTrait, post_id: i64) -> Result<(), D
 }
 
 /// The home timeline of `viewer_id`, newest first: their own posts, posts of accounts they
-/// follow (accepted) that are not direct, and posts that mention them. `visibilities` are the
-/// non-direct visibilities a follower may see.
+/// follow (accepted) that are not direct, and posts that mention them. `follower_visibilities`
+/// are the non-direct visibilities a follower may see.
 pub async fn home(
     db: &impl ConnectionTrait,
     viewer_id: i64,
     follower_visibilities: &[&str],
-    limit: u64,
+    page: Page,
 ) -> Result<Vec<posts::Model>, DbErr> {
     use crate::entities::follows;
     let followed = Query::select()
@@ -121,21 +124,103 @@ pub async fn home(
         .from(post_mentions::Entity)
         .and_where(post_mentions::Column::ActorId.eq(viewer_id))
         .to_owned();
-    Entity::find()
+    let select = Entity::find().filter(Column::DeletedAt.is_null()).filter(
+        Condition::any()
+            .add(Column::AuthorId.eq(viewer_id))
+            .add(
+                Condition::all()
+                    .add(Column::AuthorId.in_subquery(followed))
+                    .add(Column::Visibility.is_in(follower_visibilities.iter().copied())),
+            )
+            .add(Column::Id.in_subquery(mentioned)),
+    );
+    let rows = page.apply(select, Column::Id).all(db).await?;
+    Ok(page.finish(rows))
+}
+
+/// Which public posts a public timeline shows.
+#[derive(Clone, Debug, Default)]
+pub struct PublicFilter {
+    /// Only posts of this instance (`Some(true)`) or of others (`Some(false)`).
+    pub local: Option<bool>,
+    /// Only posts with this hashtag.
+    pub tag: Option<String>,
+}
+
+/// Public original posts (no boosts, no replies to others), newest first.
+pub async fn public(
+    db: &impl ConnectionTrait,
+    filter: &PublicFilter,
+    page: Page,
+) -> Result<Vec<posts::Model>, DbErr> {
+    let mut select = Entity::find()
         .filter(Column::DeletedAt.is_null())
-        .filter(
-            Condition::any()
-                .add(Column::AuthorId.eq(viewer_id))
-                .add(
-                    Condition::all()
-                        .add(Column::AuthorId.in_subquery(followed))
-                        .add(Column::Visibility.is_in(follower_visibilities.iter().copied())),
-                )
-                .add(Column::Id.in_subquery(mentioned)),
-        )
-        .order_by_desc(Column::PublishedAt)
-        .order_by_desc(Column::Id)
-        .limit(limit)
+        .filter(Column::Visibility.eq("public"))
+        .filter(Column::ReblogOfId.is_null());
+    if let Some(local) = filter.local {
+        select = select.filter(Column::Local.eq(local));
+    }
+    if let Some(tag) = &filter.tag {
+        let tagged = Query::select()
+            .column(post_tags::Column::PostId)
+            .from(post_tags::Entity)
+            .and_where(post_tags::Column::Name.eq(tag.to_lowercase()))
+            .to_owned();
+        select = select.filter(Column::Id.in_subquery(tagged));
+    } else {
+        select = select.filter(Column::InReplyToApId.is_null());
+    }
+    let rows = page.apply(select, Column::Id).all(db).await?;
+    Ok(page.finish(rows))
+}
+
+/// What an account's own timeline includes.
+#[derive(Clone, Debug, Default)]
+pub struct AuthorFilter {
+    pub exclude_replies: bool,
+    pub exclude_reblogs: bool,
+    pub only_media: bool,
+}
+
+/// An author's live posts of the given visibilities, newest first.
+pub async fn by_author(
+    db: &impl ConnectionTrait,
+    author_id: i64,
+    visibilities: &[&str],
+    filter: &AuthorFilter,
+    page: Page,
+) -> Result<Vec<posts::Model>, DbErr> {
+    let mut select = Entity::find()
+        .filter(Column::AuthorId.eq(author_id))
+        .filter(Column::DeletedAt.is_null())
+        .filter(Column::Visibility.is_in(visibilities.iter().copied()));
+    if filter.exclude_replies {
+        select = select.filter(Column::InReplyToApId.is_null());
+    }
+    if filter.exclude_reblogs || filter.only_media {
+        select = select.filter(Column::ReblogOfId.is_null());
+    }
+    if filter.only_media {
+        let with_media = Query::select()
+            .column(crate::entities::media_attachments::Column::PostId)
+            .from(crate::entities::media_attachments::Entity)
+            .and_where(crate::entities::media_attachments::Column::PostId.is_not_null())
+            .to_owned();
+        select = select.filter(Column::Id.in_subquery(with_media));
+    }
+    let rows = page.apply(select, Column::Id).all(db).await?;
+    Ok(page.finish(rows))
+}
+
+/// Live replies to any of `parent_ids`, oldest first (one level of a thread).
+pub async fn replies_to(
+    db: &impl ConnectionTrait,
+    parent_ids: &[i64],
+) -> Result<Vec<posts::Model>, DbErr> {
+    Entity::find()
+        .filter(Column::InReplyToId.is_in(parent_ids.iter().copied()))
+        .filter(Column::DeletedAt.is_null())
+        .order_by_asc(Column::Id)
         .all(db)
         .await
 }

@@ -1,0 +1,161 @@
+//! Notifications of local members: mentions, follows and follow requests, favourites and
+//! boosts of their posts. Use cases call [`record`] in the transaction of the change (local or
+//! arriving from another server alike); undoing the change withdraws the notification.
+
+use crate::{Actor, Context, error::CoreResult};
+use passage_db::{Page, entities::notifications, now};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+};
+
+pub type Notification = notifications::Model;
+
+/// The notification types Passage produces, by their Mastodon names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Mention,
+    Reblog,
+    Favourite,
+    Follow,
+    FollowRequest,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Mention => "mention",
+            Self::Reblog => "reblog",
+            Self::Favourite => "favourite",
+            Self::Follow => "follow",
+            Self::FollowRequest => "follow_request",
+        }
+    }
+}
+
+/// Records a notification for `recipient`, unless it is remote or `from_id` itself.
+pub(crate) async fn record(
+    db: &impl ConnectionTrait,
+    recipient: Recipient,
+    from_id: i64,
+    kind: Kind,
+    post_id: Option<i64>,
+) -> CoreResult<()> {
+    if !recipient.local || recipient.id == from_id {
+        return Ok(());
+    }
+    notifications::ActiveModel {
+        recipient_id: Set(recipient.id),
+        from_actor_id: Set(from_id),
+        kind: Set(kind.as_str().to_owned()),
+        post_id: Set(post_id),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Who a notification would be for: an actor id and whether it is one of ours.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Recipient {
+    pub id: i64,
+    pub local: bool,
+}
+
+impl From<&Actor> for Recipient {
+    fn from(a: &Actor) -> Self {
+        Self {
+            id: a.id,
+            local: a.local,
+        }
+    }
+}
+
+impl Recipient {
+    /// The author of a post (a local post has a local author).
+    pub fn author_of(post: &crate::Post) -> Self {
+        Self {
+            id: post.author_id,
+            local: post.local,
+        }
+    }
+}
+
+/// Withdraws what [`record`] wrote (an unfavourite, an unboost, a withdrawn follow request).
+pub(crate) async fn withdraw(
+    db: &impl ConnectionTrait,
+    recipient_id: Option<i64>,
+    from_id: i64,
+    kind: Kind,
+    post_id: Option<i64>,
+) -> CoreResult<()> {
+    let mut delete = notifications::Entity::delete_many()
+        .filter(notifications::Column::FromActorId.eq(from_id))
+        .filter(notifications::Column::Kind.eq(kind.as_str()));
+    if let Some(recipient_id) = recipient_id {
+        delete = delete.filter(notifications::Column::RecipientId.eq(recipient_id));
+    }
+    if let Some(post_id) = post_id {
+        delete = delete.filter(notifications::Column::PostId.eq(post_id));
+    }
+    delete.exec(db).await?;
+    Ok(())
+}
+
+/// Which types to list: only `types` when given, never `exclude_types`.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub types: Vec<String>,
+    pub exclude_types: Vec<String>,
+    pub account_id: Option<i64>,
+}
+
+/// A page of `viewer`'s notifications, newest first.
+pub async fn list(
+    ctx: &Context,
+    viewer: &Actor,
+    filter: &Filter,
+    page: Page,
+) -> CoreResult<Vec<Notification>> {
+    let mut select = notifications::Entity::find()
+        .filter(notifications::Column::RecipientId.eq(viewer.id));
+    if !filter.types.is_empty() {
+        select = select.filter(notifications::Column::Kind.is_in(filter.types.clone()));
+    }
+    if !filter.exclude_types.is_empty() {
+        select = select.filter(notifications::Column::Kind.is_not_in(filter.exclude_types.clone()));
+    }
+    if let Some(account) = filter.account_id {
+        select = select.filter(notifications::Column::FromActorId.eq(account));
+    }
+    let rows = page
+        .apply(select, notifications::Column::Id)
+        .all(&ctx.db)
+        .await?;
+    Ok(page.finish(rows))
+}
+
+pub async fn get(ctx: &Context, viewer: &Actor, id: i64) -> CoreResult<Notification> {
+    notifications::Entity::find_by_id(id)
+        .filter(notifications::Column::RecipientId.eq(viewer.id))
+        .one(&ctx.db)
+        .await?
+        .ok_or(crate::CoreError::NotFound)
+}
+
+pub async fn dismiss(ctx: &Context, viewer: &Actor, id: i64) -> CoreResult<()> {
+    let n = get(ctx, viewer, id).await?;
+    notifications::Entity::delete_by_id(n.id)
+        .exec(&ctx.db)
+        .await?;
+    Ok(())
+}
+
+pub async fn clear(ctx: &Context, viewer: &Actor) -> CoreResult<()> {
+    notifications::Entity::delete_many()
+        .filter(notifications::Column::RecipientId.eq(viewer.id))
+        .exec(&ctx.db)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,172 @@
+//! Posts and accounts with everything a reader is shown beside them (counts, mentions, media,
+//! and what the viewer did with each post), gathered for a whole page in a fixed number of
+//! queries. Edge crates turn these into their wire shapes.
+
+use crate::{Actor, Context, Post, error::CoreResult};
+use passage_db::{Timestamp, entities::media_attachments, queries::{actors, batch}};
+use std::{collections::HashMap, sync::Arc};
+
+pub type Media = media_attachments::Model;
+
+/// An account with its public counts.
+#[derive(Clone, Debug)]
+pub struct AccountView {
+    pub actor: Actor,
+    pub followers: i64,
+    pub following: i64,
+    pub statuses: i64,
+    pub last_status_at: Option<Timestamp>,
+}
+
+/// A post as a reader sees it. A boost carries the boosted post in `reblog`.
+#[derive(Clone, Debug)]
+pub struct PostView {
+    pub post: Post,
+    pub author: Arc<AccountView>,
+    pub reblog: Option<Box<PostView>>,
+    pub in_reply_to_account_id: Option<i64>,
+    pub mentions: Vec<Actor>,
+    pub tags: Vec<String>,
+    pub media: Vec<Media>,
+    pub replies: i64,
+    pub reblogs: i64,
+    pub favourites: i64,
+    pub favourited: bool,
+    pub reblogged: bool,
+    pub bookmarked: bool,
+}
+
+/// Accounts with their counts, in the order given.
+pub async fn accounts(ctx: &Context, list: Vec<Actor>) -> CoreResult<Vec<AccountView>> {
+    let ids: Vec<i64> = list.iter().map(|a| a.id).collect();
+    let followers = batch::follow_counts(&ctx.db, &ids, true).await?;
+    let following = batch::follow_counts(&ctx.db, &ids, false).await?;
+    let stats = batch::post_stats(&ctx.db, &ids).await?;
+    Ok(list
+        .into_iter()
+        .map(|actor| {
+            let (statuses, last) = stats.get(&actor.id).copied().unwrap_or((0, None));
+            AccountView {
+                followers: followers.get(&actor.id).copied().unwrap_or(0),
+                following: following.get(&actor.id).copied().unwrap_or(0),
+                statuses,
+                last_status_at: last,
+                actor,
+            }
+        })
+        .collect())
+}
+
+pub async fn account(ctx: &Context, actor: Actor) -> CoreResult<AccountView> {
+    let mut list = accounts(ctx, vec![actor]).await?;
+    list.pop().ok_or(crate::CoreError::NotFound)
+}
+
+/// Posts as `viewer` sees them, in the order given. Boosted originals are loaded alongside.
+pub async fn posts(ctx: &Context, viewer: Option<&Actor>, list: Vec<Post>) -> CoreResult<Vec<PostView>> {
+    let original_ids: Vec<i64> = list.iter().filter_map(|p| p.reblog_of_id).collect();
+    let originals = batch::posts_by_ids(&ctx.db, &original_ids).await?;
+    let all: Vec<&Post> = list.iter().chain(originals.iter()).collect();
+    let ids: Vec<i64> = all.iter().map(|p| p.id).collect();
+
+    let parent_ids: Vec<i64> = all.iter().filter_map(|p| p.in_reply_to_id).collect();
+    let parent_authors: HashMap<i64, i64> = batch::authors_of(&ctx.db, &parent_ids)
+        .await?
+        .into_iter()
+        .collect();
+    let mention_pairs = batch::mentions(&ctx.db, &ids).await?;
+
+    let mut actor_ids: Vec<i64> = all.iter().map(|p| p.author_id).collect();
+    actor_ids.extend(mention_pairs.iter().map(|(_, a)| *a));
+    actor_ids.sort_unstable();
+    actor_ids.dedup();
+    let actors_by_id: HashMap<i64, Actor> = actors::by_ids(&ctx.db, &actor_ids)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let mut author_list: Vec<Actor> = all
+        .iter()
+        .filter_map(|p| actors_by_id.get(&p.author_id).cloned())
+        .collect();
+    author_list.sort_by_key(|a| a.id);
+    author_list.dedup_by_key(|a| a.id);
+    let authors: HashMap<i64, Arc<AccountView>> = accounts(ctx, author_list)
+        .await?
+        .into_iter()
+        .map(|v| (v.actor.id, Arc::new(v)))
+        .collect();
+
+    let mut mentions: HashMap<i64, Vec<Actor>> = HashMap::new();
+    for (post, actor) in mention_pairs {
+        if let Some(a) = actors_by_id.get(&actor) {
+            mentions.entry(post).or_default().push(a.clone());
+        }
+    }
+    let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
+    for (post, tag) in batch::tags(&ctx.db, &ids).await? {
+        tags.entry(post).or_default().push(tag);
+    }
+    let mut media: HashMap<i64, Vec<Media>> = HashMap::new();
+    for m in batch::media(&ctx.db, &ids).await? {
+        if let Some(post) = m.post_id {
+            media.entry(post).or_default().push(m);
+        }
+    }
+    for list in media.values_mut() {
+        list.sort_by_key(|m| m.id);
+    }
+    let favourites = batch::favourite_counts(&ctx.db, &ids).await?;
+    let reblogs = batch::child_counts(&ctx.db, &ids, false).await?;
+    let replies = batch::child_counts(&ctx.db, &ids, true).await?;
+    let (favourited, reblogged, bookmarked) = match viewer {
+        Some(v) => (
+            batch::favourited_by(&ctx.db, v.id, &ids).await?,
+            batch::reblogged_by(&ctx.db, v.id, &ids).await?,
+            batch::bookmarked_by(&ctx.db, v.id, &ids).await?,
+        ),
+        None => Default::default(),
+    };
+
+    let view = |post: &Post| -> Option<PostView> {
+        let id = post.id;
+        Some(PostView {
+            author: authors.get(&post.author_id)?.clone(),
+            reblog: None,
+            in_reply_to_account_id: post
+                .in_reply_to_id
+                .and_then(|p| parent_authors.get(&p).copied()),
+            mentions: mentions.get(&id).cloned().unwrap_or_default(),
+            tags: tags.get(&id).cloned().unwrap_or_default(),
+            media: media.get(&id).cloned().unwrap_or_default(),
+            replies: replies.get(&id).copied().unwrap_or(0),
+            reblogs: reblogs.get(&id).copied().unwrap_or(0),
+            favourites: favourites.get(&id).copied().unwrap_or(0),
+            favourited: favourited.contains(&id),
+            reblogged: reblogged.contains(&id),
+            bookmarked: bookmarked.contains(&id),
+            post: post.clone(),
+        })
+    };
+    let originals: HashMap<i64, &Post> = originals.iter().map(|p| (p.id, p)).collect();
+    Ok(list
+        .iter()
+        .filter_map(|post| {
+            let mut v = view(post)?;
+            if let Some(original) = post.reblog_of_id {
+                // A boost of a post that is gone is not shown.
+                let original = originals.get(&original)?;
+                if original.deleted_at.is_some() {
+                    return None;
+                }
+                v.reblog = Some(Box::new(view(original)?));
+            }
+            Some(v)
+        })
+        .collect())
+}
+
+pub async fn post(ctx: &Context, viewer: Option<&Actor>, post: Post) -> CoreResult<PostView> {
+    let mut list = posts(ctx, viewer, vec![post]).await?;
+    list.pop().ok_or(crate::CoreError::NotFound)
+}
