@@ -36,6 +36,7 @@ enum Users {
     Confirmed,
     ConfirmationToken,
     RegistrationReason,
+    NoteSource,
 }
 
 #[derive(DeriveIden)]
@@ -148,6 +149,7 @@ impl MigrationTrait for Migration {
             boolean(Users::Confirmed).default(true).to_owned(),
             string_null(Users::ConfirmationToken).to_owned(),
             text_null(Users::RegistrationReason).to_owned(),
+            text_null(Users::NoteSource).to_owned(),
         ] {
             m.alter_table(
                 Table::alter()
@@ -384,6 +386,7 @@ impl MigrationTrait for Migration {
             Users::Confirmed.into_iden(),
             Users::ConfirmationToken.into_iden(),
             Users::RegistrationReason.into_iden(),
+            Users::NoteSource.into_iden(),
         ] {
             m.alter_table(
                 Table::alter()

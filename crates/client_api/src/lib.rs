@@ -1,34 +1,24 @@
-//! The Mastodon-compatible client API (issue 3 builds it out). For now it answers what every
-//! client asks first, `GET /api/v1/instance`, and gives unknown API paths Mastodon's JSON
-//! error shape instead of an HTML 404.
+//! The Mastodon-compatible client API: what Tusky, Ivory, Elk, Phanpy, toot, Mastodon.py,
+//! masto.js and megalodon call, with the shapes and quirks they depend on (see
+//! `../shared/reference/client-api.md`).
+//!
+//! This crate is the only one that knows Mastodon JSON. Handlers are thin: they read
+//! parameters ([`params`]), check the token and its scope ([`auth`]), call a `core` use case
+//! and convert the result ([`entities`]). Remote lookups go through `passage_federation`.
 
-mod error;
+pub mod auth;
+pub mod entities;
+pub mod error;
+pub mod pagination;
+pub mod params;
+mod routes;
+mod state;
 
-use axum::{Json, Router, extract::State, routing::get};
-use passage_core::Context;
-use serde_json::{Value, json};
+pub use error::{ApiError, ApiResult};
+pub use state::ApiState;
 
-pub use error::ApiError;
-
-pub fn router(ctx: Context) -> Router {
-    Router::new()
-        .route("/api/v1/instance", get(instance))
-        .route(
-            "/api/{*rest}",
-            axum::routing::any(|| async { ApiError::NotFound }),
-        )
-        .with_state(ctx)
-}
-
-async fn instance(State(ctx): State<Context>) -> Json<Value> {
-    let c = &ctx.config.instance;
-    Json(json!({
-        "uri": c.domain,
-        "title": c.name,
-        "short_description": c.description,
-        "description": c.description,
-        "version": concat!("4.2.0 (compatible; Passage ", env!("CARGO_PKG_VERSION"), ")"),
-        "languages": c.languages,
-        "registrations": c.registrations == passage_core::config::Registrations::Open,
-    }))
+/// The client API routes of one instance. The server wraps the whole app so trailing slashes
+/// are tolerated (`/api/v1/instance/` is what Mastodon.py asks for).
+pub fn router(state: ApiState) -> axum::Router {
+    routes::router().with_state(state)
 }

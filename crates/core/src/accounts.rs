@@ -376,6 +376,111 @@ pub async fn verify_login(ctx: &Context, login: &str, password: &str) -> CoreRes
     by_id(ctx, user.actor_id).await
 }
 
+/// A remote account already known here, by handle.
+pub async fn remote_by_handle(ctx: &Context, username: &str, domain: &str) -> CoreResult<Option<Actor>> {
+    Ok(q::remote_by_handle(&ctx.db, username, domain).await?)
+}
+
+/// Known accounts matching the start of a name (no network).
+pub async fn search(ctx: &Context, term: &str, limit: u64) -> CoreResult<Vec<Actor>> {
+    Ok(q::search(&ctx.db, term, limit).await?)
+}
+
+/// Local member accounts (people), for instance statistics.
+pub async fn count_people(ctx: &Context) -> CoreResult<u64> {
+    Ok(q::count_local(&ctx.db, &[ActorKind::Person.as_str()]).await?)
+}
+
+/// A member's posting defaults and the plain text of their profile note, as clients show
+/// them in `source`.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub default_visibility: crate::visibility::Visibility,
+    pub default_sensitive: bool,
+    pub default_language: Option<String>,
+    pub note_source: String,
+}
+
+async fn login_of(ctx: &Context, actor: &Actor) -> CoreResult<users::Model> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    users::Entity::find()
+        .filter(users::Column::ActorId.eq(actor.id))
+        .one(&ctx.db)
+        .await?
+        .or_not_found()
+}
+
+pub async fn settings(ctx: &Context, actor: &Actor) -> CoreResult<Settings> {
+    let user = login_of(ctx, actor).await?;
+    Ok(Settings {
+        default_visibility: crate::visibility::Visibility::parse(&user.default_visibility)?,
+        default_sensitive: user.default_sensitive,
+        default_language: user.default_language,
+        note_source: user.note_source.unwrap_or_default(),
+    })
+}
+
+/// What a member may change of their profile and defaults; None leaves a field as it is.
+#[derive(Clone, Debug, Default)]
+pub struct ProfileUpdate {
+    pub display_name: Option<String>,
+    pub note: Option<String>,
+    pub locked: Option<bool>,
+    pub default_visibility: Option<crate::visibility::Visibility>,
+    pub default_sensitive: Option<bool>,
+    pub default_language: Option<String>,
+}
+
+/// Updates a local member's profile; followers' servers get an Update of the actor.
+pub async fn update_profile(ctx: &Context, actor: &Actor, update: ProfileUpdate) -> CoreResult<Actor> {
+    if let Some(name) = &update.display_name
+        && name.chars().count() > 30
+    {
+        return Err(CoreError::Invalid("display_name is longer than 30 characters".into()));
+    }
+    if let Some(note) = &update.note
+        && note.chars().count() > 500
+    {
+        return Err(CoreError::Invalid("note is longer than 500 characters".into()));
+    }
+    let user = login_of(ctx, actor).await?;
+    let txn = ctx.db.begin().await?;
+    let mut row: actors::ActiveModel = actor.clone().into();
+    let profile_changed =
+        update.display_name.is_some() || update.note.is_some() || update.locked.is_some();
+    if let Some(name) = update.display_name {
+        row.display_name = Set(name);
+    }
+    if let Some(note) = &update.note {
+        row.summary = Set(crate::content::render_plain(note, &[], &format!("{}/tags", ctx.urls.base())));
+    }
+    if let Some(locked) = update.locked {
+        row.locked = Set(locked);
+    }
+    row.updated_at = Set(now());
+    let updated = row.update(&txn).await?;
+    let mut login: users::ActiveModel = user.into();
+    if let Some(note) = update.note {
+        login.note_source = Set(Some(note));
+    }
+    if let Some(v) = update.default_visibility {
+        login.default_visibility = Set(v.as_str().to_owned());
+    }
+    if let Some(s) = update.default_sensitive {
+        login.default_sensitive = Set(s);
+    }
+    if let Some(l) = update.default_language {
+        login.default_language = Set(Some(l).filter(|l| !l.is_empty()));
+    }
+    login.update(&txn).await?;
+    if profile_changed {
+        crate::outbox::record(&txn, actor.id, &crate::outbox::Intent::UpdateActor).await?;
+    }
+    txn.commit().await?;
+    crate::outbox::notify(ctx);
+    Ok(updated)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -186,6 +186,55 @@ pub async fn receive_undo(ctx: &Context, follower: &Actor, followee: &Actor) -> 
     Ok(())
 }
 
+/// Who follows `actor` (`followers`) or whom it follows, accepted only, a page at a time;
+/// paginated by the follow's id, which is returned beside each actor.
+pub async fn list(
+    ctx: &Context,
+    actor: &Actor,
+    followers: bool,
+    page: passage_db::Page,
+) -> CoreResult<Vec<(i64, Actor)>> {
+    pending_or_accepted(ctx, actor, followers, true, page).await
+}
+
+/// Follow requests waiting for `target` to decide, with the request ids for pagination.
+pub async fn requests(
+    ctx: &Context,
+    target: &Actor,
+    page: passage_db::Page,
+) -> CoreResult<Vec<(i64, Actor)>> {
+    pending_or_accepted(ctx, target, true, false, page).await
+}
+
+async fn pending_or_accepted(
+    ctx: &Context,
+    actor: &Actor,
+    followers: bool,
+    accepted: bool,
+    page: passage_db::Page,
+) -> CoreResult<Vec<(i64, Actor)>> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let mine = if followers {
+        follows::Column::FolloweeId
+    } else {
+        follows::Column::FollowerId
+    };
+    let select = follows::Entity::find()
+        .filter(mine.eq(actor.id))
+        .filter(follows::Column::Accepted.eq(accepted));
+    let rows = page.finish(page.apply(select, follows::Column::Id).all(&ctx.db).await?);
+    let ids: Vec<i64> = rows
+        .iter()
+        .map(|f| if followers { f.follower_id } else { f.followee_id })
+        .collect();
+    let actors = passage_db::queries::actors::by_ids(&ctx.db, &ids).await?;
+    Ok(rows
+        .iter()
+        .zip(ids)
+        .filter_map(|(f, id)| Some((f.id, actors.iter().find(|a| a.id == id)?.clone())))
+        .collect())
+}
+
 /// The relation between two actors, if any.
 pub async fn between(
     ctx: &Context,

@@ -6,6 +6,7 @@
 //! Every function takes the per-instance [`Context`]; nothing is global.
 
 pub mod accounts;
+pub mod bookmarks;
 pub mod config;
 pub mod content;
 mod context;
@@ -13,11 +14,13 @@ pub mod error;
 pub mod follows;
 pub mod ids;
 pub mod keys;
+pub mod markers;
 pub mod notifications;
 pub mod oauth;
 pub mod outbox;
 pub mod posts;
 pub mod reactions;
+pub mod relationships;
 pub mod timelines;
 pub mod urls;
 pub mod views;

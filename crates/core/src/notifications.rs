@@ -159,3 +159,31 @@ pub async fn clear(ctx: &Context, viewer: &Actor) -> CoreResult<()> {
         .await?;
     Ok(())
 }
+
+/// The accounts and posts a page of notifications is about, loaded for the page at once.
+pub async fn subjects(
+    ctx: &Context,
+    viewer: &Actor,
+    rows: &[Notification],
+) -> CoreResult<(
+    std::collections::HashMap<i64, crate::views::AccountView>,
+    std::collections::HashMap<i64, crate::views::PostView>,
+)> {
+    use passage_db::queries::{actors, batch};
+    let mut actor_ids: Vec<i64> = rows.iter().map(|n| n.from_actor_id).collect();
+    actor_ids.sort_unstable();
+    actor_ids.dedup();
+    let accounts = crate::views::accounts(ctx, actors::by_ids(&ctx.db, &actor_ids).await?)
+        .await?
+        .into_iter()
+        .map(|v| (v.actor.id, v))
+        .collect();
+    let post_ids: Vec<i64> = rows.iter().filter_map(|n| n.post_id).collect();
+    let posts = crate::views::posts(ctx, Some(viewer), batch::posts_by_ids(&ctx.db, &post_ids).await?)
+        .await?
+        .into_iter()
+        .filter(|v| v.post.deleted_at.is_none())
+        .map(|v| (v.post.id, v))
+        .collect();
+    Ok((accounts, posts))
+}

@@ -102,6 +102,11 @@ const KNOWN_SCOPES: &[&str] = &[
     "admin:write",
 ];
 
+/// Every scope this server grants, for the server metadata.
+pub fn scopes_supported() -> &'static [&'static str] {
+    KNOWN_SCOPES
+}
+
 /// What the legacy `follow` scope stands for.
 const FOLLOW_SCOPES: &[&str] = &[
     "read:follows",

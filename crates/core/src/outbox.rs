@@ -41,6 +41,8 @@ pub enum Intent {
         announce_ap_id: String,
         post_id: i64,
     },
+    /// The actor's profile changed (name, note, locked).
+    UpdateActor,
 }
 
 /// A Follow, named by its activity id and its two parties (the row may be gone by the time

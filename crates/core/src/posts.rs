@@ -31,6 +31,9 @@ pub struct NewPost {
     pub summary: Option<String>,
     pub sensitive: bool,
     pub mentions: Vec<Actor>,
+    /// A client's `Idempotency-Key`: the same key from the same author returns the post it
+    /// already made instead of a second one.
+    pub idempotency_key: Option<String>,
 }
 
 impl NewPost {
@@ -43,6 +46,7 @@ impl NewPost {
             summary: None,
             sensitive: false,
             mentions: Vec::new(),
+            idempotency_key: None,
         }
     }
 }
@@ -85,6 +89,11 @@ pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<P
         return Err(CoreError::Forbidden(
             "only local actors post from here".into(),
         ));
+    }
+    if let Some(key) = &new.idempotency_key
+        && let Some(done) = q::by_idempotency_key(&ctx.db, author.id, key).await?
+    {
+        return Ok(done);
     }
     check_text(&new.text)?;
     if new.visibility == Visibility::Direct && new.mentions.is_empty() {
@@ -138,6 +147,9 @@ pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<P
     .await?;
     let mention_ids: Vec<i64> = new.mentions.iter().map(|a| a.id).collect();
     q::set_mentions_and_tags(&txn, post.id, &mention_ids, &tags).await?;
+    if let Some(key) = &new.idempotency_key {
+        q::remember_idempotency_key(&txn, author.id, key, post.id).await?;
+    }
     for mentioned in &new.mentions {
         notifications::record(&txn, mentioned.into(), author.id, Kind::Mention, Some(post.id))
             .await?;
@@ -318,6 +330,11 @@ pub async fn receive_delete(ctx: &Context, actor: &Actor, ap_id: &str) -> CoreRe
         tombstone(&ctx.db, post).await?;
     }
     Ok(())
+}
+
+/// Live posts written here, for instance statistics.
+pub async fn count_local(ctx: &Context) -> CoreResult<u64> {
+    Ok(q::count_local(&ctx.db).await?)
 }
 
 pub async fn by_id(ctx: &Context, id: i64) -> CoreResult<Post> {

@@ -122,6 +122,57 @@ pub async fn receive_undo_like(ctx: &Context, actor: &Actor, like_ap_id: &str) -
     Ok(())
 }
 
+/// The posts `actor` favourited, newest favourite first, each with the like's id (the
+/// pagination cursor).
+pub async fn favourites(
+    ctx: &Context,
+    actor: &Actor,
+    page: passage_db::Page,
+) -> CoreResult<Vec<(i64, Post)>> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let select = likes::Entity::find().filter(likes::Column::ActorId.eq(actor.id));
+    let rows = page.finish(page.apply(select, likes::Column::Id).all(&ctx.db).await?);
+    crate::bookmarks::with_posts(ctx, rows.iter().map(|l| (l.id, l.post_id)).collect()).await
+}
+
+/// Who favourited (`boosts` false) or boosted a post, newest first, with cursors.
+pub async fn reacted_by(
+    ctx: &Context,
+    post: &Post,
+    boosts: bool,
+    page: passage_db::Page,
+) -> CoreResult<Vec<(i64, Actor)>> {
+    use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
+    let pairs: Vec<(i64, i64)> = if boosts {
+        let select = posts::Entity::find()
+            .filter(posts::Column::ReblogOfId.eq(post.id))
+            .filter(posts::Column::DeletedAt.is_null());
+        page.apply(select, posts::Column::Id)
+            .select_only()
+            .column(posts::Column::Id)
+            .column(posts::Column::AuthorId)
+            .into_tuple()
+            .all(&ctx.db)
+            .await?
+    } else {
+        let select = likes::Entity::find().filter(likes::Column::PostId.eq(post.id));
+        page.apply(select, likes::Column::Id)
+            .select_only()
+            .column(likes::Column::Id)
+            .column(likes::Column::ActorId)
+            .into_tuple()
+            .all(&ctx.db)
+            .await?
+    };
+    let pairs = page.finish(pairs);
+    let ids: Vec<i64> = pairs.iter().map(|(_, a)| *a).collect();
+    let actors = passage_db::queries::actors::by_ids(&ctx.db, &ids).await?;
+    Ok(pairs
+        .into_iter()
+        .filter_map(|(c, a)| Some((c, actors.iter().find(|x| x.id == a)?.clone())))
+        .collect())
+}
+
 pub async fn like_count(ctx: &Context, post: &Post) -> CoreResult<u64> {
     Ok(lq::count_for_post(&ctx.db, post.id).await?)
 }

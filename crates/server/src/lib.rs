@@ -77,6 +77,7 @@ impl Instance {
             .map_err(|e| StartError::Federation(e.to_string()))?;
         let federation = fed_config.to_request_data().app_data().clone();
         let app = router(&ctx, fed_config.clone());
+        let app = axum::ServiceExt::<axum::extract::Request>::into_make_service(app);
         let shutdown = CancellationToken::new();
         let mut tasks = Vec::new();
         let token = shutdown.clone();
@@ -136,14 +137,33 @@ impl Instance {
     }
 }
 
-/// All routes of one instance.
-pub fn router(ctx: &Context, fed_config: activitypub_federation_config::Config) -> axum::Router {
+/// All routes of one instance, behind the layers every request passes: trailing slashes
+/// trimmed *before* routing (Mastodon.py asks for `/api/v1/instance/`, toot for
+/// `/oauth/authorize/`; a `Router::layer` would run after routing and change nothing), CORS
+/// for browser clients (with `Link` exposed, for pagination), and the body size limit.
+pub fn router(
+    ctx: &Context,
+    fed_config: activitypub_federation_config::Config,
+) -> tower_http::normalize_path::NormalizePath<axum::Router> {
+    use tower::Layer;
+    use tower_http::cors::{Any, CorsLayer};
     let limit = ctx.config.http.max_body_bytes;
-    axum::Router::new()
+    let api = passage_client_api::ApiState {
+        ctx: ctx.clone(),
+        federation: fed_config.clone(),
+    };
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods(Any)
+        .allow_headers(Any)
+        .expose_headers(Any);
+    let app = axum::Router::new()
         .merge(passage_federation::routes::router(fed_config))
-        .merge(passage_client_api::router(ctx.clone()))
+        .merge(passage_client_api::router(api))
         .merge(passage_web::router(ctx.clone()))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
+        .layer(cors)
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(limit));
+    tower_http::normalize_path::NormalizePathLayer::trim_trailing_slash().layer(app)
 }
 
 /// The federation configuration type, named once here.

@@ -1,28 +1,33 @@
-//! Server-rendered HTML pages. For now the front page naming the instance; profile, post,
-//! event and admin pages come with their issues.
+//! Server-rendered HTML: the front page, the OAuth login and consent page apps send members
+//! to, and the default avatar and header images. Profile, post, event and admin pages come
+//! with their issues.
 
-use axum::{Router, extract::State, response::Html, routing::get};
+mod oauth;
+mod pages;
+
+use axum::{
+    Router,
+    http::header,
+    response::IntoResponse,
+    routing::get,
+};
 use passage_core::Context;
 
 pub fn router(ctx: Context) -> Router {
-    Router::new().route("/", get(home)).with_state(ctx)
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/oauth/authorize", get(oauth::show).post(oauth::decide))
+        .route("/static/avatar.png", get(|| png(include_bytes!("../static/avatar.png"))))
+        .route("/static/header.png", get(|| png(include_bytes!("../static/header.png"))))
+        .with_state(ctx)
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-async fn home(State(ctx): State<Context>) -> Html<String> {
-    let c = &ctx.config.instance;
-    Html(format!(
-        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\
-         <body><h1>{}</h1><p>{}</p></body></html>",
-        escape(c.languages.first().map_or("en", String::as_str)),
-        escape(&c.name),
-        escape(&c.name),
-        escape(&c.description)
-    ))
+async fn png(bytes: &'static [u8]) -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        bytes,
+    )
 }

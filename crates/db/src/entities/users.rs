@@ -20,6 +20,8 @@ pub struct Model {
     pub confirmation_token: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub registration_reason: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub note_source: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -58,3 +58,43 @@ pub async fn count_local(db: &impl ConnectionTrait, kinds: &[&str]) -> Result<u6
         .count(db)
         .await
 }
+
+/// A known remote actor by `username` and `domain` (case-insensitive).
+pub async fn remote_by_handle(
+    db: &impl ConnectionTrait,
+    username: &str,
+    domain: &str,
+) -> Result<Option<actors::Model>, DbErr> {
+    Entity::find()
+        .filter(Column::Local.eq(false))
+        .filter(Column::Username.eq(username))
+        .filter(Column::Domain.eq(domain.to_lowercase()))
+        .one(db)
+        .await
+}
+
+/// Known actors whose username or display name starts with `term` (case-insensitive), local
+/// ones first.
+pub async fn search(
+    db: &impl ConnectionTrait,
+    term: &str,
+    limit: u64,
+) -> Result<Vec<actors::Model>, DbErr> {
+    use sea_orm::{QuerySelect, sea_query::{Expr, ExprTrait, Func}};
+    let pattern = format!(
+        "{}%",
+        term.to_lowercase().replace('\\', "").replace('%', "").replace('_', "\\_")
+    );
+    Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(Expr::expr(Func::lower(Expr::col(Column::Username))).like(sea_orm::sea_query::LikeExpr::new(&pattern).escape('\\')))
+                .add(Expr::expr(Func::lower(Expr::col(Column::DisplayName))).like(sea_orm::sea_query::LikeExpr::new(&pattern).escape('\\'))),
+        )
+        .filter(Column::Kind.ne("Application"))
+        .order_by_desc(Column::Local)
+        .order_by_asc(Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}

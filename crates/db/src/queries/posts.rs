@@ -241,3 +241,46 @@ pub async fn public_by_author(
         .all(db)
         .await
 }
+
+/// The post an author already made with this idempotency key, if any.
+pub async fn by_idempotency_key(
+    db: &impl ConnectionTrait,
+    author_id: i64,
+    key: &str,
+) -> Result<Option<posts::Model>, DbErr> {
+    use crate::entities::idempotency_keys as k;
+    let Some(row) = k::Entity::find_by_id((author_id, key.to_owned())).one(db).await? else {
+        return Ok(None);
+    };
+    by_id(db, row.post_id).await
+}
+
+pub async fn remember_idempotency_key(
+    db: &impl ConnectionTrait,
+    author_id: i64,
+    key: &str,
+    post_id: i64,
+) -> Result<(), DbErr> {
+    use crate::entities::idempotency_keys as k;
+    use sea_orm::ActiveModelTrait;
+    k::ActiveModel {
+        actor_id: sea_orm::Set(author_id),
+        key: sea_orm::Set(key.to_owned()),
+        post_id: sea_orm::Set(post_id),
+        created_at: sea_orm::Set(crate::now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Live original posts written on this instance.
+pub async fn count_local(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    Entity::find()
+        .filter(Column::Local.eq(true))
+        .filter(Column::DeletedAt.is_null())
+        .filter(Column::ReblogOfId.is_null())
+        .count(db)
+        .await
+}

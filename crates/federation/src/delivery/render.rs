@@ -10,7 +10,7 @@ use crate::{
         like::Like,
         undo::{Undo, Undone},
     },
-    objects::note::note_from_post,
+    objects::{actor::actor_document, note::note_from_post},
     protocol::{PUBLIC, addressing::address, note::NoteDocument, with_context},
 };
 use passage_core::{
@@ -171,6 +171,22 @@ pub async fn render(
             let object = Url::parse(&original.ap_id)?;
             let inboxes = boost_inboxes(ctx, actor, &author).await?;
             undo(ctx, actor, "Announce", announce_ap_id, &object, inboxes)?
+        }
+        Intent::UpdateActor => {
+            let id = ctx.urls.new_activity();
+            let body = to_json(json!({
+                "id": id,
+                "type": "Update",
+                "actor": actor.ap_id,
+                "to": [PUBLIC],
+                "cc": [actor.followers_url],
+                "object": actor_document(actor)?,
+            }))?;
+            Rendered {
+                id,
+                body,
+                inboxes: fq::remote_follower_inboxes(&ctx.db, actor.id).await?,
+            }
         }
     }))
 }

@@ -77,31 +77,7 @@ impl Object for ApubActor {
     }
 
     async fn into_json(self, _data: &FederationData) -> Result<ActorDocument, FederationError> {
-        let a = self.row;
-        let url = |s: &Option<String>| s.as_deref().and_then(|s| Url::parse(s).ok());
-        Ok(ActorDocument {
-            id: Url::parse(&a.ap_id)?,
-            kind: a.kind.clone(),
-            preferred_username: a.username.clone(),
-            name: Some(a.display_name.clone()),
-            summary: Some(a.summary.clone()),
-            inbox: Url::parse(&a.inbox_url)?,
-            outbox: url(&a.outbox_url),
-            followers: url(&a.followers_url),
-            following: url(&a.following_url),
-            endpoints: Some(Endpoints {
-                shared_inbox: url(&a.shared_inbox_url),
-            }),
-            public_key: PublicKey {
-                id: key_id(&a.ap_id),
-                owner: Url::parse(&a.ap_id)?,
-                public_key_pem: a.public_key_pem.clone(),
-            },
-            url: a.url.clone().map(serde_json::Value::String),
-            manually_approves_followers: a.locked,
-            discoverable: Some(true),
-            published: Some(a.created_at),
-        })
+        actor_document(&self.row)
     }
 
     async fn verify(
@@ -168,4 +144,32 @@ impl ApActor for ApubActor {
             .as_deref()
             .and_then(|s| Url::parse(s).ok())
     }
+}
+
+/// The actor document of `a`, as served at its id and sent in an Update.
+pub fn actor_document(a: &Actor) -> Result<ActorDocument, FederationError> {
+    let url = |s: &Option<String>| s.as_deref().and_then(|s| Url::parse(s).ok());
+    Ok(ActorDocument {
+        id: Url::parse(&a.ap_id)?,
+        kind: a.kind.clone(),
+        preferred_username: a.username.clone(),
+        name: Some(a.display_name.clone()),
+        summary: Some(a.summary.clone()),
+        inbox: Url::parse(&a.inbox_url)?,
+        outbox: url(&a.outbox_url),
+        followers: url(&a.followers_url),
+        following: url(&a.following_url),
+        endpoints: Some(Endpoints {
+            shared_inbox: url(&a.shared_inbox_url),
+        }),
+        public_key: PublicKey {
+            id: key_id(&a.ap_id),
+            owner: Url::parse(&a.ap_id)?,
+            public_key_pem: a.public_key_pem.clone(),
+        },
+        url: a.url.clone().map(serde_json::Value::String),
+        manually_approves_followers: a.locked,
+        discoverable: Some(true),
+        published: Some(a.created_at),
+    })
 }

@@ -1,0 +1,112 @@
+use super::time;
+use passage_core::{Context, accounts::ActorKind, views::AccountView};
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Account {
+    pub id: String,
+    pub username: String,
+    /// Bare `username` for local accounts (toot compares it), `user@domain` otherwise.
+    pub acct: String,
+    pub display_name: String,
+    pub locked: bool,
+    pub bot: bool,
+    pub group: bool,
+    pub discoverable: bool,
+    pub indexable: bool,
+    pub created_at: String,
+    pub note: String,
+    pub url: String,
+    pub uri: String,
+    pub avatar: String,
+    pub avatar_static: String,
+    pub header: String,
+    pub header_static: String,
+    pub followers_count: i64,
+    pub following_count: i64,
+    pub statuses_count: i64,
+    /// A date (`YYYY-MM-DD`), as toot expects.
+    pub last_status_at: Option<String>,
+    pub emojis: Vec<serde_json::Value>,
+    pub fields: Vec<serde_json::Value>,
+}
+
+pub fn account_from(ctx: &Context, view: &AccountView) -> Account {
+    let a = &view.actor;
+    let kind = ActorKind::parse(&a.kind).unwrap_or(ActorKind::Person);
+    let acct = if a.local {
+        a.username.clone()
+    } else {
+        format!("{}@{}", a.username, a.domain)
+    };
+    let avatar = format!("{}/static/avatar.png", ctx.urls.base());
+    let header = format!("{}/static/header.png", ctx.urls.base());
+    Account {
+        id: a.id.to_string(),
+        username: a.username.clone(),
+        acct,
+        display_name: a.display_name.clone(),
+        locked: a.locked,
+        bot: matches!(kind, ActorKind::Application | ActorKind::Service),
+        group: kind == ActorKind::Group,
+        discoverable: true,
+        indexable: false,
+        created_at: time(&a.created_at),
+        note: a.summary.clone(),
+        url: a.url.clone().unwrap_or_else(|| a.ap_id.clone()),
+        uri: a.ap_id.clone(),
+        avatar_static: avatar.clone(),
+        avatar,
+        header_static: header.clone(),
+        header,
+        followers_count: view.followers,
+        following_count: view.following,
+        statuses_count: view.statuses,
+        last_status_at: view
+            .last_status_at
+            .map(|t| t.with_timezone(&chrono::Utc).format("%Y-%m-%d").to_string()),
+        emojis: Vec::new(),
+        fields: Vec::new(),
+    }
+}
+
+/// The caller's own account, with `source` (Elk's composer dereferences `source.privacy`).
+#[derive(Clone, Debug, Serialize)]
+pub struct CredentialAccount {
+    #[serde(flatten)]
+    pub account: Account,
+    pub source: Source,
+    pub role: serde_json::Value,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Source {
+    pub privacy: String,
+    pub sensitive: bool,
+    pub language: Option<String>,
+    pub note: String,
+    pub fields: Vec<serde_json::Value>,
+    pub follow_requests_count: u64,
+}
+
+pub fn credential_account_from(
+    ctx: &Context,
+    view: &AccountView,
+    settings: &passage_core::accounts::Settings,
+    follow_requests_count: u64,
+) -> CredentialAccount {
+    CredentialAccount {
+        account: account_from(ctx, view),
+        source: Source {
+            privacy: settings.default_visibility.as_str().to_owned(),
+            sensitive: settings.default_sensitive,
+            language: settings.default_language.clone(),
+            note: settings.note_source.clone(),
+            fields: Vec::new(),
+            follow_requests_count,
+        },
+        role: serde_json::json!({
+            "id": "-99", "name": "", "permissions": "0", "color": "", "highlighted": false
+        }),
+    }
+}

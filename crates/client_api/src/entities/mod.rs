@@ -1,0 +1,20 @@
+//! Mastodon's JSON entities and the conversions into them (`*_from`). Every field a client
+//! parses strictly is always present (null where Mastodon sends null); see
+//! `../shared/reference/client-api.md` §5 for which missing fields crash which client.
+
+mod account;
+mod notification;
+mod relationship;
+mod status;
+
+pub use account::{Account, CredentialAccount, account_from, credential_account_from};
+pub use notification::{Notification, notification_from};
+pub use relationship::{Relationship, relationship_from};
+pub use status::{MediaAttachment, Status, media_from, status_from};
+
+/// Mastodon's timestamp shape (RFC 3339, milliseconds, `Z`), which Tusky's parser requires.
+pub fn time(t: &passage_core::db::Timestamp) -> String {
+    t.with_timezone(&chrono::Utc)
+        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+        .to_string()
+}

@@ -1,0 +1,301 @@
+//! Accounts: the caller's own (credentials, profile, preferences), others' profiles and posts,
+//! followers and following, relationships, lookup and search, follow and unfollow, and follow
+//! requests.
+
+use super::{account, accounts, id, keyed_account_page, status_page};
+use crate::{
+    ApiError, ApiResult, ApiState,
+    auth::{Auth, User},
+    entities::{self, Relationship, relationship_from},
+    pagination::{PageParams, Paged},
+    params::{Params, de},
+};
+use axum::{
+    Json, Router,
+    extract::{Path, State},
+    http::Uri,
+    routing::{get, patch, post},
+};
+use passage_core::{
+    Actor, accounts as core_accounts,
+    db::queries::posts::AuthorFilter,
+    follows, relationships, timelines, views,
+    visibility::Visibility,
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+pub fn routes() -> Router<ApiState> {
+    Router::new()
+        .route("/api/v1/accounts/verify_credentials", get(verify_credentials))
+        .route("/api/v1/accounts/update_credentials", patch(update_credentials))
+        .route("/api/v1/accounts/relationships", get(relationships_of))
+        .route("/api/v1/accounts/lookup", get(lookup))
+        .route("/api/v1/accounts/search", get(search))
+        .route("/api/v1/accounts/{id}", get(show))
+        .route("/api/v1/accounts/{id}/statuses", get(statuses))
+        .route("/api/v1/accounts/{id}/followers", get(followers))
+        .route("/api/v1/accounts/{id}/following", get(following))
+        .route("/api/v1/accounts/{id}/follow", post(follow))
+        .route("/api/v1/accounts/{id}/unfollow", post(unfollow))
+        .route("/api/v1/accounts/{id}/remove_from_followers", post(remove_follower))
+        .route("/api/v1/preferences", get(preferences))
+        .route("/api/v1/follow_requests", get(follow_requests))
+        .route("/api/v1/follow_requests/{id}/authorize", post(authorize))
+        .route("/api/v1/follow_requests/{id}/reject", post(reject))
+}
+
+async fn credentials(state: &ApiState, actor: Actor) -> ApiResult<Json<entities::CredentialAccount>> {
+    let settings = core_accounts::settings(&state.ctx, &actor).await?;
+    let pending = follows::requests(&state.ctx, &actor, Default::default()).await?.len() as u64;
+    let view = views::account(&state.ctx, actor).await?;
+    Ok(Json(entities::credential_account_from(&state.ctx, &view, &settings, pending)))
+}
+
+async fn verify_credentials(State(state): State<ApiState>, user: User) -> ApiResult<Json<entities::CredentialAccount>> {
+    let actor = user.require("read:accounts")?.clone();
+    credentials(&state, actor).await
+}
+
+#[derive(Deserialize)]
+struct ProfileForm {
+    display_name: Option<String>,
+    note: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_bool")]
+    locked: Option<bool>,
+    #[serde(default)]
+    source: SourceForm,
+}
+
+#[derive(Default, Deserialize)]
+struct SourceForm {
+    privacy: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_bool")]
+    sensitive: Option<bool>,
+    language: Option<String>,
+}
+
+async fn update_credentials(
+    State(state): State<ApiState>,
+    user: User,
+    Params(form): Params<ProfileForm>,
+) -> ApiResult<Json<entities::CredentialAccount>> {
+    let actor = user.require("write:accounts")?;
+    let default_visibility = match form.source.privacy.as_deref() {
+        Some(p) => Some(Visibility::parse(p).map_err(|_| ApiError::invalid(format!("source[privacy]: unknown visibility {p:?}")))?),
+        None => None,
+    };
+    let update = core_accounts::ProfileUpdate {
+        display_name: form.display_name,
+        note: form.note,
+        locked: form.locked,
+        default_visibility,
+        default_sensitive: form.source.sensitive,
+        default_language: form.source.language,
+    };
+    let actor = core_accounts::update_profile(&state.ctx, actor, update).await?;
+    credentials(&state, actor).await
+}
+
+async fn preferences(State(state): State<ApiState>, user: User) -> ApiResult<Json<Value>> {
+    let actor = user.require("read:accounts")?;
+    let s = core_accounts::settings(&state.ctx, actor).await?;
+    Ok(Json(json!({
+        "posting:default:visibility": s.default_visibility.as_str(),
+        "posting:default:sensitive": s.default_sensitive,
+        "posting:default:language": s.default_language,
+        "reading:expand:media": "default",
+        "reading:expand:spoilers": false,
+    })))
+}
+
+async fn target(state: &ApiState, raw: &str) -> ApiResult<Actor> {
+    Ok(core_accounts::by_id(&state.ctx, id(raw)?).await?)
+}
+
+async fn show(State(state): State<ApiState>, Path(raw): Path<String>) -> ApiResult<Json<entities::Account>> {
+    let actor = target(&state, &raw).await?;
+    Ok(Json(account(&state, actor).await?))
+}
+
+#[derive(Deserialize)]
+struct StatusFilter {
+    #[serde(default, deserialize_with = "de::bool")]
+    exclude_replies: bool,
+    #[serde(default, deserialize_with = "de::bool")]
+    exclude_reblogs: bool,
+    #[serde(default, deserialize_with = "de::bool")]
+    only_media: bool,
+    #[serde(default, deserialize_with = "de::bool")]
+    pinned: bool,
+    #[serde(flatten)]
+    page: PageParams,
+}
+
+async fn statuses(
+    State(state): State<ApiState>,
+    auth: Auth,
+    uri: Uri,
+    Path(raw): Path<String>,
+    Params(f): Params<StatusFilter>,
+) -> ApiResult<Paged<entities::Status>> {
+    let author = target(&state, &raw).await?;
+    let viewer = auth.actor();
+    if f.pinned {
+        // Pinned posts are not kept yet: an empty list is the honest answer.
+        return status_page(&state, viewer, &uri, Vec::new()).await;
+    }
+    let filter = AuthorFilter {
+        exclude_replies: f.exclude_replies,
+        exclude_reblogs: f.exclude_reblogs,
+        only_media: f.only_media,
+    };
+    let posts = timelines::by_author(&state.ctx, viewer, &author, &filter, f.page.page()).await?;
+    status_page(&state, viewer, &uri, posts).await
+}
+
+async fn followers(
+    State(state): State<ApiState>,
+    uri: Uri,
+    Path(raw): Path<String>,
+    Params(page): Params<PageParams>,
+) -> ApiResult<Paged<entities::Account>> {
+    follow_list(state, uri, raw, page, true).await
+}
+
+async fn following(
+    State(state): State<ApiState>,
+    uri: Uri,
+    Path(raw): Path<String>,
+    Params(page): Params<PageParams>,
+) -> ApiResult<Paged<entities::Account>> {
+    follow_list(state, uri, raw, page, false).await
+}
+
+/// Followers and following of local accounts. Remote accounts' lists are not ours to show
+/// (and organisations' member lists are not exposed), so they answer empty.
+async fn follow_list(
+    state: ApiState,
+    uri: Uri,
+    raw: String,
+    page: PageParams,
+    followers: bool,
+) -> ApiResult<Paged<entities::Account>> {
+    let actor = target(&state, &raw).await?;
+    let rows = if actor.local {
+        follows::list(&state.ctx, &actor, followers, page.page()).await?
+    } else {
+        Vec::new()
+    };
+    keyed_account_page(&state, &uri, rows).await
+}
+
+#[derive(Deserialize)]
+struct Ids {
+    #[serde(default, deserialize_with = "de::list")]
+    id: Vec<String>,
+}
+
+async fn relationships_of(
+    State(state): State<ApiState>,
+    user: User,
+    Params(ids): Params<Ids>,
+) -> ApiResult<Json<Vec<Relationship>>> {
+    let actor = user.require("read:follows")?;
+    let ids: Vec<i64> = ids.id.iter().filter_map(|s| s.parse().ok()).collect();
+    let list = relationships::with(&state.ctx, actor, &ids).await?;
+    Ok(Json(list.iter().map(relationship_from).collect()))
+}
+
+#[derive(Deserialize)]
+struct Lookup {
+    acct: String,
+}
+
+/// `acct` is `user` for a local account or `user@domain`; only known accounts are found
+/// (searching with `resolve=true` fetches unknown ones).
+async fn lookup(State(state): State<ApiState>, Params(q): Params<Lookup>) -> ApiResult<Json<entities::Account>> {
+    let acct = q.acct.trim().trim_start_matches('@');
+    let actor = match acct.split_once('@') {
+        Some((user, domain)) if !domain.eq_ignore_ascii_case(state.ctx.domain()) => {
+            core_accounts::remote_by_handle(&state.ctx, user, domain).await?
+        }
+        Some((user, _)) => Some(core_accounts::local_by_username(&state.ctx, user).await?),
+        None => Some(core_accounts::local_by_username(&state.ctx, acct).await?),
+    };
+    let actor = actor.ok_or_else(ApiError::not_found)?;
+    Ok(Json(account(&state, actor).await?))
+}
+
+#[derive(Deserialize)]
+struct AccountSearch {
+    q: String,
+    #[serde(default, deserialize_with = "de::bool")]
+    resolve: bool,
+    #[serde(default, deserialize_with = "de::opt_i64")]
+    limit: Option<i64>,
+}
+
+async fn search(
+    State(state): State<ApiState>,
+    user: Option<User>,
+    Params(q): Params<AccountSearch>,
+) -> ApiResult<Json<Vec<entities::Account>>> {
+    let limit = q.limit.unwrap_or(40).clamp(1, 80) as u64;
+    let found = super::search::find_accounts(&state, user.is_some() && q.resolve, &q.q, limit).await?;
+    Ok(Json(accounts(&state, found).await?))
+}
+
+async fn relationship(state: &ApiState, viewer: &Actor, target_id: i64) -> ApiResult<Json<Relationship>> {
+    let r = relationships::one(&state.ctx, viewer, target_id).await?;
+    Ok(Json(relationship_from(&r)))
+}
+
+async fn follow(State(state): State<ApiState>, user: User, Path(raw): Path<String>) -> ApiResult<Json<Relationship>> {
+    let viewer = user.require("write:follows")?;
+    let target = target(&state, &raw).await?;
+    follows::request(&state.ctx, viewer, &target).await?;
+    relationship(&state, viewer, target.id).await
+}
+
+async fn unfollow(State(state): State<ApiState>, user: User, Path(raw): Path<String>) -> ApiResult<Json<Relationship>> {
+    let viewer = user.require("write:follows")?;
+    let target = target(&state, &raw).await?;
+    follows::unfollow(&state.ctx, viewer, &target).await?;
+    relationship(&state, viewer, target.id).await
+}
+
+async fn remove_follower(State(state): State<ApiState>, user: User, Path(raw): Path<String>) -> ApiResult<Json<Relationship>> {
+    let viewer = user.require("write:follows")?;
+    let follower = target(&state, &raw).await?;
+    match follows::reject(&state.ctx, viewer, &follower).await {
+        Ok(()) | Err(passage_core::CoreError::NotFound) => {}
+        Err(e) => return Err(e.into()),
+    }
+    relationship(&state, viewer, follower.id).await
+}
+
+async fn follow_requests(
+    State(state): State<ApiState>,
+    user: User,
+    uri: Uri,
+    Params(page): Params<PageParams>,
+) -> ApiResult<Paged<entities::Account>> {
+    let actor = user.require("read:follows")?;
+    let rows = follows::requests(&state.ctx, actor, page.page()).await?;
+    keyed_account_page(&state, &uri, rows).await
+}
+
+async fn authorize(State(state): State<ApiState>, user: User, Path(raw): Path<String>) -> ApiResult<Json<Relationship>> {
+    let viewer = user.require("write:follows")?;
+    let follower = target(&state, &raw).await?;
+    follows::accept(&state.ctx, viewer, &follower).await?;
+    relationship(&state, viewer, follower.id).await
+}
+
+async fn reject(State(state): State<ApiState>, user: User, Path(raw): Path<String>) -> ApiResult<Json<Relationship>> {
+    let viewer = user.require("write:follows")?;
+    let follower = target(&state, &raw).await?;
+    follows::reject(&state.ctx, viewer, &follower).await?;
+    relationship(&state, viewer, follower.id).await
+}

@@ -1,0 +1,114 @@
+//! What the server tells clients about itself (instance v1 and v2, preferences-free), custom
+//! emoji, and the empty-but-valid answers for features Passage does not have (trends,
+//! suggestions, announcements): clients get `200 []`, never a 404 (old Tusky crashed on it).
+
+use crate::{ApiState, ApiResult};
+use axum::{Json, Router, extract::State, routing::get};
+use passage_core::{accounts, config::Registrations, posts};
+use serde_json::{Value, json};
+
+/// `4.2.0`, the Mastodon API level whose client-visible features Passage implements; clients
+/// parse three numeric parts before the space (see the reference, §B.1).
+pub const VERSION: &str = concat!("4.2.0 (compatible; Passage ", env!("CARGO_PKG_VERSION"), ")");
+
+pub fn routes() -> Router<ApiState> {
+    let empty = || async { Json(json!([])) };
+    Router::new()
+        .route("/api/v1/instance", get(v1))
+        .route("/api/v2/instance", get(v2))
+        .route("/api/v1/instance/peers", get(empty))
+        .route("/api/v1/instance/activity", get(empty))
+        .route("/api/v1/instance/rules", get(empty))
+        .route("/api/v1/custom_emojis", get(empty))
+        .route("/api/v1/trends", get(empty))
+        .route("/api/v1/trends/tags", get(empty))
+        .route("/api/v1/trends/statuses", get(empty))
+        .route("/api/v1/trends/links", get(empty))
+        .route("/api/v1/suggestions", get(empty))
+        .route("/api/v2/suggestions", get(empty))
+        .route("/api/v1/announcements", get(empty))
+        .route("/api/v1/featured_tags", get(empty))
+        .route("/api/v1/featured_tags/suggestions", get(empty))
+}
+
+fn limits() -> Value {
+    json!({
+        "statuses": {
+            "max_characters": posts::MAX_CHARS,
+            "max_media_attachments": 4,
+            "characters_reserved_per_url": 23
+        },
+        "media_attachments": {
+            "supported_mime_types": ["image/jpeg", "image/png", "image/gif", "image/webp"],
+            "image_size_limit": 10_485_760,
+            "image_matrix_limit": 16_777_216,
+            "video_size_limit": 0,
+            "video_frame_rate_limit": 0,
+            "video_matrix_limit": 0
+        },
+        "polls": {
+            "max_options": 4,
+            "max_characters_per_option": 50,
+            "min_expiration": 300,
+            "max_expiration": 2_629_746
+        },
+        "accounts": {"max_featured_tags": 0, "max_pinned_statuses": 5},
+        "translation": {"enabled": false}
+    })
+}
+
+fn streaming_url(state: &ApiState) -> String {
+    state.ctx.urls.base().replacen("http", "ws", 1)
+}
+
+async fn v1(State(state): State<ApiState>) -> ApiResult<Json<Value>> {
+    let c = &state.ctx.config.instance;
+    let users = accounts::count_people(&state.ctx).await?;
+    let statuses = posts::count_local(&state.ctx).await?;
+    Ok(Json(json!({
+        "uri": c.domain,
+        "title": c.name,
+        "short_description": c.description,
+        "description": c.description,
+        "email": "",
+        "version": VERSION,
+        "urls": {"streaming_api": streaming_url(&state)},
+        "stats": {"user_count": users, "status_count": statuses, "domain_count": 0},
+        "thumbnail": null,
+        "languages": c.languages,
+        "registrations": c.registrations != Registrations::Closed,
+        "approval_required": c.registrations == Registrations::Approval,
+        "invites_enabled": c.registrations == Registrations::Invite,
+        "configuration": limits(),
+        "contact_account": null,
+        "rules": [],
+    })))
+}
+
+async fn v2(State(state): State<ApiState>) -> ApiResult<Json<Value>> {
+    let c = &state.ctx.config.instance;
+    let users = accounts::count_people(&state.ctx).await?;
+    let mut configuration = limits();
+    configuration["urls"] = json!({"streaming": streaming_url(&state)});
+    configuration["vapid"] = json!({"public_key": ""});
+    Ok(Json(json!({
+        "domain": c.domain,
+        "title": c.name,
+        "version": VERSION,
+        "source_url": "https://github.com/passage-network/passage",
+        "description": c.description,
+        "usage": {"users": {"active_month": users}},
+        "thumbnail": {"url": format!("{}/static/header.png", state.ctx.urls.base())},
+        "languages": c.languages,
+        "configuration": configuration,
+        "registrations": {
+            "enabled": c.registrations != Registrations::Closed,
+            "approval_required": c.registrations == Registrations::Approval,
+            "message": null,
+            "url": null
+        },
+        "api_versions": {"mastodon": 1},
+        "contact": {"email": "", "account": null},
+        "rules": [],
+    })))
+}

@@ -1,0 +1,102 @@
+//! Routes by resource, as Mastodon's API documentation groups them.
+
+mod accounts;
+mod instance;
+mod notifications;
+mod oauth;
+mod search;
+mod statuses;
+mod timelines;
+
+use crate::{ApiError, ApiState, entities, pagination::Paged};
+use axum::{Router, http::Uri};
+use passage_core::{Actor, Post, views};
+
+pub fn router() -> Router<ApiState> {
+    Router::new()
+        .merge(oauth::routes())
+        .merge(instance::routes())
+        .merge(accounts::routes())
+        .merge(statuses::routes())
+        .merge(timelines::routes())
+        .merge(notifications::routes())
+        .merge(search::routes())
+        .route("/api/{*rest}", axum::routing::any(|| async { ApiError::not_found() }))
+}
+
+/// Posts as statuses for `viewer`, in order.
+async fn statuses(
+    state: &ApiState,
+    viewer: Option<&Actor>,
+    posts: Vec<Post>,
+) -> Result<Vec<entities::Status>, ApiError> {
+    let views = views::posts(&state.ctx, viewer, posts).await?;
+    Ok(views
+        .iter()
+        .map(|v| entities::status_from(&state.ctx, v))
+        .collect())
+}
+
+async fn status(state: &ApiState, viewer: Option<&Actor>, post: Post) -> Result<entities::Status, ApiError> {
+    let view = views::post(&state.ctx, viewer, post).await?;
+    Ok(entities::status_from(&state.ctx, &view))
+}
+
+async fn accounts(state: &ApiState, actors: Vec<Actor>) -> Result<Vec<entities::Account>, ApiError> {
+    let views = views::accounts(&state.ctx, actors).await?;
+    Ok(views
+        .iter()
+        .map(|v| entities::account_from(&state.ctx, v))
+        .collect())
+}
+
+async fn account(state: &ApiState, actor: Actor) -> Result<entities::Account, ApiError> {
+    let view = views::account(&state.ctx, actor).await?;
+    Ok(entities::account_from(&state.ctx, &view))
+}
+
+/// A timeline page of posts (cursor = post id).
+async fn status_page(
+    state: &ApiState,
+    viewer: Option<&Actor>,
+    uri: &Uri,
+    posts: Vec<Post>,
+) -> Result<Paged<entities::Status>, ApiError> {
+    let cursors = cursors(posts.iter().map(|p| p.id));
+    let items = statuses(state, viewer, posts).await?;
+    Ok(Paged::new(items, state.ctx.urls.base(), uri, cursors))
+}
+
+/// A page of `(cursor, post)` (bookmarks, favourites: the cursor is not the post id).
+async fn keyed_status_page(
+    state: &ApiState,
+    viewer: Option<&Actor>,
+    uri: &Uri,
+    rows: Vec<(i64, Post)>,
+) -> Result<Paged<entities::Status>, ApiError> {
+    let cursors = cursors(rows.iter().map(|(c, _)| *c));
+    let items = statuses(state, viewer, rows.into_iter().map(|(_, p)| p).collect()).await?;
+    Ok(Paged::new(items, state.ctx.urls.base(), uri, cursors))
+}
+
+/// A page of `(cursor, account)` (followers, follow requests, favourited_by).
+async fn keyed_account_page(
+    state: &ApiState,
+    uri: &Uri,
+    rows: Vec<(i64, Actor)>,
+) -> Result<Paged<entities::Account>, ApiError> {
+    let cursors = cursors(rows.iter().map(|(c, _)| *c));
+    let items = accounts(state, rows.into_iter().map(|(_, a)| a).collect()).await?;
+    Ok(Paged::new(items, state.ctx.urls.base(), uri, cursors))
+}
+
+/// First and last cursor of a page (newest, oldest), None when empty.
+fn cursors(ids: impl Iterator<Item = i64>) -> Option<(i64, i64)> {
+    let ids: Vec<i64> = ids.collect();
+    Some((*ids.first()?, *ids.last()?))
+}
+
+/// An id in a path: numeric, or the record cannot exist.
+fn id(text: &str) -> Result<i64, ApiError> {
+    text.parse().map_err(|_| ApiError::not_found())
+}

@@ -1,0 +1,86 @@
+//! Notifications: list (with `types[]`, `exclude_types[]`, `account_id`), one, dismiss, clear.
+
+use crate::{
+    ApiResult, ApiState,
+    auth::User,
+    entities::{self, notification_from},
+    pagination::{PageParams, Paged},
+    params::{Params, de},
+};
+use axum::{
+    Json, Router,
+    extract::{Path, State},
+    http::Uri,
+    routing::{get, post},
+};
+use passage_core::{
+    Actor, Context,
+    notifications::{self, Filter, Notification},
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+pub fn routes() -> Router<ApiState> {
+    Router::new()
+        .route("/api/v1/notifications", get(list))
+        .route("/api/v1/notifications/clear", post(clear))
+        .route("/api/v1/notifications/{id}", get(show))
+        .route("/api/v1/notifications/{id}/dismiss", post(dismiss))
+}
+
+#[derive(Deserialize)]
+struct ListParams {
+    #[serde(default, deserialize_with = "de::list")]
+    types: Vec<String>,
+    #[serde(default, deserialize_with = "de::list")]
+    exclude_types: Vec<String>,
+    #[serde(default, deserialize_with = "de::opt_i64")]
+    account_id: Option<i64>,
+    #[serde(flatten)]
+    page: PageParams,
+}
+
+async fn render(ctx: &Context, viewer: &Actor, rows: &[Notification]) -> ApiResult<Vec<entities::Notification>> {
+    let (accounts, posts) = notifications::subjects(ctx, viewer, rows).await?;
+    Ok(rows
+        .iter()
+        .filter_map(|n| notification_from(ctx, n, &accounts, &posts))
+        .collect())
+}
+
+async fn list(
+    State(state): State<ApiState>,
+    user: User,
+    uri: Uri,
+    Params(p): Params<ListParams>,
+) -> ApiResult<Paged<entities::Notification>> {
+    let viewer = user.require("read:notifications")?;
+    let filter = Filter {
+        types: p.types,
+        exclude_types: p.exclude_types,
+        account_id: p.account_id,
+    };
+    let rows = notifications::list(&state.ctx, viewer, &filter, p.page.page()).await?;
+    let cursors = super::cursors(rows.iter().map(|n| n.id));
+    let items = render(&state.ctx, viewer, &rows).await?;
+    Ok(Paged::new(items, state.ctx.urls.base(), &uri, cursors))
+}
+
+async fn show(State(state): State<ApiState>, user: User, Path(raw): Path<String>) -> ApiResult<Json<entities::Notification>> {
+    let viewer = user.require("read:notifications")?;
+    let row = notifications::get(&state.ctx, viewer, super::id(&raw)?).await?;
+    let mut items = render(&state.ctx, viewer, &[row]).await?;
+    items.pop().map(Json).ok_or_else(crate::ApiError::not_found)
+}
+
+async fn dismiss(State(state): State<ApiState>, user: User, Path(raw): Path<String>) -> ApiResult<Json<Value>> {
+    let viewer = user.require("write:notifications")?;
+    notifications::dismiss(&state.ctx, viewer, super::id(&raw)?).await?;
+    Ok(Json(json!({})))
+}
+
+async fn clear(State(state): State<ApiState>, user: User) -> ApiResult<Json<Value>> {
+    let viewer = user.require("write:notifications")?;
+    notifications::clear(&state.ctx, viewer).await?;
+    Ok(Json(json!({})))
+}

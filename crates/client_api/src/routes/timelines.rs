@@ -1,0 +1,168 @@
+//! Timelines (home, public, local, hashtag) and the member's own lists of bookmarks and
+//! favourites, plus markers (read positions).
+
+use super::{keyed_status_page, status_page};
+use crate::{
+    ApiResult, ApiState,
+    auth::{Auth, User},
+    pagination::{PageParams, Paged},
+    params::{Params, de},
+    entities::{self, time},
+};
+use axum::{
+    Json, Router,
+    extract::{Path, State},
+    http::Uri,
+    routing::get,
+};
+use passage_core::{bookmarks, db::queries::posts::PublicFilter, markers, reactions, timelines};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+pub fn routes() -> Router<ApiState> {
+    let empty = || async { Json(json!([])) };
+    Router::new()
+        .route("/api/v1/timelines/home", get(home))
+        .route("/api/v1/timelines/public", get(public))
+        .route("/api/v1/timelines/tag/{tag}", get(tag))
+        .route("/api/v1/bookmarks", get(bookmarked))
+        .route("/api/v1/favourites", get(favourited))
+        .route("/api/v1/markers", get(get_markers).post(set_markers))
+        // Not kept yet; valid empty answers so clients show empty screens, not errors.
+        .route("/api/v1/lists", get(empty))
+        .route("/api/v1/filters", get(empty))
+        .route("/api/v2/filters", get(empty))
+        .route("/api/v1/followed_tags", get(empty))
+        .route("/api/v1/blocks", get(empty))
+        .route("/api/v1/mutes", get(empty))
+        .route("/api/v1/domain_blocks", get(empty))
+        .route("/api/v1/endorsements", get(empty))
+        .route("/api/v1/scheduled_statuses", get(empty))
+        .route("/api/v1/conversations", get(empty))
+}
+
+async fn home(
+    State(state): State<ApiState>,
+    user: User,
+    uri: Uri,
+    Params(page): Params<PageParams>,
+) -> ApiResult<Paged<entities::Status>> {
+    let viewer = user.require("read:statuses")?;
+    let posts = timelines::home(&state.ctx, viewer, page.page()).await?;
+    status_page(&state, Some(viewer), &uri, posts).await
+}
+
+#[derive(Deserialize)]
+struct PublicParams {
+    #[serde(default, deserialize_with = "de::bool")]
+    local: bool,
+    #[serde(default, deserialize_with = "de::bool")]
+    remote: bool,
+    #[serde(flatten)]
+    page: PageParams,
+}
+
+async fn public(
+    State(state): State<ApiState>,
+    auth: Auth,
+    uri: Uri,
+    Params(p): Params<PublicParams>,
+) -> ApiResult<Paged<entities::Status>> {
+    let filter = PublicFilter {
+        local: match (p.local, p.remote) {
+            (true, _) => Some(true),
+            (false, true) => Some(false),
+            _ => None,
+        },
+        tag: None,
+    };
+    let posts = timelines::public(&state.ctx, &filter, p.page.page()).await?;
+    status_page(&state, auth.actor(), &uri, posts).await
+}
+
+async fn tag(
+    State(state): State<ApiState>,
+    auth: Auth,
+    uri: Uri,
+    Path(tag): Path<String>,
+    Params(p): Params<PublicParams>,
+) -> ApiResult<Paged<entities::Status>> {
+    let filter = PublicFilter {
+        local: p.local.then_some(true),
+        tag: Some(tag.trim_start_matches('#').to_owned()),
+    };
+    let posts = timelines::public(&state.ctx, &filter, p.page.page()).await?;
+    status_page(&state, auth.actor(), &uri, posts).await
+}
+
+async fn bookmarked(
+    State(state): State<ApiState>,
+    user: User,
+    uri: Uri,
+    Params(page): Params<PageParams>,
+) -> ApiResult<Paged<entities::Status>> {
+    let viewer = user.require("read:bookmarks")?;
+    let rows = bookmarks::list(&state.ctx, viewer, page.page()).await?;
+    keyed_status_page(&state, Some(viewer), &uri, rows).await
+}
+
+async fn favourited(
+    State(state): State<ApiState>,
+    user: User,
+    uri: Uri,
+    Params(page): Params<PageParams>,
+) -> ApiResult<Paged<entities::Status>> {
+    let viewer = user.require("read:favourites")?;
+    let rows = reactions::favourites(&state.ctx, viewer, page.page()).await?;
+    keyed_status_page(&state, Some(viewer), &uri, rows).await
+}
+
+#[derive(Deserialize)]
+struct MarkerQuery {
+    #[serde(default, deserialize_with = "de::list")]
+    timeline: Vec<String>,
+}
+
+fn markers_json(list: &[markers::Marker]) -> Value {
+    let mut map = Map::new();
+    for m in list {
+        map.insert(
+            m.timeline.clone(),
+            json!({
+                "last_read_id": m.last_read_id.to_string(),
+                "version": m.version,
+                "updated_at": time(&m.updated_at),
+            }),
+        );
+    }
+    Value::Object(map)
+}
+
+async fn get_markers(State(state): State<ApiState>, user: User, Params(q): Params<MarkerQuery>) -> ApiResult<Json<Value>> {
+    let viewer = user.require("read:statuses")?;
+    let list = markers::get(&state.ctx, viewer, &q.timeline).await?;
+    Ok(Json(markers_json(&list)))
+}
+
+#[derive(Deserialize)]
+struct MarkerPosition {
+    #[serde(default, deserialize_with = "de::opt_i64")]
+    last_read_id: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct MarkerUpdate {
+    home: Option<MarkerPosition>,
+    notifications: Option<MarkerPosition>,
+}
+
+async fn set_markers(State(state): State<ApiState>, user: User, Params(form): Params<MarkerUpdate>) -> ApiResult<Json<Value>> {
+    let viewer = user.require("write:statuses")?;
+    let mut changed = Vec::new();
+    for (timeline, position) in [("home", form.home), ("notifications", form.notifications)] {
+        if let Some(id) = position.and_then(|p| p.last_read_id) {
+            changed.push(markers::set(&state.ctx, viewer, timeline, id).await?);
+        }
+    }
+    Ok(Json(markers_json(&changed)))
+}
