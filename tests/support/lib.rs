@@ -16,6 +16,8 @@ use sea_orm::{ConnectionTrait, Database};
 use std::{path::PathBuf, sync::Arc};
 use tokio::net::TcpListener;
 
+pub mod client;
+
 const TEST_TOML: &str = include_str!("../../config/test.toml");
 
 /// RSA keys generated once and shipped with the tests (key generation costs 0.1-0.4 s).
@@ -99,6 +101,19 @@ impl TestInstance {
         accounts::create(self.ctx(), NewAccount::person(username))
             .await
             .unwrap()
+    }
+
+    /// A member who can log in: email `<username>@example.org`, password [`client::PASSWORD`].
+    pub async fn member(&self, username: &str) -> Actor {
+        let mut new = NewAccount::person(username);
+        new.email = Some(format!("{username}@example.org"));
+        new.password = Some(client::PASSWORD.to_owned());
+        accounts::create(self.ctx(), new).await.unwrap()
+    }
+
+    /// Logs `username` in through the OAuth flow a mobile app uses (see [`client::Client`]).
+    pub async fn login(&self, username: &str) -> client::Client {
+        client::Client::login(&self.base_url(), username).await
     }
 
     pub async fn locked_person(&self, username: &str) -> Actor {

@@ -1,0 +1,8 @@
+//! The Mastodon client API driven over HTTP on real instances, as apps drive it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod federation;
+mod oauth;
+mod statuses;
+mod wire;
