@@ -5,4 +5,5 @@
 mod federation;
 mod oauth;
 mod statuses;
+mod streaming;
 mod wire;

@@ -34,6 +34,10 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "Record not found")
     }
 
+    pub fn not_found_with(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, message)
+    }
+
     pub fn unauthorized() -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "The access token is invalid")
     }

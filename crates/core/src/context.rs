@@ -1,4 +1,4 @@
-use crate::{config::Config, ids::Snowflakes, keys::KeySource, urls::Urls};
+use crate::{config::Config, ids::Snowflakes, keys::KeySource, streaming::Hub, urls::Urls};
 use passage_db::Db;
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -17,6 +17,8 @@ pub struct Context {
     pub outbox_signal: Arc<Notify>,
     /// Post ids (see [`crate::ids`]).
     pub ids: Arc<Snowflakes>,
+    /// Live events for streaming clients (see [`crate::streaming`]).
+    pub stream: Hub,
 }
 
 impl Context {
@@ -29,6 +31,7 @@ impl Context {
             keys,
             outbox_signal: Arc::new(Notify::new()),
             ids: Arc::new(Snowflakes::default()),
+            stream: Hub::default(),
         }
     }
 

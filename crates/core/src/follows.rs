@@ -6,6 +6,7 @@ use crate::{
     error::{CoreError, CoreResult},
     notifications::{self, Kind},
     outbox::{self, FollowRef, Intent},
+    streaming::Event,
 };
 use passage_db::{entities::follows, now, queries::follows as q};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, TransactionTrait};
@@ -29,13 +30,14 @@ pub async fn request(ctx: &Context, follower: &Actor, target: &Actor) -> CoreRes
     let ap_id = ctx.urls.new_activity();
     let accepted = target.local && !target.locked;
     let txn = ctx.db.begin().await?;
-    let follow = insert(&txn, &ap_id, follower.id, target, accepted).await?;
+    let (follow, event) = insert(&txn, &ap_id, follower.id, target, accepted).await?;
     if !target.local {
         let intent = Intent::Follow(FollowRef::of(&follow));
         outbox::record(&txn, follower.id, &intent).await?;
     }
     txn.commit().await?;
     outbox::notify(ctx);
+    ctx.stream.publish(event);
     Ok(follow)
 }
 
@@ -53,9 +55,9 @@ pub async fn receive_request(
         ));
     }
     let txn = ctx.db.begin().await?;
-    let follow = match q::find_pair(&txn, follower.id, target.id).await? {
+    let (follow, event) = match q::find_pair(&txn, follower.id, target.id).await? {
         // A repeated Follow (the peer lost our Accept, or re-followed): answer again.
-        Some(existing) => existing,
+        Some(existing) => (existing, None),
         None => insert(&txn, ap_id, follower.id, target, !target.locked).await?,
     };
     if follow.accepted {
@@ -68,6 +70,7 @@ pub async fn receive_request(
     }
     txn.commit().await?;
     outbox::notify(ctx);
+    ctx.stream.publish(event);
     Ok(follow)
 }
 
@@ -78,7 +81,7 @@ async fn insert(
     follower_id: i64,
     target: &Actor,
     accepted: bool,
-) -> CoreResult<Follow> {
+) -> CoreResult<(Follow, Option<Event>)> {
     let follow = follows::ActiveModel {
         ap_id: Set(ap_id.to_owned()),
         follower_id: Set(follower_id),
@@ -94,8 +97,8 @@ async fn insert(
     } else {
         Kind::FollowRequest
     };
-    notifications::record(db, target.into(), follower_id, kind, None).await?;
-    Ok(follow)
+    let event = notifications::record(db, target.into(), follower_id, kind, None).await?;
+    Ok((follow, event))
 }
 
 /// The local followee accepts a pending request.
@@ -108,13 +111,14 @@ pub async fn accept(ctx: &Context, target: &Actor, follower: &Actor) -> CoreResu
     row.accepted = Set(true);
     let follow = row.update(&txn).await?;
     notifications::withdraw(&txn, Some(target.id), follower.id, Kind::FollowRequest, None).await?;
-    notifications::record(&txn, target.into(), follower.id, Kind::Follow, None).await?;
+    let event = notifications::record(&txn, target.into(), follower.id, Kind::Follow, None).await?;
     if !follower.local {
         let intent = Intent::AcceptFollow(FollowRef::of(&follow));
         outbox::record(&txn, target.id, &intent).await?;
     }
     txn.commit().await?;
     outbox::notify(ctx);
+    ctx.stream.publish(event);
     Ok(follow)
 }
 

@@ -21,6 +21,7 @@ pub mod outbox;
 pub mod posts;
 pub mod reactions;
 pub mod relationships;
+pub mod streaming;
 pub mod timelines;
 pub mod urls;
 pub mod views;

@@ -2,7 +2,7 @@
 //! boosts of their posts. Use cases call [`record`] in the transaction of the change (local or
 //! arriving from another server alike); undoing the change withdraws the notification.
 
-use crate::{Actor, Context, error::CoreResult};
+use crate::{Actor, Context, error::CoreResult, streaming::Event};
 use passage_db::{Page, entities::notifications, now};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -32,18 +32,19 @@ impl Kind {
     }
 }
 
-/// Records a notification for `recipient`, unless it is remote or `from_id` itself.
+/// Records a notification for `recipient`, unless it is remote or `from_id` itself. The event
+/// returned is for the caller to publish once its transaction has committed.
 pub(crate) async fn record(
     db: &impl ConnectionTrait,
     recipient: Recipient,
     from_id: i64,
     kind: Kind,
     post_id: Option<i64>,
-) -> CoreResult<()> {
+) -> CoreResult<Option<Event>> {
     if !recipient.local || recipient.id == from_id {
-        return Ok(());
+        return Ok(None);
     }
-    notifications::ActiveModel {
+    let row = notifications::ActiveModel {
         recipient_id: Set(recipient.id),
         from_actor_id: Set(from_id),
         kind: Set(kind.as_str().to_owned()),
@@ -53,7 +54,10 @@ pub(crate) async fn record(
     }
     .insert(db)
     .await?;
-    Ok(())
+    Ok(Some(Event::Notification {
+        id: row.id,
+        recipient_id: row.recipient_id,
+    }))
 }
 
 /// Who a notification would be for: an actor id and whether it is one of ours.

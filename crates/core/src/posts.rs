@@ -7,6 +7,7 @@ use crate::{
     error::{CoreError, CoreResult, OrNotFound},
     notifications::{self, Kind},
     outbox::{self, Intent},
+    streaming::Event,
     visibility::Visibility,
 };
 use passage_db::{
@@ -150,13 +151,15 @@ pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<P
     if let Some(key) = &new.idempotency_key {
         q::remember_idempotency_key(&txn, author.id, key, post.id).await?;
     }
+    let mut events = vec![Event::Post(post.id)];
     for mentioned in &new.mentions {
-        notifications::record(&txn, mentioned.into(), author.id, Kind::Mention, Some(post.id))
-            .await?;
+        let to = mentioned.into();
+        events.extend(notifications::record(&txn, to, author.id, Kind::Mention, Some(post.id)).await?);
     }
     outbox::record(&txn, author.id, &Intent::CreatePost { post_id: post.id }).await?;
     txn.commit().await?;
     outbox::notify(ctx);
+    ctx.stream.publish(events);
     Ok(post)
 }
 
@@ -182,6 +185,7 @@ pub async fn edit(ctx: &Context, author: &Actor, post_id: i64, text: &str) -> Co
     outbox::record(&txn, author.id, &Intent::UpdatePost { post_id: post.id }).await?;
     txn.commit().await?;
     outbox::notify(ctx);
+    ctx.stream.publish([Event::Edited(post.id)]);
     Ok(post)
 }
 
@@ -193,6 +197,7 @@ pub async fn delete(ctx: &Context, author: &Actor, post_id: i64) -> CoreResult<(
     outbox::record(&txn, author.id, &Intent::DeletePost { post_id }).await?;
     txn.commit().await?;
     outbox::notify(ctx);
+    ctx.stream.publish([Event::Deleted(post_id)]);
     Ok(())
 }
 
@@ -287,18 +292,23 @@ pub async fn upsert_remote(ctx: &Context, author: &Actor, remote: RemotePost) ->
     row.in_reply_to_id = Set(parent.map(|p| p.id));
     row.edited_at = Set(remote.edited);
     let txn = ctx.db.begin().await?;
+    let mut events = Vec::new();
     let post = if existing.is_some() {
-        row.update(&txn).await?
+        let post = row.update(&txn).await?;
+        events.push(Event::Edited(post.id));
+        post
     } else {
         let post = row.insert(&txn).await?;
+        events.push(Event::Post(post.id));
         for mentioned in passage_db::queries::actors::by_ids(&txn, &remote.mentions).await? {
             let to = (&mentioned).into();
-            notifications::record(&txn, to, author.id, Kind::Mention, Some(post.id)).await?;
+            events.extend(notifications::record(&txn, to, author.id, Kind::Mention, Some(post.id)).await?);
         }
         post
     };
     q::set_mentions_and_tags(&txn, post.id, &remote.mentions, &remote.tags).await?;
     txn.commit().await?;
+    ctx.stream.publish(events);
     Ok(post)
 }
 
@@ -327,7 +337,9 @@ pub async fn receive_delete(ctx: &Context, actor: &Actor, ap_id: &str) -> CoreRe
         ));
     }
     if post.deleted_at.is_none() {
+        let id = post.id;
         tombstone(&ctx.db, post).await?;
+        ctx.stream.publish([Event::Deleted(id)]);
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ use crate::{
     error::{CoreError, CoreResult},
     notifications::{self, Kind, Recipient},
     outbox::{self, Intent},
+    streaming::Event,
     visibility::Visibility,
 };
 use passage_db::{
@@ -28,7 +29,7 @@ pub async fn like(ctx: &Context, actor: &Actor, post: &Post) -> CoreResult<()> {
     }
     let ap_id = ctx.urls.new_activity();
     let txn = ctx.db.begin().await?;
-    insert_like(&txn, &ap_id, actor.id, post).await?;
+    let event = insert_like(&txn, &ap_id, actor.id, post).await?;
     if !post.local {
         outbox::record(
             &txn,
@@ -42,6 +43,7 @@ pub async fn like(ctx: &Context, actor: &Actor, post: &Post) -> CoreResult<()> {
     }
     txn.commit().await?;
     outbox::notify(ctx);
+    ctx.stream.publish(event);
     Ok(())
 }
 
@@ -50,7 +52,7 @@ async fn insert_like(
     ap_id: &str,
     actor_id: i64,
     post: &Post,
-) -> CoreResult<()> {
+) -> CoreResult<Option<Event>> {
     likes::ActiveModel {
         ap_id: Set(ap_id.to_owned()),
         actor_id: Set(actor_id),
@@ -102,8 +104,10 @@ pub async fn receive_like(
         ));
     }
     let txn = ctx.db.begin().await?;
-    insert_like(&txn, ap_id, actor.id, post).await?;
-    Ok(txn.commit().await?)
+    let event = insert_like(&txn, ap_id, actor.id, post).await?;
+    txn.commit().await?;
+    ctx.stream.publish(event);
+    Ok(())
 }
 
 /// Undo(Like) from a remote actor: only the liker can undo.
@@ -190,10 +194,11 @@ pub async fn boost(ctx: &Context, actor: &Actor, post: &Post) -> CoreResult<Post
     let ap_id = ctx.urls.new_activity();
     let txn = ctx.db.begin().await?;
     let id = ctx.ids.next();
-    let boost = insert_boost(&txn, id, actor.id, post, &ap_id, true, now()).await?;
+    let (boost, event) = insert_boost(&txn, id, actor.id, post, &ap_id, true, now()).await?;
     outbox::record(&txn, actor.id, &Intent::Announce { boost_id: boost.id }).await?;
     txn.commit().await?;
     outbox::notify(ctx);
+    ctx.stream.publish(event.into_iter().chain([Event::Post(boost.id)]));
     Ok(boost)
 }
 
@@ -205,10 +210,10 @@ async fn insert_boost(
     ap_id: &str,
     local: bool,
     published: Timestamp,
-) -> CoreResult<Post> {
+) -> CoreResult<(Post, Option<Event>)> {
     let author = Recipient::author_of(post);
-    notifications::record(db, author, actor_id, Kind::Reblog, Some(post.id)).await?;
-    Ok(posts::ActiveModel {
+    let event = notifications::record(db, author, actor_id, Kind::Reblog, Some(post.id)).await?;
+    let boost = posts::ActiveModel {
         id: Set(id),
         ap_id: Set(ap_id.to_owned()),
         author_id: Set(actor_id),
@@ -229,7 +234,8 @@ async fn insert_boost(
         ..Default::default()
     }
     .insert(db)
-    .await?)
+    .await?;
+    Ok((boost, event))
 }
 
 /// A local actor withdraws a boost.
@@ -247,6 +253,7 @@ pub async fn unboost(ctx: &Context, actor: &Actor, post: &Post) -> CoreResult<()
     outbox::record(&txn, actor.id, &intent).await?;
     txn.commit().await?;
     outbox::notify(ctx);
+    ctx.stream.publish([Event::Deleted(boost.id)]);
     Ok(())
 }
 
@@ -268,8 +275,9 @@ pub async fn receive_announce(
     }
     let id = crate::posts::remote_id(ctx, published, ap_id).await?;
     let txn = ctx.db.begin().await?;
-    let boost = insert_boost(&txn, id, actor.id, post, ap_id, false, published).await?;
+    let (boost, event) = insert_boost(&txn, id, actor.id, post, ap_id, false, published).await?;
     txn.commit().await?;
+    ctx.stream.publish(event.into_iter().chain([Event::Post(boost.id)]));
     Ok(boost)
 }
 
@@ -285,6 +293,7 @@ pub async fn receive_undo_announce(ctx: &Context, actor: &Actor, ap_id: &str) ->
         posts::Entity::delete_by_id(boost.id).exec(&txn).await?;
         notifications::withdraw(&txn, None, actor.id, Kind::Reblog, boost.reblog_of_id).await?;
         txn.commit().await?;
+        ctx.stream.publish([Event::Deleted(boost.id)]);
     }
     Ok(())
 }

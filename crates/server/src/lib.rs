@@ -120,6 +120,7 @@ impl Instance {
 
     /// Graceful stop: finishes requests in flight, stops the worker.
     pub async fn stop(self) {
+        self.federation.ctx.stream.close();
         self.shutdown.cancel();
         for task in self.tasks {
             let _ = task.await;
@@ -128,6 +129,7 @@ impl Instance {
 
     /// Abrupt stop, as a crash would: tasks are aborted where they are.
     pub async fn kill(self) {
+        self.federation.ctx.stream.close();
         for task in &self.tasks {
             task.abort();
         }

@@ -6,6 +6,7 @@ mod notifications;
 mod oauth;
 mod search;
 mod statuses;
+mod streaming;
 mod timelines;
 
 use crate::{ApiError, ApiState, entities, pagination::Paged};
@@ -21,6 +22,7 @@ pub fn router() -> Router<ApiState> {
         .merge(timelines::routes())
         .merge(notifications::routes())
         .merge(search::routes())
+        .merge(streaming::routes())
         .route("/api/{*rest}", axum::routing::any(|| async { ApiError::not_found() }))
 }
 

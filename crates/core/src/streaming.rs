@@ -1,0 +1,124 @@
+//! Live events for streaming clients: which post or notification just appeared, changed or
+//! went away. Use cases publish after their transaction commits, so a listener that loads the
+//! row always finds it. Events carry ids only; each listener decides, for its own viewer,
+//! whether the event is theirs to see.
+//!
+//! The channel lives in the instance's `Context`; nothing is shared between instances.
+
+use tokio::sync::broadcast;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// A post or boost was stored (written here or received).
+    Post(i64),
+    /// A post was edited.
+    Edited(i64),
+    /// A post or boost was deleted (its row may be a tombstone or gone).
+    Deleted(i64),
+    /// A notification for a local account.
+    Notification { id: i64, recipient_id: i64 },
+}
+
+/// How many events a slow listener may fall behind before it skips ahead.
+const CAPACITY: usize = 1024;
+
+#[derive(Clone, Debug)]
+pub struct Hub {
+    tx: broadcast::Sender<Event>,
+    closing: CancellationToken,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Self {
+            tx: broadcast::channel(CAPACITY).0,
+            closing: CancellationToken::new(),
+        }
+    }
+}
+
+impl Hub {
+    /// Sends to whoever listens now; no listener is fine.
+    pub fn publish(&self, events: impl IntoIterator<Item = Event>) {
+        for event in events {
+            let _ = self.tx.send(event);
+        }
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.tx.subscribe()
+    }
+
+    /// Ends every stream: long-lived connections would otherwise hold a graceful shutdown
+    /// open for as long as their clients stay.
+    pub fn close(&self) {
+        self.closing.cancel();
+    }
+
+    /// Resolves when the instance stops.
+    pub async fn closed(&self) {
+        self.closing.cancelled().await;
+    }
+}
+
+/// A feed a listener follows live, with the same rules as the timeline of that name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Feed {
+    /// The viewer's home timeline.
+    Home,
+    /// Public posts, of this instance only (`Some(true)`), of others (`Some(false)`) or all.
+    Public { local: Option<bool> },
+    /// Public posts with a hashtag.
+    Tag { tag: String, local_only: bool },
+    /// Direct posts the viewer wrote or is mentioned in.
+    Direct,
+}
+
+/// Does `post` belong in `feed` for `viewer`? Deleted posts are judged as they were, so a
+/// delete reaches exactly those who could have the post.
+pub async fn includes(
+    ctx: &crate::Context,
+    viewer: Option<&crate::Actor>,
+    feed: &Feed,
+    post: &crate::Post,
+) -> crate::CoreResult<bool> {
+    use crate::visibility::{FOR_FOLLOWERS, Visibility};
+    use passage_db::queries::{follows as fq, posts as pq};
+    let visibility = Visibility::parse(&post.visibility)?;
+    let public_original = visibility == Visibility::Public && post.reblog_of_id.is_none();
+    Ok(match feed {
+        Feed::Public { local } => {
+            public_original
+                && post.in_reply_to_ap_id.is_none()
+                && local.is_none_or(|l| l == post.local)
+        }
+        Feed::Tag { tag, local_only } => {
+            public_original
+                && (!local_only || post.local)
+                && pq::tags(&ctx.db, post.id).await?.contains(&tag.to_lowercase())
+        }
+        Feed::Home | Feed::Direct => {
+            let Some(viewer) = viewer else {
+                return Ok(false);
+            };
+            let mentioned = || async {
+                Ok::<_, crate::CoreError>(pq::mention_ids(&ctx.db, post.id).await?.contains(&viewer.id))
+            };
+            if *feed == Feed::Direct {
+                visibility == Visibility::Direct
+                    && (post.author_id == viewer.id || mentioned().await?)
+            } else if post.author_id == viewer.id {
+                true
+            } else if FOR_FOLLOWERS.contains(&visibility.as_str())
+                && fq::find_pair(&ctx.db, viewer.id, post.author_id)
+                    .await?
+                    .is_some_and(|f| f.accepted)
+            {
+                true
+            } else {
+                mentioned().await?
+            }
+        }
+    })
+}
