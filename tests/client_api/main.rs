@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod federation;
+mod media;
 mod oauth;
 mod statuses;
 mod streaming;

@@ -74,6 +74,8 @@ impl From<CoreError> for ApiError {
             CoreError::Forbidden(m) => Self::new(StatusCode::FORBIDDEN, m),
             CoreError::Invalid(m) => Self::invalid(m),
             CoreError::Conflict(m) => Self::invalid(m),
+            CoreError::TooLarge(m) => Self::new(StatusCode::PAYLOAD_TOO_LARGE, m),
+            CoreError::Unsupported(m) => Self::invalid(m),
             CoreError::Db(e) => Self::internal(e),
             CoreError::Internal(m) => Self::internal(m),
         }

@@ -20,5 +20,8 @@ pub use state::ApiState;
 /// The client API routes of one instance. The server wraps the whole app so trailing slashes
 /// are tolerated (`/api/v1/instance/` is what Mastodon.py asks for).
 pub fn router(state: ApiState) -> axum::Router {
-    routes::router().with_state(state)
+    let config = &state.ctx.config;
+    // Room for the multipart framing and text fields around the file.
+    let max_upload = config.media.max_bytes + 64 * 1024;
+    routes::router(config.http.max_body_bytes, max_upload).with_state(state)
 }

@@ -35,12 +35,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Params<T> {
             "multipart/form-data" => {
                 let mut form = Multipart::from_request(req, state)
                     .await
-                    .map_err(|e| ApiError::bad_request(e.body_text()))?;
+                    .map_err(|e| ApiError::new(e.status(), e.body_text()))?;
                 let mut pairs = Vec::new();
                 while let Some(field) = form
                     .next_field()
                     .await
-                    .map_err(|e| ApiError::bad_request(e.body_text()))?
+                    .map_err(|e| ApiError::new(e.status(), e.body_text()))?
                 {
                     // Files are read by the handlers that take them (media).
                     if field.file_name().is_some() {

@@ -17,6 +17,7 @@ pub struct Config {
     pub federation: FederationConfig,
     pub delivery: DeliveryConfig,
     pub accounts: AccountsConfig,
+    pub media: MediaConfig,
     pub log: LogConfig,
 }
 
@@ -189,6 +190,22 @@ impl Default for AccountsConfig {
             password_memory_kib: 19_456,
             password_iterations: 2,
             password_grant: true,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MediaConfig {
+    pub max_bytes: usize,
+    pub max_pixels: u64,
+}
+
+impl Default for MediaConfig {
+    fn default() -> Self {
+        Self {
+            max_bytes: 10_485_760,
+            max_pixels: 33_177_600,
         }
     }
 }

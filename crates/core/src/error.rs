@@ -13,6 +13,10 @@ pub enum CoreError {
     Invalid(String),
     #[error("conflict: {0}")]
     Conflict(String),
+    #[error("too large: {0}")]
+    TooLarge(String),
+    #[error("unsupported: {0}")]
+    Unsupported(String),
     #[error("database error: {0}")]
     Db(#[from] DbErr),
     #[error("internal error: {0}")]

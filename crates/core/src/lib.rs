@@ -15,6 +15,7 @@ pub mod follows;
 pub mod ids;
 pub mod keys;
 pub mod markers;
+pub mod media;
 pub mod notifications;
 pub mod oauth;
 pub mod outbox;

@@ -32,6 +32,8 @@ pub struct NewPost {
     pub summary: Option<String>,
     pub sensitive: bool,
     pub mentions: Vec<Actor>,
+    /// Uploads of the author to attach, in order.
+    pub media_ids: Vec<i64>,
     /// A client's `Idempotency-Key`: the same key from the same author returns the post it
     /// already made instead of a second one.
     pub idempotency_key: Option<String>,
@@ -47,6 +49,7 @@ impl NewPost {
             summary: None,
             sensitive: false,
             mentions: Vec::new(),
+            media_ids: Vec::new(),
             idempotency_key: None,
         }
     }
@@ -96,7 +99,9 @@ pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<P
     {
         return Ok(done);
     }
-    check_text(&new.text)?;
+    if new.media_ids.is_empty() || !new.text.trim().is_empty() {
+        check_text(&new.text)?;
+    }
     if new.visibility == Visibility::Direct && new.mentions.is_empty() {
         return Err(CoreError::Invalid(
             "a direct post must mention someone".into(),
@@ -124,6 +129,7 @@ pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<P
         .language
         .or_else(|| ctx.config.instance.languages.first().cloned());
     let txn = ctx.db.begin().await?;
+    let media = crate::media::for_new_post(&txn, author, &new.media_ids).await?;
     let post = posts::ActiveModel {
         id: Set(ctx.ids.next()),
         ap_id: Set(ap_id.clone()),
@@ -148,6 +154,7 @@ pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<P
     .await?;
     let mention_ids: Vec<i64> = new.mentions.iter().map(|a| a.id).collect();
     q::set_mentions_and_tags(&txn, post.id, &mention_ids, &tags).await?;
+    crate::media::attach(&txn, media, post.id).await?;
     if let Some(key) = &new.idempotency_key {
         q::remember_idempotency_key(&txn, author.id, key, post.id).await?;
     }
@@ -240,6 +247,7 @@ pub struct RemotePost {
     pub edited: Option<Timestamp>,
     pub mentions: Vec<i64>,
     pub tags: Vec<String>,
+    pub media: Vec<crate::media::RemoteMedia>,
 }
 
 /// Stores a remote post, or refreshes it when the id is already known (Update, re-fetch).
@@ -307,6 +315,7 @@ pub async fn upsert_remote(ctx: &Context, author: &Actor, remote: RemotePost) ->
         post
     };
     q::set_mentions_and_tags(&txn, post.id, &remote.mentions, &remote.tags).await?;
+    crate::media::set_remote(&txn, author, post.id, &remote.media).await?;
     txn.commit().await?;
     ctx.stream.publish(events);
     Ok(post)

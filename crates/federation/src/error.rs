@@ -33,7 +33,10 @@ impl From<CoreError> for FederationError {
         match e {
             CoreError::NotFound => Self::NotFound,
             CoreError::Forbidden(m) => Self::Forbidden(m),
-            CoreError::Invalid(m) | CoreError::Conflict(m) => Self::BadRequest(m),
+            CoreError::Invalid(m) | CoreError::Conflict(m) | CoreError::Unsupported(m) => {
+                Self::BadRequest(m)
+            }
+            CoreError::TooLarge(_) => Self::PayloadTooLarge,
             CoreError::Db(e) => Self::Internal(e.to_string()),
             CoreError::Internal(m) => Self::Internal(m),
         }

@@ -159,12 +159,13 @@ pub fn router(
         .allow_methods(Any)
         .allow_headers(Any)
         .expose_headers(Any);
+    // The client API limits its own bodies (uploads may be larger than other requests).
     let app = axum::Router::new()
         .merge(passage_federation::routes::router(fed_config))
-        .merge(passage_client_api::router(api))
         .merge(passage_web::router(ctx.clone()))
-        .layer(cors)
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(limit));
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
+        .merge(passage_client_api::router(api))
+        .layer(cors);
     tower_http::normalize_path::NormalizePathLayer::trim_trailing_slash().layer(app)
 }
 

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod instance;
+mod media;
 mod notifications;
 mod oauth;
 mod search;
@@ -13,8 +14,11 @@ use crate::{ApiError, ApiState, entities, pagination::Paged};
 use axum::{Router, http::Uri};
 use passage_core::{Actor, Post, views};
 
-pub fn router() -> Router<ApiState> {
+/// All routes. Bodies are limited to `max_body` bytes, uploads to `max_upload`.
+pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
+    use axum::extract::DefaultBodyLimit;
     Router::new()
+        .merge(media::routes().layer(DefaultBodyLimit::max(max_upload)))
         .merge(oauth::routes())
         .merge(instance::routes())
         .merge(accounts::routes())
@@ -24,6 +28,7 @@ pub fn router() -> Router<ApiState> {
         .merge(search::routes())
         .merge(streaming::routes())
         .route("/api/{*rest}", axum::routing::any(|| async { ApiError::not_found() }))
+        .layer(DefaultBodyLimit::max(max_body))
 }
 
 /// Posts as statuses for `viewer`, in order.

@@ -70,9 +70,6 @@ async fn create(
     Params(form): Params<NewStatus>,
 ) -> ApiResult<Json<entities::Status>> {
     let author = user.require("write:statuses")?;
-    if !form.media_ids.is_empty() {
-        return Err(ApiError::invalid("media_ids: media uploads are not available yet"));
-    }
     let text = form.status.unwrap_or_default();
     let settings = accounts::settings(&state.ctx, author).await?;
     let visibility = match form.visibility.as_deref() {
@@ -89,6 +86,11 @@ async fn create(
         summary: form.spoiler_text,
         sensitive: form.sensitive || settings.default_sensitive,
         mentions,
+        media_ids: form
+            .media_ids
+            .iter()
+            .map(|id| id.parse().map_err(|_| ApiError::invalid(format!("media_ids: {id:?} is not an id"))))
+            .collect::<ApiResult<_>>()?,
         idempotency_key: headers
             .get("idempotency-key")
             .and_then(|v| v.to_str().ok())

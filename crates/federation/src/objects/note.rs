@@ -7,7 +7,7 @@ use crate::{
     protocol::{
         Tag,
         addressing::{address, visibility_of},
-        note::{AttributedTo, NoteDocument},
+        note::{Attachment, AttributedTo, NoteDocument},
     },
 };
 use activitypub_federation::{
@@ -15,6 +15,7 @@ use activitypub_federation::{
 };
 use passage_core::{
     Context, Post, accounts,
+    media::{self, RemoteMedia},
     posts::{self, RemotePost},
     visibility::Visibility,
 };
@@ -89,6 +90,29 @@ pub async fn note_from_post(ctx: &Context, post: &Post) -> Result<NoteDocument, 
         updated: post.edited_at,
         url: post.url.clone().map(serde_json::Value::String),
         tag,
+        attachment: media::of_post(ctx, post.id)
+            .await?
+            .iter()
+            .filter_map(|m| attachment_from(ctx, m))
+            .collect(),
+    })
+}
+
+/// The Document a local attachment is federated as.
+fn attachment_from(ctx: &Context, m: &media::Media) -> Option<Attachment> {
+    let url = match &m.file_name {
+        Some(name) => format!("{}/media/{name}", ctx.urls.base()),
+        None => m.remote_url.clone()?,
+    };
+    Some(Attachment {
+        kind: "Document".into(),
+        media_type: Some(m.content_type.clone()),
+        url: serde_json::Value::String(url),
+        name: m.description.clone(),
+        blurhash: m.blurhash.clone(),
+        focal_point: m.focus_x.zip(m.focus_y).map(|(x, y)| [x, y]),
+        width: m.width,
+        height: m.height,
     })
 }
 
@@ -194,6 +218,21 @@ impl Object for ApubPost {
             edited: json.updated.filter(|u| Some(*u) != json.published),
             mentions,
             tags,
+            media: json
+                .attachment
+                .iter()
+                .filter_map(|a| {
+                    Some(RemoteMedia {
+                        url: a.href()?,
+                        content_type: a.media_type.clone(),
+                        description: a.name.clone().map(|n| n.chars().take(1500).collect()),
+                        blurhash: a.blurhash.clone().filter(|b| b.len() <= 100),
+                        width: a.width,
+                        height: a.height,
+                        focus: a.focal_point.map(|[x, y]| (x, y)),
+                    })
+                })
+                .collect(),
         };
         ApubPost::new(posts::upsert_remote(data, &author, remote).await?)
     }

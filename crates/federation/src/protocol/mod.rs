@@ -97,6 +97,16 @@ pub fn tags_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Tag>, D::Erro
         .collect())
 }
 
+/// Reads `attachment`, one object or a list, skipping entries we cannot read.
+pub fn attachments_lenient<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<note::Attachment>, D::Error> {
+    Ok(one_or_many(d)?
+        .into_iter()
+        .filter_map(|v| serde_json::from_value(v).ok())
+        .collect())
+}
+
 /// Reads a boolean that some servers send as `null` (Pleroma's `sensitive`).
 pub fn bool_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     Ok(Option::<bool>::deserialize(d)?.unwrap_or(false))

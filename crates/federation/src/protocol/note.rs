@@ -1,7 +1,7 @@
 //! Post objects: `Note` (and `Article`/`Page`, which peers such as Friendica, Lemmy or
 //! WordPress send and we read as posts), and `Tombstone`.
 
-use super::{Tag, tags_lenient, urls_lenient};
+use super::{Tag, attachments_lenient, tags_lenient, urls_lenient};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use url::Url;
@@ -37,6 +37,50 @@ pub struct NoteDocument {
     pub url: Option<serde_json::Value>,
     #[serde(default, deserialize_with = "tags_lenient")]
     pub tag: Vec<Tag>,
+    #[serde(
+        default,
+        deserialize_with = "attachments_lenient",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub attachment: Vec<Attachment>,
+}
+
+/// A media attachment as Mastodon writes it: a `Document` with `mediaType`, `url`, the
+/// description as `name`, and its `blurhash`, `focalPoint` and size.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attachment {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
+    /// A URL, or a `Link` object with `href` (PeerTube, Pixelfed).
+    pub url: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blurhash: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub focal_point: Option<[f64; 2]>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<i32>,
+}
+
+impl Attachment {
+    /// The file's address, from a plain URL or the first Link.
+    pub fn href(&self) -> Option<String> {
+        fn first(v: &serde_json::Value) -> Option<String> {
+            match v {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Object(o) => o.get("href").and_then(first),
+                serde_json::Value::Array(items) => items.iter().find_map(first),
+                _ => None,
+            }
+        }
+        first(&self.url).filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+    }
 }
 
 /// `attributedTo`: one actor id, or a list (PeerTube lists the channel and the account).

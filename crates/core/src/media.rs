@@ -1,0 +1,325 @@
+//! Media attachments: images members upload, stored under `storage.data_dir/media`, and the
+//! attachments of remote posts (kept as links to their origin).
+//!
+//! An upload is decoded and written again before it is stored: the stored file is always an
+//! image of the type we detected (never what the client claimed, so an upload cannot pose as a
+//! document of another kind), and metadata such as the GPS position a phone writes into a
+//! photo is dropped, which matters for members who must not be located. A thumbnail and a
+//! blurhash are made at the same time. Decoding is capped in bytes and pixels.
+
+use crate::{Actor, Context, CoreError, error::CoreResult};
+use image::{DynamicImage, ImageFormat, ImageReader, Limits};
+use passage_db::{entities::media_attachments, now};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use std::{io::Cursor, path::PathBuf};
+
+pub type Media = media_attachments::Model;
+
+/// Most attachments on one post (Mastodon's limit, which clients assume).
+pub const MAX_PER_POST: usize = 4;
+/// Longest side of a thumbnail, in pixels.
+const THUMBNAIL_SIDE: u32 = 640;
+/// Longest image description, in characters.
+const MAX_DESCRIPTION: usize = 1500;
+
+/// A file as a client sent it, with what it says about it.
+#[derive(Clone, Debug, Default)]
+pub struct Upload {
+    pub bytes: Vec<u8>,
+    pub description: Option<String>,
+    /// Focal point, each coordinate in -1.0..=1.0.
+    pub focus: Option<(f64, f64)>,
+}
+
+/// What processing an upload produced.
+struct Processed {
+    original: Vec<u8>,
+    extension: &'static str,
+    content_type: &'static str,
+    thumbnail: Vec<u8>,
+    width: u32,
+    height: u32,
+    blurhash: Option<String>,
+}
+
+pub fn media_dir(ctx: &Context) -> PathBuf {
+    PathBuf::from(&ctx.config.storage.data_dir).join("media")
+}
+
+fn check_description(text: &Option<String>) -> CoreResult<()> {
+    if text
+        .as_ref()
+        .is_some_and(|d| d.chars().count() > MAX_DESCRIPTION)
+    {
+        return Err(CoreError::Invalid(format!(
+            "description is longer than {MAX_DESCRIPTION} characters"
+        )));
+    }
+    Ok(())
+}
+
+fn check_focus(focus: Option<(f64, f64)>) -> CoreResult<()> {
+    if let Some((x, y)) = focus
+        && !((-1.0..=1.0).contains(&x) && (-1.0..=1.0).contains(&y))
+    {
+        return Err(CoreError::Invalid(
+            "focus must be two numbers between -1.0 and 1.0".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Stores an upload of `actor`, not yet attached to a post.
+pub async fn upload(ctx: &Context, actor: &Actor, upload: Upload) -> CoreResult<Media> {
+    if upload.bytes.len() > ctx.config.media.max_bytes {
+        return Err(CoreError::TooLarge(format!(
+            "the file is larger than {} bytes",
+            ctx.config.media.max_bytes
+        )));
+    }
+    check_description(&upload.description)?;
+    check_focus(upload.focus)?;
+    let max_pixels = ctx.config.media.max_pixels;
+    let bytes = upload.bytes;
+    let processed = tokio::task::spawn_blocking(move || process(&bytes, max_pixels))
+        .await
+        .map_err(|e| CoreError::Internal(format!("media task: {e}")))??;
+
+    let dir = media_dir(ctx);
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(|e| CoreError::Internal(format!("creating {}: {e}", dir.display())))?;
+    let stem = uuid::Uuid::new_v4().simple().to_string();
+    let file_name = format!("{stem}.{}", processed.extension);
+    let thumbnail_name = format!("{stem}_small.jpg");
+    write(&dir.join(&file_name), &processed.original).await?;
+    write(&dir.join(&thumbnail_name), &processed.thumbnail).await?;
+    let row = media_attachments::ActiveModel {
+        actor_id: Set(actor.id),
+        post_id: Set(None),
+        kind: Set("image".into()),
+        content_type: Set(processed.content_type.into()),
+        file_name: Set(Some(file_name.clone())),
+        thumbnail_name: Set(Some(thumbnail_name.clone())),
+        remote_url: Set(None),
+        description: Set(upload.description.filter(|d| !d.trim().is_empty())),
+        focus_x: Set(upload.focus.map(|f| f.0)),
+        focus_y: Set(upload.focus.map(|f| f.1)),
+        width: Set(i32::try_from(processed.width).ok()),
+        height: Set(i32::try_from(processed.height).ok()),
+        blurhash: Set(processed.blurhash),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&ctx.db)
+    .await;
+    match row {
+        Ok(row) => Ok(row),
+        Err(e) => {
+            // Nothing half-written remains: the files go with the failed row.
+            let _ = tokio::fs::remove_file(dir.join(&file_name)).await;
+            let _ = tokio::fs::remove_file(dir.join(&thumbnail_name)).await;
+            Err(e.into())
+        }
+    }
+}
+
+async fn write(path: &std::path::Path, bytes: &[u8]) -> CoreResult<()> {
+    tokio::fs::write(path, bytes)
+        .await
+        .map_err(|e| CoreError::Internal(format!("writing {}: {e}", path.display())))
+}
+
+fn process(bytes: &[u8], max_pixels: u64) -> CoreResult<Processed> {
+    let unsupported = || CoreError::Unsupported("only JPEG, PNG, GIF and WebP images are accepted".into());
+    let format = image::guess_format(bytes).map_err(|_| unsupported())?;
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_alloc = Some(max_pixels.saturating_mul(4));
+    reader.limits(limits);
+    let (width, height) = reader
+        .into_dimensions()
+        .map_err(|e| CoreError::Invalid(format!("file: not a readable image ({e})")))?;
+    if u64::from(width) * u64::from(height) > max_pixels {
+        return Err(CoreError::TooLarge(format!(
+            "the image has more than {max_pixels} pixels"
+        )));
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_alloc = Some(max_pixels.saturating_mul(8));
+    reader.limits(limits);
+    let image = reader
+        .decode()
+        .map_err(|e| CoreError::Invalid(format!("file: not a readable image ({e})")))?;
+    let (original, extension, content_type) = match format {
+        // Animated GIFs would lose their frames if re-encoded, and carry no camera metadata.
+        ImageFormat::Gif => (bytes.to_vec(), "gif", "image/gif"),
+        ImageFormat::Jpeg => (encode(&image, ImageFormat::Jpeg)?, "jpg", "image/jpeg"),
+        ImageFormat::Png | ImageFormat::WebP => (encode(&image, ImageFormat::Png)?, "png", "image/png"),
+        _ => return Err(unsupported()),
+    };
+    let small = image.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE);
+    let thumbnail = encode(&DynamicImage::ImageRgb8(small.to_rgb8()), ImageFormat::Jpeg)?;
+    let tiny = image.thumbnail(32, 32).to_rgba8();
+    let blurhash = blurhash::encode(4, 3, tiny.width(), tiny.height(), tiny.as_raw()).ok();
+    Ok(Processed {
+        original,
+        extension,
+        content_type,
+        thumbnail,
+        width,
+        height,
+        blurhash,
+    })
+}
+
+fn encode(image: &DynamicImage, format: ImageFormat) -> CoreResult<Vec<u8>> {
+    let mut out = Cursor::new(Vec::new());
+    let image = if format == ImageFormat::Jpeg {
+        DynamicImage::ImageRgb8(image.to_rgb8())
+    } else {
+        image.clone()
+    };
+    image
+        .write_to(&mut out, format)
+        .map_err(|e| CoreError::Internal(format!("encoding an image: {e}")))?;
+    Ok(out.into_inner())
+}
+
+/// One of `actor`'s uploads.
+pub async fn own(ctx: &Context, actor: &Actor, id: i64) -> CoreResult<Media> {
+    media_attachments::Entity::find_by_id(id)
+        .filter(media_attachments::Column::ActorId.eq(actor.id))
+        .one(&ctx.db)
+        .await?
+        .ok_or(CoreError::NotFound)
+}
+
+/// Changes the description or focal point of an upload.
+pub async fn describe(
+    ctx: &Context,
+    actor: &Actor,
+    id: i64,
+    description: Option<String>,
+    focus: Option<(f64, f64)>,
+) -> CoreResult<Media> {
+    check_description(&description)?;
+    check_focus(focus)?;
+    let media = own(ctx, actor, id).await?;
+    let mut row: media_attachments::ActiveModel = media.into();
+    if let Some(d) = description {
+        row.description = Set(Some(d).filter(|d| !d.trim().is_empty()));
+    }
+    if let Some((x, y)) = focus {
+        row.focus_x = Set(Some(x));
+        row.focus_y = Set(Some(y));
+    }
+    Ok(row.update(&ctx.db).await?)
+}
+
+/// Checks that `ids` are unattached uploads of `author` (at most [`MAX_PER_POST`]), in order.
+pub(crate) async fn for_new_post(
+    db: &impl sea_orm::ConnectionTrait,
+    author: &Actor,
+    ids: &[i64],
+) -> CoreResult<Vec<Media>> {
+    if ids.len() > MAX_PER_POST {
+        return Err(CoreError::Invalid(format!(
+            "media_ids: at most {MAX_PER_POST} attachments"
+        )));
+    }
+    let rows = media_attachments::Entity::find()
+        .filter(media_attachments::Column::Id.is_in(ids.iter().copied()))
+        .filter(media_attachments::Column::ActorId.eq(author.id))
+        .filter(media_attachments::Column::PostId.is_null())
+        .all(db)
+        .await?;
+    ids.iter()
+        .map(|id| {
+            rows.iter()
+                .find(|m| m.id == *id)
+                .cloned()
+                .ok_or_else(|| CoreError::Invalid(format!("media_ids: {id} is not an unattached upload of yours")))
+        })
+        .collect()
+}
+
+/// Attaches checked uploads to a post.
+pub(crate) async fn attach(
+    db: &impl sea_orm::ConnectionTrait,
+    media: Vec<Media>,
+    post_id: i64,
+) -> CoreResult<()> {
+    for m in media {
+        let mut row: media_attachments::ActiveModel = m.into();
+        row.post_id = Set(Some(post_id));
+        row.update(db).await?;
+    }
+    Ok(())
+}
+
+/// An attachment of a remote post, as its server describes it.
+#[derive(Clone, Debug)]
+pub struct RemoteMedia {
+    pub url: String,
+    pub content_type: Option<String>,
+    pub description: Option<String>,
+    pub blurhash: Option<String>,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub focus: Option<(f64, f64)>,
+}
+
+/// Replaces the attachments of a remote post.
+pub(crate) async fn set_remote(
+    db: &impl sea_orm::ConnectionTrait,
+    author: &Actor,
+    post_id: i64,
+    list: &[RemoteMedia],
+) -> CoreResult<()> {
+    media_attachments::Entity::delete_many()
+        .filter(media_attachments::Column::PostId.eq(post_id))
+        .exec(db)
+        .await?;
+    for m in list.iter().take(MAX_PER_POST * 4) {
+        let content_type = m.content_type.clone().unwrap_or_default();
+        let kind = match content_type.split('/').next() {
+            Some("image") if content_type == "image/gif" => "gifv",
+            Some("image") => "image",
+            Some("video") => "video",
+            Some("audio") => "audio",
+            _ => "unknown",
+        };
+        media_attachments::ActiveModel {
+            actor_id: Set(author.id),
+            post_id: Set(Some(post_id)),
+            kind: Set(kind.into()),
+            content_type: Set(content_type),
+            file_name: Set(None),
+            thumbnail_name: Set(None),
+            remote_url: Set(Some(m.url.clone())),
+            description: Set(m.description.clone()),
+            focus_x: Set(m.focus.map(|f| f.0)),
+            focus_y: Set(m.focus.map(|f| f.1)),
+            width: Set(m.width),
+            height: Set(m.height),
+            blurhash: Set(m.blurhash.clone()),
+            created_at: Set(now()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The attachments of a post, in order.
+pub async fn of_post(ctx: &Context, post_id: i64) -> CoreResult<Vec<Media>> {
+    use sea_orm::QueryOrder;
+    Ok(media_attachments::Entity::find()
+        .filter(media_attachments::Column::PostId.eq(post_id))
+        .order_by_asc(media_attachments::Column::Id)
+        .all(&ctx.db)
+        .await?)
+}

@@ -1,0 +1,115 @@
+//! Media: upload (v2, as toot and masto send it), poll, describe, attach, federate; the file
+//! served is a re-encoded image without the metadata a phone writes into photos.
+
+use reqwest::multipart::{Form, Part};
+use serde_json::{Value, json};
+use testkit::{TestNetwork, client::Client};
+
+/// A JPEG with an Exif segment carrying a marker that must not survive the upload.
+fn photo_with_location() -> Vec<u8> {
+    let image = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([(x * 4) as u8, (y * 5) as u8, 90]));
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(image)
+        .write_to(&mut jpeg, image::ImageFormat::Jpeg)
+        .unwrap();
+    let jpeg = jpeg.into_inner();
+    let payload = b"Exif\0\0GPSLatitude=50.8503;secret-location-marker";
+    let mut out = jpeg[..2].to_vec();
+    out.extend([0xFF, 0xE1]);
+    out.extend(((payload.len() + 2) as u16).to_be_bytes());
+    out.extend(payload);
+    out.extend(&jpeg[2..]);
+    out
+}
+
+async fn upload(client: &Client, path: &str, bytes: Vec<u8>, name: &str) -> (u16, Value) {
+    let form = Form::new()
+        .part("file", Part::bytes(bytes).file_name(name.to_owned()).mime_str("image/jpeg").unwrap())
+        .text("description", "Participants at the policy lab")
+        .text("focus", "0.25,-0.5");
+    let response = client
+        .http
+        .post(format!("{}{path}", client.base))
+        .bearer_auth(client.token.as_ref().unwrap())
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn uploads_are_cleaned_attached_and_federated() {
+    let net = TestNetwork::start(2).await;
+    let (a, b) = (net.get(0), net.get(1));
+    let ana = a.member("ana").await;
+    let bea = b.member("bea").await;
+    net.follow(1, &bea, 0, &ana).await;
+    let ana_api = a.login("ana").await;
+    let bea_api = b.login("bea").await;
+
+    let photo = photo_with_location();
+    assert!(photo.windows(22).any(|w| w == b"secret-location-marker"));
+    let (status, media) = upload(&ana_api, "/api/v2/media", photo, "lab.jpg").await;
+    assert_eq!(status, 200, "{media}");
+    assert_eq!(media["type"], "image");
+    assert_eq!(media["meta"]["original"]["width"], 64);
+    assert_eq!(media["meta"]["focus"], json!({"x": 0.25, "y": -0.5}));
+    assert!(media["blurhash"].as_str().is_some_and(|b| b.len() > 6));
+    let id = media["id"].as_str().unwrap().to_owned();
+
+    // masto polls the upload until it has a URL.
+    let polled = ana_api.get(&format!("/api/v1/media/{id}")).await;
+    assert_eq!(polled.body["url"], media["url"]);
+    let described = ana_api
+        .form(reqwest::Method::PUT, &format!("/api/v1/media/{id}"), &[("description", "Lab, day one")])
+        .await;
+    assert_eq!(described.body["description"], "Lab, day one");
+
+    let file = reqwest::get(media["url"].as_str().unwrap()).await.unwrap();
+    assert_eq!(file.headers()["content-type"], "image/jpeg");
+    assert_eq!(file.headers()["x-content-type-options"], "nosniff");
+    let bytes = file.bytes().await.unwrap();
+    assert!(!bytes.windows(22).any(|w| w == b"secret-location-marker"), "metadata removed");
+    assert!(image::load_from_memory(&bytes).is_ok());
+    let thumb = reqwest::get(media["preview_url"].as_str().unwrap()).await.unwrap();
+    assert_eq!(thumb.status(), 200);
+
+    let posted = ana_api
+        .json(reqwest::Method::POST, "/api/v1/statuses", json!({"status": "Day one", "media_ids": [id]}))
+        .await;
+    assert_eq!(posted.status, 200, "{}", posted.text);
+    assert_eq!(posted.body["media_attachments"][0]["id"], id.as_str());
+    // An upload attaches once.
+    let again = ana_api
+        .json(reqwest::Method::POST, "/api/v1/statuses", json!({"status": "again", "media_ids": [id]}))
+        .await;
+    assert_eq!(again.status, 422);
+
+    net.deliver_all().await;
+    let home = bea_api.get("/api/v1/timelines/home").await;
+    let remote = &home.body[0]["media_attachments"][0];
+    assert_eq!(remote["url"], media["url"], "{}", home.text);
+    assert_eq!(remote["description"], "Lab, day one");
+    assert_eq!(remote["blurhash"], media["blurhash"]);
+    net.shutdown().await;
+}
+
+#[tokio::test]
+async fn bad_uploads_are_refused_as_json() {
+    let net = TestNetwork::start(1).await;
+    let a = net.get(0);
+    a.member("ana").await;
+    let ana = a.login("ana").await;
+    let (status, body) = upload(&ana, "/api/v1/media", b"#!/bin/sh\necho not an image\n".to_vec(), "x.jpg").await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["error"].is_string());
+    let (status, body) = upload(&ana, "/api/v2/media", vec![0u8; 3 * 1024 * 1024], "big.jpg").await;
+    assert_eq!(status, 413, "{body}");
+    assert!(body["error"].is_string());
+    let other = a.login("ana").await;
+    let missing = other.get("/api/v1/media/99999").await;
+    assert_eq!(missing.status, 404);
+    net.shutdown().await;
+}
