@@ -142,7 +142,9 @@ impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         // SQLite adds one column per ALTER TABLE.
         for column in [
-            string(Users::DefaultVisibility).default("public").to_owned(),
+            string(Users::DefaultVisibility)
+                .default("public")
+                .to_owned(),
             boolean(Users::DefaultSensitive).default(false).to_owned(),
             string_null(Users::DefaultLanguage).to_owned(),
             boolean(Users::Approved).default(true).to_owned(),

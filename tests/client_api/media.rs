@@ -7,7 +7,9 @@ use testkit::{TestNetwork, client::Client};
 
 /// A JPEG with an Exif segment carrying a marker that must not survive the upload.
 fn photo_with_location() -> Vec<u8> {
-    let image = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([(x * 4) as u8, (y * 5) as u8, 90]));
+    let image = image::RgbImage::from_fn(64, 48, |x, y| {
+        image::Rgb([(x * 4) as u8, (y * 5) as u8, 90])
+    });
     let mut jpeg = std::io::Cursor::new(Vec::new());
     image::DynamicImage::ImageRgb8(image)
         .write_to(&mut jpeg, image::ImageFormat::Jpeg)
@@ -24,7 +26,13 @@ fn photo_with_location() -> Vec<u8> {
 
 async fn upload(client: &Client, path: &str, bytes: Vec<u8>, name: &str) -> (u16, Value) {
     let form = Form::new()
-        .part("file", Part::bytes(bytes).file_name(name.to_owned()).mime_str("image/jpeg").unwrap())
+        .part(
+            "file",
+            Part::bytes(bytes)
+                .file_name(name.to_owned())
+                .mime_str("image/jpeg")
+                .unwrap(),
+        )
         .text("description", "Participants at the policy lab")
         .text("focus", "0.25,-0.5");
     let response = client
@@ -63,7 +71,11 @@ async fn uploads_are_cleaned_attached_and_federated() {
     let polled = ana_api.get(&format!("/api/v1/media/{id}")).await;
     assert_eq!(polled.body["url"], media["url"]);
     let described = ana_api
-        .form(reqwest::Method::PUT, &format!("/api/v1/media/{id}"), &[("description", "Lab, day one")])
+        .form(
+            reqwest::Method::PUT,
+            &format!("/api/v1/media/{id}"),
+            &[("description", "Lab, day one")],
+        )
         .await;
     assert_eq!(described.body["description"], "Lab, day one");
 
@@ -71,19 +83,32 @@ async fn uploads_are_cleaned_attached_and_federated() {
     assert_eq!(file.headers()["content-type"], "image/jpeg");
     assert_eq!(file.headers()["x-content-type-options"], "nosniff");
     let bytes = file.bytes().await.unwrap();
-    assert!(!bytes.windows(22).any(|w| w == b"secret-location-marker"), "metadata removed");
+    assert!(
+        !bytes.windows(22).any(|w| w == b"secret-location-marker"),
+        "metadata removed"
+    );
     assert!(image::load_from_memory(&bytes).is_ok());
-    let thumb = reqwest::get(media["preview_url"].as_str().unwrap()).await.unwrap();
+    let thumb = reqwest::get(media["preview_url"].as_str().unwrap())
+        .await
+        .unwrap();
     assert_eq!(thumb.status(), 200);
 
     let posted = ana_api
-        .json(reqwest::Method::POST, "/api/v1/statuses", json!({"status": "Day one", "media_ids": [id]}))
+        .json(
+            reqwest::Method::POST,
+            "/api/v1/statuses",
+            json!({"status": "Day one", "media_ids": [id]}),
+        )
         .await;
     assert_eq!(posted.status, 200, "{}", posted.text);
     assert_eq!(posted.body["media_attachments"][0]["id"], id.as_str());
     // An upload attaches once.
     let again = ana_api
-        .json(reqwest::Method::POST, "/api/v1/statuses", json!({"status": "again", "media_ids": [id]}))
+        .json(
+            reqwest::Method::POST,
+            "/api/v1/statuses",
+            json!({"status": "again", "media_ids": [id]}),
+        )
         .await;
     assert_eq!(again.status, 422);
 
@@ -102,7 +127,13 @@ async fn bad_uploads_are_refused_as_json() {
     let a = net.get(0);
     a.member("ana").await;
     let ana = a.login("ana").await;
-    let (status, body) = upload(&ana, "/api/v1/media", b"#!/bin/sh\necho not an image\n".to_vec(), "x.jpg").await;
+    let (status, body) = upload(
+        &ana,
+        "/api/v1/media",
+        b"#!/bin/sh\necho not an image\n".to_vec(),
+        "x.jpg",
+    )
+    .await;
     assert_eq!(status, 422, "{body}");
     assert!(body["error"].is_string());
     let (status, body) = upload(&ana, "/api/v2/media", vec![0u8; 3 * 1024 * 1024], "big.jpg").await;

@@ -135,7 +135,8 @@ async fn custom_scheme_redirects_keep_the_state_and_pkce_is_enforced() {
         )
         .await;
     let client_id = app.body["client_id"].as_str().unwrap();
-    let challenge = testkit::client::pkce_challenge("a-verifier-of-enough-length-for-rfc-7636-0000000");
+    let challenge =
+        testkit::client::pkce_challenge("a-verifier-of-enough-length-for-rfc-7636-0000000");
     let answer = http()
         .post(format!("{}/oauth/authorize", a.base_url()))
         .form(&[
@@ -153,7 +154,10 @@ async fn custom_scheme_redirects_keep_the_state_and_pkce_is_enforced() {
         .await
         .unwrap();
     let location = answer.headers()["location"].to_str().unwrap().to_owned();
-    assert!(location.starts_with("com.tapbots.Ivory.19300:/request_token?code="), "{location}");
+    assert!(
+        location.starts_with("com.tapbots.Ivory.19300:/request_token?code="),
+        "{location}"
+    );
     assert!(location.ends_with("&state=s1"), "{location}");
     let exchange = |verifier: &'static str, code: String| {
         let anon = &anon;
@@ -168,7 +172,11 @@ async fn custom_scheme_redirects_keep_the_state_and_pkce_is_enforced() {
             .await
         }
     };
-    let refused = exchange("some-other-verifier-that-is-long-enough-0000000000", code_from(&location)).await;
+    let refused = exchange(
+        "some-other-verifier-that-is-long-enough-0000000000",
+        code_from(&location),
+    )
+    .await;
     assert_eq!(refused.body["error"], "invalid_grant", "{}", refused.text);
 
     // An unregistered redirect URI is refused on the page, before any redirect.
@@ -194,7 +202,10 @@ async fn password_grant_scopes_revocation_and_json_errors() {
             json!({"client_name": "script", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob", "scopes": "read write"}),
         )
         .await;
-    let (id, secret) = (app.body["client_id"].clone(), app.body["client_secret"].clone());
+    let (id, secret) = (
+        app.body["client_id"].clone(),
+        app.body["client_secret"].clone(),
+    );
     let read_only = anon
         .json(
             Method::POST,
@@ -215,7 +226,12 @@ async fn password_grant_scopes_revocation_and_json_errors() {
         .await;
     assert_eq!(denied.status, 403);
     assert!(denied.content_type().starts_with("application/json"));
-    assert!(denied.body["error"].as_str().unwrap().contains("write:statuses"));
+    assert!(
+        denied.body["error"]
+            .as_str()
+            .unwrap()
+            .contains("write:statuses")
+    );
 
     // More than the app registered is refused.
     let too_much = anon

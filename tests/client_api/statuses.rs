@@ -41,20 +41,35 @@ async fn post_reply_react_and_notify() {
         .form(
             Method::POST,
             "/api/v1/statuses",
-            &[("status", "@ana I will come"), ("in_reply_to_id", &id), ("sensitive", "0")],
+            &[
+                ("status", "@ana I will come"),
+                ("in_reply_to_id", &id),
+                ("sensitive", "0"),
+            ],
         )
         .await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert_eq!(reply.body["in_reply_to_id"], id.as_str());
     assert_eq!(reply.body["mentions"][0]["acct"], "ana");
-    assert!(reply.body["content"].as_str().unwrap().contains("class=\"u-url mention\""));
+    assert!(
+        reply.body["content"]
+            .as_str()
+            .unwrap()
+            .contains("class=\"u-url mention\"")
+    );
 
     let thread = ana.get(&format!("/api/v1/statuses/{id}/context")).await;
     assert_eq!(thread.body["descendants"][0]["id"], reply.body["id"]);
     assert_eq!(thread.body["ancestors"], json!([]));
 
     let fav = bea.post(&format!("/api/v1/statuses/{id}/favourite")).await;
-    assert_eq!((fav.body["favourited"].clone(), fav.body["favourites_count"].clone()), (json!(true), json!(1)));
+    assert_eq!(
+        (
+            fav.body["favourited"].clone(),
+            fav.body["favourites_count"].clone()
+        ),
+        (json!(true), json!(1))
+    );
     let boost = bea.post(&format!("/api/v1/statuses/{id}/reblog")).await;
     assert_ne!(boost.body["id"], id.as_str(), "a boost has its own id");
     assert_eq!(boost.body["reblog"]["id"], id.as_str());
@@ -65,7 +80,13 @@ async fn post_reply_react_and_notify() {
     assert_eq!(bookmarks.body[0]["id"], id.as_str());
 
     let all = ana.get("/api/v1/notifications").await;
-    let kinds: Vec<&str> = all.body.as_array().unwrap().iter().map(|n| n["type"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> = all
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["type"].as_str().unwrap())
+        .collect();
     assert_eq!(kinds, ["reblog", "favourite", "mention"]);
     let mentions = ana.get("/api/v1/notifications?types[]=mention").await;
     assert_eq!(mentions.body.as_array().unwrap().len(), 1);
@@ -76,17 +97,24 @@ async fn post_reply_react_and_notify() {
     assert_eq!(others.body[0]["type"], "favourite");
 
     // Unfavouriting withdraws its notification.
-    bea.post(&format!("/api/v1/statuses/{id}/unfavourite")).await;
+    bea.post(&format!("/api/v1/statuses/{id}/unfavourite"))
+        .await;
     let after = ana.get("/api/v1/notifications").await;
     assert_eq!(after.body.as_array().unwrap().len(), 2);
     let cleared = ana.post("/api/v1/notifications/clear").await;
-    assert_eq!((cleared.status.as_u16(), cleared.body.clone()), (200, json!({})));
+    assert_eq!(
+        (cleared.status.as_u16(), cleared.body.clone()),
+        (200, json!({}))
+    );
 
     // Deleting answers with the source for redrafting; the post is then gone.
     let deleted = ana
         .json(Method::DELETE, &format!("/api/v1/statuses/{id}"), json!({}))
         .await;
-    assert_eq!(deleted.body["text"], "Consultation evening on Thursday #inclusion");
+    assert_eq!(
+        deleted.body["text"],
+        "Consultation evening on Thursday #inclusion"
+    );
     assert_eq!(bea.get(&format!("/api/v1/statuses/{id}")).await.status, 404);
     net.shutdown().await;
 }
@@ -103,14 +131,29 @@ async fn timelines_page_with_link_headers_and_privacy_holds() {
         ana.status(&format!("post {n}")).await;
     }
     let private = ana
-        .json(Method::POST, "/api/v1/statuses", json!({"status": "followers only", "visibility": "private"}))
+        .json(
+            Method::POST,
+            "/api/v1/statuses",
+            json!({"status": "followers only", "visibility": "private"}),
+        )
         .await;
 
     let page = ana.get("/api/v1/timelines/home?limit=2").await;
-    let texts: Vec<&str> = page.body.as_array().unwrap().iter().map(|s| s["content"].as_str().unwrap()).collect();
+    let texts: Vec<&str> = page
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["content"].as_str().unwrap())
+        .collect();
     assert_eq!(texts, ["<p>followers only</p>", "<p>post 5</p>"]);
     let link = page.link().unwrap();
-    assert!(link.starts_with('<') && link.contains("; rel=\"next\", <") && link.ends_with("; rel=\"prev\""), "{link}");
+    assert!(
+        link.starts_with('<')
+            && link.contains("; rel=\"next\", <")
+            && link.ends_with("; rel=\"prev\""),
+        "{link}"
+    );
     let next = link[1..link.find('>').unwrap()].to_owned();
     let path = next.strip_prefix(&ana.base).unwrap();
     let page2 = ana.get(path).await;
@@ -118,23 +161,39 @@ async fn timelines_page_with_link_headers_and_privacy_holds() {
 
     // bea does not follow ana: no private post on the profile, nor by id.
     let profile = bea
-        .get(&format!("/api/v1/accounts/{}/statuses", private.body["account"]["id"].as_str().unwrap()))
+        .get(&format!(
+            "/api/v1/accounts/{}/statuses",
+            private.body["account"]["id"].as_str().unwrap()
+        ))
         .await;
     assert_eq!(profile.body.as_array().unwrap().len(), 5);
-    let hidden = bea.get(&format!("/api/v1/statuses/{}", private.body["id"].as_str().unwrap())).await;
+    let hidden = bea
+        .get(&format!(
+            "/api/v1/statuses/{}",
+            private.body["id"].as_str().unwrap()
+        ))
+        .await;
     assert_eq!(hidden.status, 404);
 
     // bea follows ana and now sees everything, in her home timeline too.
     let ana_id = private.body["account"]["id"].as_str().unwrap().to_owned();
     let rel = bea.post(&format!("/api/v1/accounts/{ana_id}/follow")).await;
     assert_eq!(rel.body["following"], true);
-    let rels = bea.get(&format!("/api/v1/accounts/relationships?id[]={ana_id}")).await;
+    let rels = bea
+        .get(&format!("/api/v1/accounts/relationships?id[]={ana_id}"))
+        .await;
     assert_eq!(rels.body[0]["following"], true);
     let home = bea.get("/api/v1/timelines/home").await;
     assert_eq!(home.body.as_array().unwrap().len(), 6);
     let local = bea.get("/api/v1/timelines/public?local=true").await;
-    assert_eq!(local.body.as_array().unwrap().len(), 5, "private posts stay off public timelines");
-    let followers = bea.get(&format!("/api/v1/accounts/{ana_id}/followers")).await;
+    assert_eq!(
+        local.body.as_array().unwrap().len(),
+        5,
+        "private posts stay off public timelines"
+    );
+    let followers = bea
+        .get(&format!("/api/v1/accounts/{ana_id}/followers"))
+        .await;
     assert_eq!(followers.body[0]["acct"], "bea");
     net.shutdown().await;
 }
@@ -146,17 +205,30 @@ async fn bad_input_gets_json_errors_naming_the_field() {
     a.member("ana").await;
     let ana = a.login("ana").await;
     let bad = ana
-        .json(Method::POST, "/api/v1/statuses", json!({"status": "x", "visibility": "everyone"}))
+        .json(
+            Method::POST,
+            "/api/v1/statuses",
+            json!({"status": "x", "visibility": "everyone"}),
+        )
         .await;
     assert_eq!(bad.status, 422);
-    assert!(bad.body["error"].as_str().unwrap().contains("visibility"), "{}", bad.text);
-    let blank = ana.json(Method::POST, "/api/v1/statuses", json!({"status": "  "})).await;
+    assert!(
+        bad.body["error"].as_str().unwrap().contains("visibility"),
+        "{}",
+        bad.text
+    );
+    let blank = ana
+        .json(Method::POST, "/api/v1/statuses", json!({"status": "  "}))
+        .await;
     assert_eq!(blank.status, 422);
     let typed = ana.get("/api/v1/timelines/home?limit=many").await;
     assert_eq!(typed.status, 422);
     assert!(typed.body["error"].as_str().unwrap().contains("limit"));
     let missing = ana.get("/api/v1/statuses/123456789").await;
-    assert_eq!((missing.status.as_u16(), missing.body["error"].clone()), (404, json!("Record not found")));
+    assert_eq!(
+        (missing.status.as_u16(), missing.body["error"].clone()),
+        (404, json!("Record not found"))
+    );
     let unknown = ana.get("/api/v1/nothing/here").await;
     assert_eq!(unknown.status, 404);
     assert!(unknown.content_type().starts_with("application/json"));

@@ -7,7 +7,8 @@ use std::time::Duration;
 use testkit::TestNetwork;
 use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// The next message of `event` type, its payload decoded (a delete's payload is a bare id).
 async fn next_event(socket: &mut Socket, event: &str) -> (Value, Value) {
@@ -41,27 +42,40 @@ async fn a_followed_organisation_reaches_the_socket_and_notifications_follow() {
     let ana_api = a.login("ana").await;
     let bea_api = a.login("bea").await;
     let remote = a.lookup(&format!("ngo@{}", b.domain())).await;
-    let follow = ana_api.post(&format!("/api/v1/accounts/{}/follow", remote.id)).await;
+    let follow = ana_api
+        .post(&format!("/api/v1/accounts/{}/follow", remote.id))
+        .await;
     assert_eq!(follow.status, 200);
     net.deliver_all().await;
 
     // masto.js: the token as the WebSocket protocol, which must be echoed back.
     let url = format!("ws://{}/api/v1/streaming", a.domain());
     let mut request = url.into_client_request().unwrap();
-    request
-        .headers_mut()
-        .insert("sec-websocket-protocol", ana_api.token.clone().unwrap().parse().unwrap());
+    request.headers_mut().insert(
+        "sec-websocket-protocol",
+        ana_api.token.clone().unwrap().parse().unwrap(),
+    );
     let (mut socket, response) = tokio_tungstenite::connect_async(request).await.unwrap();
     assert_eq!(
-        response.headers()["sec-websocket-protocol"].to_str().unwrap(),
+        response.headers()["sec-websocket-protocol"]
+            .to_str()
+            .unwrap(),
         ana_api.token.as_deref().unwrap()
     );
     socket
-        .send(Message::Text(json!({"type": "subscribe", "stream": "user"}).to_string().into()))
+        .send(Message::Text(
+            json!({"type": "subscribe", "stream": "user"})
+                .to_string()
+                .into(),
+        ))
         .await
         .unwrap();
     socket
-        .send(Message::Text(json!({"type": "subscribe", "stream": "hashtag", "tag": "Inclusion"}).to_string().into()))
+        .send(Message::Text(
+            json!({"type": "subscribe", "stream": "hashtag", "tag": "Inclusion"})
+                .to_string()
+                .into(),
+        ))
         .await
         .unwrap();
     // Let the subscriptions land before the events they should catch.
@@ -76,24 +90,45 @@ async fn a_followed_organisation_reaches_the_socket_and_notifications_follow() {
     .unwrap();
     net.deliver_all().await;
     let (stream, status) = next_event(&mut socket, "update").await;
-    assert!(stream == json!(["user"]) || stream == json!(["hashtag", "inclusion"]), "{stream}");
+    assert!(
+        stream == json!(["user"]) || stream == json!(["hashtag", "inclusion"]),
+        "{stream}"
+    );
     assert_eq!(status["account"]["acct"], format!("ngo@{}", b.domain()));
     let (_, again) = next_event(&mut socket, "update").await;
-    assert_eq!(again["id"], status["id"], "the same post reaches the second subscription");
+    assert_eq!(
+        again["id"], status["id"],
+        "the same post reaches the second subscription"
+    );
 
     let mine = ana_api.status("Looking forward to it").await;
     let (_, own) = next_event(&mut socket, "update").await;
     assert_eq!(own["id"], mine["id"]);
-    bea_api.post(&format!("/api/v1/statuses/{}/favourite", mine["id"].as_str().unwrap())).await;
+    bea_api
+        .post(&format!(
+            "/api/v1/statuses/{}/favourite",
+            mine["id"].as_str().unwrap()
+        ))
+        .await;
     let (stream, note) = next_event(&mut socket, "notification").await;
     assert_eq!(stream, json!(["user"]));
-    assert_eq!((note["type"].as_str(), note["account"]["acct"].as_str()), (Some("favourite"), Some("bea")));
+    assert_eq!(
+        (note["type"].as_str(), note["account"]["acct"].as_str()),
+        (Some("favourite"), Some("bea"))
+    );
 
     ana_api
-        .json(reqwest::Method::DELETE, &format!("/api/v1/statuses/{}", mine["id"].as_str().unwrap()), json!({}))
+        .json(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/statuses/{}", mine["id"].as_str().unwrap()),
+            json!({}),
+        )
         .await;
     let (_, gone) = next_event(&mut socket, "delete").await;
-    assert_eq!(gone.to_string().trim_matches('"'), mine["id"].as_str().unwrap());
+    assert_eq!(
+        gone.to_string().trim_matches('"'),
+        mine["id"].as_str().unwrap()
+    );
     net.shutdown().await;
 }
 
@@ -119,7 +154,12 @@ async fn event_streams_carry_public_posts_and_refuse_anonymous_user_streams() {
         .await
         .expect("the stream's headers come at once")
         .unwrap();
-    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
     tokio::time::sleep(Duration::from_millis(100)).await;
     let posted = ana.status("Open call for the policy lab").await;
     let read = async {
@@ -132,7 +172,9 @@ async fn event_streams_carry_public_posts_and_refuse_anonymous_user_streams() {
         }
         seen
     };
-    let seen = tokio::time::timeout(Duration::from_secs(10), read).await.unwrap();
+    let seen = tokio::time::timeout(Duration::from_secs(10), read)
+        .await
+        .unwrap();
     let data = seen.lines().find_map(|l| l.strip_prefix("data: ")).unwrap();
     let status: Value = serde_json::from_str(data).unwrap();
     assert_eq!(status["id"], posted["id"]);

@@ -12,11 +12,19 @@ async fn instance_documents_and_wire_details() {
         let doc = anon.get(path).await;
         assert_eq!(doc.status, 200, "{path}");
         let version = doc.body["version"].as_str().unwrap();
-        assert!(version.starts_with("4.2.0 (compatible; Passage "), "{version}");
+        assert!(
+            version.starts_with("4.2.0 (compatible; Passage "),
+            "{version}"
+        );
     }
     let v1 = anon.get("/api/v1/instance").await;
     assert_eq!(v1.body["uri"], a.domain());
-    assert!(v1.body["urls"]["streaming_api"].as_str().unwrap().starts_with("ws"));
+    assert!(
+        v1.body["urls"]["streaming_api"]
+            .as_str()
+            .unwrap()
+            .starts_with("ws")
+    );
     let v2 = anon.get("/api/v2/instance").await;
     assert_eq!(v2.body["api_versions"]["mastodon"], 1);
     assert!(v2.body["configuration"]["media_attachments"]["supported_mime_types"].is_array());
@@ -24,12 +32,21 @@ async fn instance_documents_and_wire_details() {
 
     let meta = anon.get("/.well-known/oauth-authorization-server").await;
     assert_eq!(meta.body["code_challenge_methods_supported"][0], "S256");
-    assert!(meta.body["grant_types_supported"].as_array().unwrap().iter().any(|g| g == "password"));
+    assert!(
+        meta.body["grant_types_supported"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g == "password")
+    );
 
     // A browser client's preflight and request from another origin.
     let preflight = anon
         .http
-        .request(reqwest::Method::OPTIONS, format!("{}/api/v1/timelines/home", a.base_url()))
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{}/api/v1/timelines/home", a.base_url()),
+        )
         .header("Origin", "http://localhost:4173")
         .header("Access-Control-Request-Method", "GET")
         .header("Access-Control-Request-Headers", "authorization")
@@ -53,11 +70,27 @@ async fn instance_documents_and_wire_details() {
         .send()
         .await
         .unwrap();
-    assert_eq!(nodeinfo.headers().get_all("access-control-allow-origin").iter().count(), 1);
+    assert_eq!(
+        nodeinfo
+            .headers()
+            .get_all("access-control-allow-origin")
+            .iter()
+            .count(),
+        1
+    );
 
-    for stub in ["/api/v1/custom_emojis", "/api/v1/trends/tags", "/api/v2/suggestions", "/api/v1/announcements"] {
+    for stub in [
+        "/api/v1/custom_emojis",
+        "/api/v1/trends/tags",
+        "/api/v2/suggestions",
+        "/api/v1/announcements",
+    ] {
         let answer = anon.get(stub).await;
-        assert_eq!((answer.status.as_u16(), answer.text.as_str()), (200, "[]"), "{stub}");
+        assert_eq!(
+            (answer.status.as_u16(), answer.text.as_str()),
+            (200, "[]"),
+            "{stub}"
+        );
     }
     net.shutdown().await;
 }

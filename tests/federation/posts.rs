@@ -16,11 +16,18 @@ async fn boosted_by(instance: &TestInstance, actor: &Actor, post: &Post) -> bool
 }
 
 async fn home_has(instance: &TestInstance, viewer: &Actor, post: &Post) -> bool {
-    timelines::home(instance.ctx(), viewer, passage_core::db::Page { limit: 50, ..Default::default() })
-        .await
-        .unwrap()
-        .iter()
-        .any(|p| p.ap_id == post.ap_id)
+    timelines::home(
+        instance.ctx(),
+        viewer,
+        passage_core::db::Page {
+            limit: 50,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .iter()
+    .any(|p| p.ap_id == post.ap_id)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

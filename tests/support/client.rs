@@ -128,7 +128,8 @@ impl Client {
     }
 
     pub async fn get(&self, path: &str) -> Answer {
-        self.send(self.http.get(format!("{}{path}", self.base))).await
+        self.send(self.http.get(format!("{}{path}", self.base)))
+            .await
     }
 
     pub async fn json(&self, method: Method, path: &str, body: Value) -> Answer {

@@ -39,7 +39,11 @@ impl User {
 }
 
 pub fn bearer(parts: &Parts) -> Option<String> {
-    if let Some(value) = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+    if let Some(value) = parts
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
         let (scheme, token) = value.trim().split_once(' ')?;
         return scheme
             .eq_ignore_ascii_case("bearer")
@@ -88,7 +92,8 @@ impl OptionalFromRequestParts<ApiState> for User {
         parts: &mut Parts,
         state: &ApiState,
     ) -> Result<Option<Self>, ApiError> {
-        let Auth(grant) = <Auth as FromRequestParts<ApiState>>::from_request_parts(parts, state).await?;
+        let Auth(grant) =
+            <Auth as FromRequestParts<ApiState>>::from_request_parts(parts, state).await?;
         Ok(grant.and_then(|grant| {
             let actor = grant.actor.clone()?;
             Some(Self { actor, grant })

@@ -57,7 +57,10 @@ fn page_url(base: &str, uri: &Uri, key: &str, id: i64) -> String {
     let kept = uri.query().unwrap_or("");
     let mut query = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in url::form_urlencoded::parse(kept.as_bytes()) {
-        if !matches!(k.as_ref(), "max_id" | "min_id" | "since_id" | "access_token") {
+        if !matches!(
+            k.as_ref(),
+            "max_id" | "min_id" | "since_id" | "access_token"
+        ) {
             query.append_pair(&k, &v);
         }
     }

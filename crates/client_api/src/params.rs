@@ -22,7 +22,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Params<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let mut value = Value::Object(Map::new());
         if let Some(query) = req.uri().query() {
-            merge(&mut value, from_pairs(url::form_urlencoded::parse(query.as_bytes())));
+            merge(
+                &mut value,
+                from_pairs(url::form_urlencoded::parse(query.as_bytes())),
+            );
         }
         let content_type = req
             .headers()
@@ -30,7 +33,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Params<T> {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_ascii_lowercase();
-        let essence = content_type.split(';').next().unwrap_or("").trim().to_owned();
+        let essence = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_owned();
         let body = match essence.as_str() {
             "multipart/form-data" => {
                 let mut form = Multipart::from_request(req, state)
@@ -53,7 +61,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Params<T> {
                         .map_err(|e| ApiError::bad_request(e.body_text()))?;
                     pairs.push((name, text));
                 }
-                from_pairs(pairs.iter().map(|(k, v)| (k.as_str().into(), v.as_str().into())))
+                from_pairs(
+                    pairs
+                        .iter()
+                        .map(|(k, v)| (k.as_str().into(), v.as_str().into())),
+                )
             }
             _ => {
                 let bytes = axum::body::Bytes::from_request(req, state)
@@ -73,11 +85,14 @@ pub fn parse_body(essence: &str, bytes: &[u8]) -> Result<Value, ApiError> {
         return Ok(Value::Object(Map::new()));
     }
     if essence == "application/json" || essence.ends_with("+json") {
-        let value: Value = serde_json::from_slice(bytes)
-            .map_err(|e| ApiError::bad_request(format!("The request body is not valid JSON: {e}")))?;
+        let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+            ApiError::bad_request(format!("The request body is not valid JSON: {e}"))
+        })?;
         return match value {
             Value::Object(_) => Ok(value),
-            _ => Err(ApiError::bad_request("The request body must be a JSON object")),
+            _ => Err(ApiError::bad_request(
+                "The request body must be a JSON object",
+            )),
         };
     }
     Ok(from_pairs(url::form_urlencoded::parse(bytes)))
@@ -270,7 +285,9 @@ mod tests {
     #[test]
     fn rails_names_nest() {
         assert_eq!(
-            pairs("id[]=1&id[]=2&source[privacy]=private&fields_attributes[1][name]=b&fields_attributes[0][name]=a&plain=x"),
+            pairs(
+                "id[]=1&id[]=2&source[privacy]=private&fields_attributes[1][name]=b&fields_attributes[0][name]=a&plain=x"
+            ),
             json!({
                 "id": ["1", "2"],
                 "source": {"privacy": "private"},
@@ -278,7 +295,10 @@ mod tests {
                 "plain": "x"
             })
         );
-        assert_eq!(pairs("poll[options][]=a&poll[options][]=b"), json!({"poll": {"options": ["a", "b"]}}));
+        assert_eq!(
+            pairs("poll[options][]=a&poll[options][]=b"),
+            json!({"poll": {"options": ["a", "b"]}})
+        );
     }
 
     #[derive(Debug, Deserialize)]
@@ -297,7 +317,10 @@ mod tests {
         assert!(s.sensitive);
         assert_eq!((s.limit, s.media_ids), (Some(5), vec!["7".to_owned()]));
         let s: Sample = decode(json!({"sensitive": false, "limit": 3, "media_ids": "9"})).unwrap();
-        assert_eq!((s.sensitive, s.limit, s.media_ids.len()), (false, Some(3), 1));
+        assert_eq!(
+            (s.sensitive, s.limit, s.media_ids.len()),
+            (false, Some(3), 1)
+        );
         let err = decode::<Sample>(pairs("limit=lots")).unwrap_err();
         assert_eq!(err.status, 422);
         assert!(err.message.contains("limit"), "{}", err.message);

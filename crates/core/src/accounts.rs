@@ -377,7 +377,11 @@ pub async fn verify_login(ctx: &Context, login: &str, password: &str) -> CoreRes
 }
 
 /// A remote account already known here, by handle.
-pub async fn remote_by_handle(ctx: &Context, username: &str, domain: &str) -> CoreResult<Option<Actor>> {
+pub async fn remote_by_handle(
+    ctx: &Context,
+    username: &str,
+    domain: &str,
+) -> CoreResult<Option<Actor>> {
     Ok(q::remote_by_handle(&ctx.db, username, domain).await?)
 }
 
@@ -432,16 +436,24 @@ pub struct ProfileUpdate {
 }
 
 /// Updates a local member's profile; followers' servers get an Update of the actor.
-pub async fn update_profile(ctx: &Context, actor: &Actor, update: ProfileUpdate) -> CoreResult<Actor> {
+pub async fn update_profile(
+    ctx: &Context,
+    actor: &Actor,
+    update: ProfileUpdate,
+) -> CoreResult<Actor> {
     if let Some(name) = &update.display_name
         && name.chars().count() > 30
     {
-        return Err(CoreError::Invalid("display_name is longer than 30 characters".into()));
+        return Err(CoreError::Invalid(
+            "display_name is longer than 30 characters".into(),
+        ));
     }
     if let Some(note) = &update.note
         && note.chars().count() > 500
     {
-        return Err(CoreError::Invalid("note is longer than 500 characters".into()));
+        return Err(CoreError::Invalid(
+            "note is longer than 500 characters".into(),
+        ));
     }
     let user = login_of(ctx, actor).await?;
     let txn = ctx.db.begin().await?;
@@ -452,7 +464,11 @@ pub async fn update_profile(ctx: &Context, actor: &Actor, update: ProfileUpdate)
         row.display_name = Set(name);
     }
     if let Some(note) = &update.note {
-        row.summary = Set(crate::content::render_plain(note, &[], &format!("{}/tags", ctx.urls.base())));
+        row.summary = Set(crate::content::render_plain(
+            note,
+            &[],
+            &format!("{}/tags", ctx.urls.base()),
+        ));
     }
     if let Some(locked) = update.locked {
         row.locked = Set(locked);

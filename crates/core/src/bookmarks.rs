@@ -33,18 +33,27 @@ pub async fn remove(ctx: &Context, actor: &Actor, post: &Post) -> CoreResult<()>
 /// The actor's bookmarks, newest first, each with its bookmark id (the pagination cursor).
 pub async fn list(ctx: &Context, actor: &Actor, page: Page) -> CoreResult<Vec<(i64, Post)>> {
     let select = bookmarks::Entity::find().filter(bookmarks::Column::ActorId.eq(actor.id));
-    let rows = page.finish(page.apply(select, bookmarks::Column::Id).all(&ctx.db).await?);
+    let rows = page.finish(
+        page.apply(select, bookmarks::Column::Id)
+            .all(&ctx.db)
+            .await?,
+    );
     with_posts(ctx, rows.iter().map(|b| (b.id, b.post_id)).collect()).await
 }
 
 /// `(cursor, post_id)` pairs → `(cursor, post)`, skipping deleted posts.
-pub(crate) async fn with_posts(ctx: &Context, pairs: Vec<(i64, i64)>) -> CoreResult<Vec<(i64, Post)>> {
+pub(crate) async fn with_posts(
+    ctx: &Context,
+    pairs: Vec<(i64, i64)>,
+) -> CoreResult<Vec<(i64, Post)>> {
     let ids: Vec<i64> = pairs.iter().map(|(_, p)| *p).collect();
     let posts = batch::posts_by_ids(&ctx.db, &ids).await?;
     Ok(pairs
         .into_iter()
         .filter_map(|(cursor, id)| {
-            let post = posts.iter().find(|p| p.id == id && p.deleted_at.is_none())?;
+            let post = posts
+                .iter()
+                .find(|p| p.id == id && p.deleted_at.is_none())?;
             Some((cursor, post.clone()))
         })
         .collect())

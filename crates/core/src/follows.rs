@@ -110,7 +110,14 @@ pub async fn accept(ctx: &Context, target: &Actor, follower: &Actor) -> CoreResu
     let mut row: follows::ActiveModel = follow.clone().into();
     row.accepted = Set(true);
     let follow = row.update(&txn).await?;
-    notifications::withdraw(&txn, Some(target.id), follower.id, Kind::FollowRequest, None).await?;
+    notifications::withdraw(
+        &txn,
+        Some(target.id),
+        follower.id,
+        Kind::FollowRequest,
+        None,
+    )
+    .await?;
     let event = notifications::record(&txn, target.into(), follower.id, Kind::Follow, None).await?;
     if !follower.local {
         let intent = Intent::AcceptFollow(FollowRef::of(&follow));
@@ -129,7 +136,14 @@ pub async fn reject(ctx: &Context, target: &Actor, follower: &Actor) -> CoreResu
         .ok_or(CoreError::NotFound)?;
     let txn = ctx.db.begin().await?;
     follows::Entity::delete_by_id(follow.id).exec(&txn).await?;
-    notifications::withdraw(&txn, Some(target.id), follower.id, Kind::FollowRequest, None).await?;
+    notifications::withdraw(
+        &txn,
+        Some(target.id),
+        follower.id,
+        Kind::FollowRequest,
+        None,
+    )
+    .await?;
     if !follower.local {
         let intent = Intent::RejectFollow(FollowRef::of(&follow));
         outbox::record(&txn, target.id, &intent).await?;
@@ -146,7 +160,14 @@ pub async fn unfollow(ctx: &Context, follower: &Actor, target: &Actor) -> CoreRe
     };
     let txn = ctx.db.begin().await?;
     follows::Entity::delete_by_id(follow.id).exec(&txn).await?;
-    notifications::withdraw(&txn, Some(target.id), follower.id, Kind::FollowRequest, None).await?;
+    notifications::withdraw(
+        &txn,
+        Some(target.id),
+        follower.id,
+        Kind::FollowRequest,
+        None,
+    )
+    .await?;
     if !target.local {
         let intent = Intent::UndoFollow(FollowRef::of(&follow));
         outbox::record(&txn, follower.id, &intent).await?;
@@ -183,8 +204,14 @@ pub async fn receive_undo(ctx: &Context, follower: &Actor, followee: &Actor) -> 
     if let Some(follow) = q::find_pair(&ctx.db, follower.id, followee.id).await? {
         let txn = ctx.db.begin().await?;
         follows::Entity::delete_by_id(follow.id).exec(&txn).await?;
-        notifications::withdraw(&txn, Some(followee.id), follower.id, Kind::FollowRequest, None)
-            .await?;
+        notifications::withdraw(
+            &txn,
+            Some(followee.id),
+            follower.id,
+            Kind::FollowRequest,
+            None,
+        )
+        .await?;
         txn.commit().await?;
     }
     Ok(())
@@ -229,7 +256,13 @@ async fn pending_or_accepted(
     let rows = page.finish(page.apply(select, follows::Column::Id).all(&ctx.db).await?);
     let ids: Vec<i64> = rows
         .iter()
-        .map(|f| if followers { f.follower_id } else { f.followee_id })
+        .map(|f| {
+            if followers {
+                f.follower_id
+            } else {
+                f.followee_id
+            }
+        })
         .collect();
     let actors = passage_db::queries::actors::by_ids(&ctx.db, &ids).await?;
     Ok(rows

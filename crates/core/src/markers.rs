@@ -23,9 +23,16 @@ pub async fn get(ctx: &Context, actor: &Actor, timelines: &[String]) -> CoreResu
 }
 
 /// Moves a marker; its version counts the moves.
-pub async fn set(ctx: &Context, actor: &Actor, timeline: &str, last_read_id: i64) -> CoreResult<Marker> {
+pub async fn set(
+    ctx: &Context,
+    actor: &Actor,
+    timeline: &str,
+    last_read_id: i64,
+) -> CoreResult<Marker> {
     if !TIMELINES.contains(&timeline) {
-        return Err(crate::CoreError::Invalid(format!("{timeline:?} has no marker")));
+        return Err(crate::CoreError::Invalid(format!(
+            "{timeline:?} has no marker"
+        )));
     }
     let existing = markers::Entity::find_by_id((actor.id, timeline.to_owned()))
         .one(&ctx.db)

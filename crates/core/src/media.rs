@@ -131,7 +131,8 @@ async fn write(path: &std::path::Path, bytes: &[u8]) -> CoreResult<()> {
 }
 
 fn process(bytes: &[u8], max_pixels: u64) -> CoreResult<Processed> {
-    let unsupported = || CoreError::Unsupported("only JPEG, PNG, GIF and WebP images are accepted".into());
+    let unsupported =
+        || CoreError::Unsupported("only JPEG, PNG, GIF and WebP images are accepted".into());
     let format = image::guess_format(bytes).map_err(|_| unsupported())?;
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = Limits::default();
@@ -156,7 +157,9 @@ fn process(bytes: &[u8], max_pixels: u64) -> CoreResult<Processed> {
         // Animated GIFs would lose their frames if re-encoded, and carry no camera metadata.
         ImageFormat::Gif => (bytes.to_vec(), "gif", "image/gif"),
         ImageFormat::Jpeg => (encode(&image, ImageFormat::Jpeg)?, "jpg", "image/jpeg"),
-        ImageFormat::Png | ImageFormat::WebP => (encode(&image, ImageFormat::Png)?, "png", "image/png"),
+        ImageFormat::Png | ImageFormat::WebP => {
+            (encode(&image, ImageFormat::Png)?, "png", "image/png")
+        }
         _ => return Err(unsupported()),
     };
     let small = image.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE);
@@ -237,10 +240,11 @@ pub(crate) async fn for_new_post(
         .await?;
     ids.iter()
         .map(|id| {
-            rows.iter()
-                .find(|m| m.id == *id)
-                .cloned()
-                .ok_or_else(|| CoreError::Invalid(format!("media_ids: {id} is not an unattached upload of yours")))
+            rows.iter().find(|m| m.id == *id).cloned().ok_or_else(|| {
+                CoreError::Invalid(format!(
+                    "media_ids: {id} is not an unattached upload of yours"
+                ))
+            })
         })
         .collect()
 }

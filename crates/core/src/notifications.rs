@@ -122,8 +122,8 @@ pub async fn list(
     filter: &Filter,
     page: Page,
 ) -> CoreResult<Vec<Notification>> {
-    let mut select = notifications::Entity::find()
-        .filter(notifications::Column::RecipientId.eq(viewer.id));
+    let mut select =
+        notifications::Entity::find().filter(notifications::Column::RecipientId.eq(viewer.id));
     if !filter.types.is_empty() {
         select = select.filter(notifications::Column::Kind.is_in(filter.types.clone()));
     }
@@ -183,11 +183,15 @@ pub async fn subjects(
         .map(|v| (v.actor.id, v))
         .collect();
     let post_ids: Vec<i64> = rows.iter().filter_map(|n| n.post_id).collect();
-    let posts = crate::views::posts(ctx, Some(viewer), batch::posts_by_ids(&ctx.db, &post_ids).await?)
-        .await?
-        .into_iter()
-        .filter(|v| v.post.deleted_at.is_none())
-        .map(|v| (v.post.id, v))
-        .collect();
+    let posts = crate::views::posts(
+        ctx,
+        Some(viewer),
+        batch::posts_by_ids(&ctx.db, &post_ids).await?,
+    )
+    .await?
+    .into_iter()
+    .filter(|v| v.post.deleted_at.is_none())
+    .map(|v| (v.post.id, v))
+    .collect();
     Ok((accounts, posts))
 }

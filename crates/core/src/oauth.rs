@@ -184,7 +184,9 @@ pub async fn register_app(ctx: &Context, new: NewApp) -> OauthResult<App> {
         ));
     }
     if new.redirect_uris.is_empty() {
-        return Err(OauthError::InvalidRequest("redirect_uris is missing".into()));
+        return Err(OauthError::InvalidRequest(
+            "redirect_uris is missing".into(),
+        ));
     }
     for uri in &new.redirect_uris {
         if uri != OUT_OF_BAND && url::Url::parse(uri).is_err() {
@@ -325,7 +327,8 @@ pub async fn exchange_code(
     redirect_uri: Option<&str>,
     code_verifier: Option<&str>,
 ) -> OauthResult<IssuedToken> {
-    let invalid = || OauthError::InvalidGrant("the authorization code is invalid or expired".into());
+    let invalid =
+        || OauthError::InvalidGrant("the authorization code is invalid or expired".into());
     let txn = ctx.db.begin().await?;
     let row = oauth_codes::Entity::find()
         .filter(oauth_codes::Column::CodeDigest.eq(digest_of(code)))
@@ -579,7 +582,8 @@ mod tests {
         let app = app(&ctx).await;
         let ana = person(&ctx, "ana").await;
         let verifier = "a-verifier-that-is-long-enough-to-be-accepted-by-rfc-7636";
-        let challenge = URL_SAFE_NO_PAD.encode(digest::digest(&digest::SHA256, verifier.as_bytes()));
+        let challenge =
+            URL_SAFE_NO_PAD.encode(digest::digest(&digest::SHA256, verifier.as_bytes()));
         let request = check_authorization(
             &ctx,
             &app.client_id,
@@ -611,7 +615,12 @@ mod tests {
         let refreshed = refresh(&ctx, &app, &token.refresh_token.unwrap())
             .await
             .unwrap();
-        assert!(authenticate(&ctx, &token.access_token).await.unwrap().is_none());
+        assert!(
+            authenticate(&ctx, &token.access_token)
+                .await
+                .unwrap()
+                .is_none()
+        );
         revoke(&ctx, &app, &refreshed.access_token).await.unwrap();
         assert!(
             authenticate(&ctx, &refreshed.access_token)

@@ -148,7 +148,6 @@ pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<P
         published_at: Set(now()),
         edited_at: Set(None),
         deleted_at: Set(None),
-        ..Default::default()
     }
     .insert(&txn)
     .await?;
@@ -161,7 +160,9 @@ pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<P
     let mut events = vec![Event::Post(post.id)];
     for mentioned in &new.mentions {
         let to = mentioned.into();
-        events.extend(notifications::record(&txn, to, author.id, Kind::Mention, Some(post.id)).await?);
+        events.extend(
+            notifications::record(&txn, to, author.id, Kind::Mention, Some(post.id)).await?,
+        );
     }
     outbox::record(&txn, author.id, &Intent::CreatePost { post_id: post.id }).await?;
     txn.commit().await?;
@@ -310,7 +311,9 @@ pub async fn upsert_remote(ctx: &Context, author: &Actor, remote: RemotePost) ->
         events.push(Event::Post(post.id));
         for mentioned in passage_db::queries::actors::by_ids(&txn, &remote.mentions).await? {
             let to = (&mentioned).into();
-            events.extend(notifications::record(&txn, to, author.id, Kind::Mention, Some(post.id)).await?);
+            events.extend(
+                notifications::record(&txn, to, author.id, Kind::Mention, Some(post.id)).await?,
+            );
         }
         post
     };

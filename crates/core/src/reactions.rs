@@ -198,7 +198,8 @@ pub async fn boost(ctx: &Context, actor: &Actor, post: &Post) -> CoreResult<Post
     outbox::record(&txn, actor.id, &Intent::Announce { boost_id: boost.id }).await?;
     txn.commit().await?;
     outbox::notify(ctx);
-    ctx.stream.publish(event.into_iter().chain([Event::Post(boost.id)]));
+    ctx.stream
+        .publish(event.into_iter().chain([Event::Post(boost.id)]));
     Ok(boost)
 }
 
@@ -231,7 +232,6 @@ async fn insert_boost(
         published_at: Set(published),
         edited_at: Set(None),
         deleted_at: Set(None),
-        ..Default::default()
     }
     .insert(db)
     .await?;
@@ -277,7 +277,8 @@ pub async fn receive_announce(
     let txn = ctx.db.begin().await?;
     let (boost, event) = insert_boost(&txn, id, actor.id, post, ap_id, false, published).await?;
     txn.commit().await?;
-    ctx.stream.publish(event.into_iter().chain([Event::Post(boost.id)]));
+    ctx.stream
+        .publish(event.into_iter().chain([Event::Post(boost.id)]));
     Ok(boost)
 }
 

@@ -96,28 +96,34 @@ pub async fn includes(
         Feed::Tag { tag, local_only } => {
             public_original
                 && (!local_only || post.local)
-                && pq::tags(&ctx.db, post.id).await?.contains(&tag.to_lowercase())
+                && pq::tags(&ctx.db, post.id)
+                    .await?
+                    .contains(&tag.to_lowercase())
         }
         Feed::Home | Feed::Direct => {
             let Some(viewer) = viewer else {
                 return Ok(false);
             };
             let mentioned = || async {
-                Ok::<_, crate::CoreError>(pq::mention_ids(&ctx.db, post.id).await?.contains(&viewer.id))
+                Ok::<_, crate::CoreError>(
+                    pq::mention_ids(&ctx.db, post.id)
+                        .await?
+                        .contains(&viewer.id),
+                )
             };
             if *feed == Feed::Direct {
                 visibility == Visibility::Direct
                     && (post.author_id == viewer.id || mentioned().await?)
-            } else if post.author_id == viewer.id {
-                true
-            } else if FOR_FOLLOWERS.contains(&visibility.as_str())
-                && fq::find_pair(&ctx.db, viewer.id, post.author_id)
-                    .await?
-                    .is_some_and(|f| f.accepted)
-            {
-                true
             } else {
-                mentioned().await?
+                let followed = || async {
+                    Ok::<_, crate::CoreError>(
+                        FOR_FOLLOWERS.contains(&visibility.as_str())
+                            && fq::find_pair(&ctx.db, viewer.id, post.author_id)
+                                .await?
+                                .is_some_and(|f| f.accepted),
+                    )
+                };
+                post.author_id == viewer.id || followed().await? || mentioned().await?
             }
         }
     })

@@ -3,7 +3,11 @@
 //! queries. Edge crates turn these into their wire shapes.
 
 use crate::{Actor, Context, Post, error::CoreResult};
-use passage_db::{Timestamp, entities::media_attachments, queries::{actors, batch}};
+use passage_db::{
+    Timestamp,
+    entities::media_attachments,
+    queries::{actors, batch},
+};
 use std::{collections::HashMap, sync::Arc};
 
 pub type Media = media_attachments::Model;
@@ -63,7 +67,11 @@ pub async fn account(ctx: &Context, actor: Actor) -> CoreResult<AccountView> {
 }
 
 /// Posts as `viewer` sees them, in the order given. Boosted originals are loaded alongside.
-pub async fn posts(ctx: &Context, viewer: Option<&Actor>, list: Vec<Post>) -> CoreResult<Vec<PostView>> {
+pub async fn posts(
+    ctx: &Context,
+    viewer: Option<&Actor>,
+    list: Vec<Post>,
+) -> CoreResult<Vec<PostView>> {
     let original_ids: Vec<i64> = list.iter().filter_map(|p| p.reblog_of_id).collect();
     let originals = batch::posts_by_ids(&ctx.db, &original_ids).await?;
     let all: Vec<&Post> = list.iter().chain(originals.iter()).collect();

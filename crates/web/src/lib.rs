@@ -5,12 +5,7 @@
 mod oauth;
 mod pages;
 
-use axum::{
-    Router,
-    http::header,
-    response::IntoResponse,
-    routing::get,
-};
+use axum::{Router, http::header, response::IntoResponse, routing::get};
 use passage_core::Context;
 
 pub fn router(ctx: Context) -> Router {
@@ -18,8 +13,14 @@ pub fn router(ctx: Context) -> Router {
         .nest_service("/media", media_files(&ctx))
         .route("/", get(pages::home))
         .route("/oauth/authorize", get(oauth::show).post(oauth::decide))
-        .route("/static/avatar.png", get(|| png(include_bytes!("../static/avatar.png"))))
-        .route("/static/header.png", get(|| png(include_bytes!("../static/header.png"))))
+        .route(
+            "/static/avatar.png",
+            get(|| png(include_bytes!("../static/avatar.png"))),
+        )
+        .route(
+            "/static/header.png",
+            get(|| png(include_bytes!("../static/header.png"))),
+        )
         .with_state(ctx)
 }
 
@@ -29,7 +30,9 @@ fn media_files(ctx: &Context) -> Router {
     use axum::http::HeaderValue;
     use tower_http::set_header::SetResponseHeaderLayer;
     Router::new()
-        .fallback_service(tower_http::services::ServeDir::new(passage_core::media::media_dir(ctx)))
+        .fallback_service(tower_http::services::ServeDir::new(
+            passage_core::media::media_dir(ctx),
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

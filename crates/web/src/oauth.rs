@@ -80,7 +80,11 @@ struct ErrorPage<'a> {
 }
 
 fn lang(ctx: &Context) -> &str {
-    ctx.config.instance.languages.first().map_or("en", String::as_str)
+    ctx.config
+        .instance
+        .languages
+        .first()
+        .map_or("en", String::as_str)
 }
 
 /// An HTML answer that may not be framed by other sites (clickjacking of the consent button).
@@ -115,7 +119,11 @@ fn error_page(ctx: &Context, status: StatusCode, message: &str) -> Response {
 
 async fn check(ctx: &Context, p: &AuthorizeParams) -> Result<AuthorizationRequest, Response> {
     if p.response_type.as_deref().is_some_and(|t| t != "code") {
-        return Err(error_page(ctx, StatusCode::BAD_REQUEST, "Only response_type=code is supported."));
+        return Err(error_page(
+            ctx,
+            StatusCode::BAD_REQUEST,
+            "Only response_type=code is supported.",
+        ));
     }
     let optional = |s: &str| Some(s.to_owned()).filter(|s| !s.is_empty());
     oauth::check_authorization(
@@ -130,14 +138,28 @@ async fn check(ctx: &Context, p: &AuthorizeParams) -> Result<AuthorizationReques
     .map_err(|e| match e {
         OauthError::Core(e) => {
             tracing::error!(error = %e, "authorization check failed");
-            error_page(ctx, StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong; try again.")
+            error_page(
+                ctx,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong; try again.",
+            )
         }
-        OauthError::InvalidClient => error_page(ctx, StatusCode::BAD_REQUEST, "This application is not registered here."),
+        OauthError::InvalidClient => error_page(
+            ctx,
+            StatusCode::BAD_REQUEST,
+            "This application is not registered here.",
+        ),
         other => error_page(ctx, StatusCode::BAD_REQUEST, &other.to_string()),
     })
 }
 
-fn form_page(ctx: &Context, request: &AuthorizationRequest, p: &AuthorizeParams, error: Option<&str>, status: StatusCode) -> Response {
+fn form_page(
+    ctx: &Context,
+    request: &AuthorizationRequest,
+    p: &AuthorizeParams,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Response {
     let scope = request.scopes.to_string();
     let html = AuthorizePage {
         lang: lang(ctx),
@@ -185,23 +207,42 @@ pub async fn decide(State(ctx): State<Context>, Form(p): Form<AuthorizeParams>) 
         if request.redirect_uri == OUT_OF_BAND {
             return error_page(&ctx, StatusCode::OK, "You denied the application access.");
         }
-        let to = redirect_with(&request.redirect_uri, &[("error", "access_denied"), ("state", &p.state)]);
+        let to = redirect_with(
+            &request.redirect_uri,
+            &[("error", "access_denied"), ("state", &p.state)],
+        );
         return Redirect::to(&to).into_response();
     }
     let actor = match accounts::verify_login(&ctx, p.username.trim(), &p.password).await {
         Ok(actor) => actor,
         Err(_) => {
-            return form_page(&ctx, &request, &p, Some("Invalid username or password."), StatusCode::UNAUTHORIZED);
+            return form_page(
+                &ctx,
+                &request,
+                &p,
+                Some("Invalid username or password."),
+                StatusCode::UNAUTHORIZED,
+            );
         }
     };
     if let Err(e) = oauth::ensure_may_log_in(&ctx, &actor).await {
-        return form_page(&ctx, &request, &p, Some(&e.to_string()), StatusCode::FORBIDDEN);
+        return form_page(
+            &ctx,
+            &request,
+            &p,
+            Some(&e.to_string()),
+            StatusCode::FORBIDDEN,
+        );
     }
     let code = match oauth::issue_code(&ctx, &request, &actor).await {
         Ok(code) => code,
         Err(error) => {
             tracing::error!(%error, "issuing an authorization code failed");
-            return error_page(&ctx, StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong; try again.");
+            return error_page(
+                &ctx,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong; try again.",
+            );
         }
     };
     if request.redirect_uri == OUT_OF_BAND {
@@ -214,6 +255,9 @@ pub async fn decide(State(ctx): State<Context>, Form(p): Form<AuthorizeParams>) 
         .render();
         return page(StatusCode::OK, html);
     }
-    let to = redirect_with(&request.redirect_uri, &[("code", &code), ("state", &p.state)]);
+    let to = redirect_with(
+        &request.redirect_uri,
+        &[("code", &code), ("state", &p.state)],
+    );
     Redirect::to(&to).into_response()
 }

@@ -1,5 +1,8 @@
 use super::{Account, account_from, time};
-use passage_core::{Context, views::{Media, PostView}};
+use passage_core::{
+    Context,
+    views::{Media, PostView},
+};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
@@ -74,7 +77,11 @@ pub fn status_from(ctx: &Context, view: &PostView) -> Status {
     Status {
         id: p.id.to_string(),
         uri: p.ap_id.clone(),
-        url: p.url.clone().filter(|u| !u.is_empty()).or_else(|| Some(p.ap_id.clone())),
+        url: p
+            .url
+            .clone()
+            .filter(|u| !u.is_empty())
+            .or_else(|| Some(p.ap_id.clone())),
         created_at: time(&p.published_at),
         edited_at: p.edited_at.as_ref().map(time),
         account: account_from(ctx, &view.author),
@@ -135,7 +142,11 @@ pub fn media_from(ctx: &Context, m: &Media) -> MediaAttachment {
     let url = local(&m.file_name).or_else(|| m.remote_url.clone());
     let mut meta = serde_json::Map::new();
     if let (Some(w), Some(h)) = (m.width, m.height) {
-        let aspect = if h > 0 { f64::from(w) / f64::from(h) } else { 1.0 };
+        let aspect = if h > 0 {
+            f64::from(w) / f64::from(h)
+        } else {
+            1.0
+        };
         meta.insert(
             "original".into(),
             serde_json::json!({"width": w, "height": h, "size": format!("{w}x{h}"), "aspect": aspect}),

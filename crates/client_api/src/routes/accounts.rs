@@ -17,18 +17,22 @@ use axum::{
     routing::{get, patch, post},
 };
 use passage_core::{
-    Actor, accounts as core_accounts,
-    db::queries::posts::AuthorFilter,
-    follows, relationships, timelines, views,
-    visibility::Visibility,
+    Actor, accounts as core_accounts, db::queries::posts::AuthorFilter, follows, relationships,
+    timelines, views, visibility::Visibility,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 pub fn routes() -> Router<ApiState> {
     Router::new()
-        .route("/api/v1/accounts/verify_credentials", get(verify_credentials))
-        .route("/api/v1/accounts/update_credentials", patch(update_credentials))
+        .route(
+            "/api/v1/accounts/verify_credentials",
+            get(verify_credentials),
+        )
+        .route(
+            "/api/v1/accounts/update_credentials",
+            patch(update_credentials),
+        )
         .route("/api/v1/accounts/relationships", get(relationships_of))
         .route("/api/v1/accounts/lookup", get(lookup))
         .route("/api/v1/accounts/search", get(search))
@@ -38,21 +42,34 @@ pub fn routes() -> Router<ApiState> {
         .route("/api/v1/accounts/{id}/following", get(following))
         .route("/api/v1/accounts/{id}/follow", post(follow))
         .route("/api/v1/accounts/{id}/unfollow", post(unfollow))
-        .route("/api/v1/accounts/{id}/remove_from_followers", post(remove_follower))
+        .route(
+            "/api/v1/accounts/{id}/remove_from_followers",
+            post(remove_follower),
+        )
         .route("/api/v1/preferences", get(preferences))
         .route("/api/v1/follow_requests", get(follow_requests))
         .route("/api/v1/follow_requests/{id}/authorize", post(authorize))
         .route("/api/v1/follow_requests/{id}/reject", post(reject))
 }
 
-async fn credentials(state: &ApiState, actor: Actor) -> ApiResult<Json<entities::CredentialAccount>> {
+async fn credentials(
+    state: &ApiState,
+    actor: Actor,
+) -> ApiResult<Json<entities::CredentialAccount>> {
     let settings = core_accounts::settings(&state.ctx, &actor).await?;
-    let pending = follows::requests(&state.ctx, &actor, Default::default()).await?.len() as u64;
+    let pending = follows::requests(&state.ctx, &actor, Default::default())
+        .await?
+        .len() as u64;
     let view = views::account(&state.ctx, actor).await?;
-    Ok(Json(entities::credential_account_from(&state.ctx, &view, &settings, pending)))
+    Ok(Json(entities::credential_account_from(
+        &state.ctx, &view, &settings, pending,
+    )))
 }
 
-async fn verify_credentials(State(state): State<ApiState>, user: User) -> ApiResult<Json<entities::CredentialAccount>> {
+async fn verify_credentials(
+    State(state): State<ApiState>,
+    user: User,
+) -> ApiResult<Json<entities::CredentialAccount>> {
     let actor = user.require("read:accounts")?.clone();
     credentials(&state, actor).await
 }
@@ -82,7 +99,9 @@ async fn update_credentials(
 ) -> ApiResult<Json<entities::CredentialAccount>> {
     let actor = user.require("write:accounts")?;
     let default_visibility = match form.source.privacy.as_deref() {
-        Some(p) => Some(Visibility::parse(p).map_err(|_| ApiError::invalid(format!("source[privacy]: unknown visibility {p:?}")))?),
+        Some(p) => Some(Visibility::parse(p).map_err(|_| {
+            ApiError::invalid(format!("source[privacy]: unknown visibility {p:?}"))
+        })?),
         None => None,
     };
     let update = core_accounts::ProfileUpdate {
@@ -113,7 +132,10 @@ async fn target(state: &ApiState, raw: &str) -> ApiResult<Actor> {
     Ok(core_accounts::by_id(&state.ctx, id(raw)?).await?)
 }
 
-async fn show(State(state): State<ApiState>, Path(raw): Path<String>) -> ApiResult<Json<entities::Account>> {
+async fn show(
+    State(state): State<ApiState>,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<entities::Account>> {
     let actor = target(&state, &raw).await?;
     Ok(Json(account(&state, actor).await?))
 }
@@ -214,7 +236,10 @@ struct Lookup {
 
 /// `acct` is `user` for a local account or `user@domain`; only known accounts are found
 /// (searching with `resolve=true` fetches unknown ones).
-async fn lookup(State(state): State<ApiState>, Params(q): Params<Lookup>) -> ApiResult<Json<entities::Account>> {
+async fn lookup(
+    State(state): State<ApiState>,
+    Params(q): Params<Lookup>,
+) -> ApiResult<Json<entities::Account>> {
     let acct = q.acct.trim().trim_start_matches('@');
     let actor = match acct.split_once('@') {
         Some((user, domain)) if !domain.eq_ignore_ascii_case(state.ctx.domain()) => {
@@ -242,30 +267,47 @@ async fn search(
     Params(q): Params<AccountSearch>,
 ) -> ApiResult<Json<Vec<entities::Account>>> {
     let limit = q.limit.unwrap_or(40).clamp(1, 80) as u64;
-    let found = super::search::find_accounts(&state, user.is_some() && q.resolve, &q.q, limit).await?;
+    let found =
+        super::search::find_accounts(&state, user.is_some() && q.resolve, &q.q, limit).await?;
     Ok(Json(accounts(&state, found).await?))
 }
 
-async fn relationship(state: &ApiState, viewer: &Actor, target_id: i64) -> ApiResult<Json<Relationship>> {
+async fn relationship(
+    state: &ApiState,
+    viewer: &Actor,
+    target_id: i64,
+) -> ApiResult<Json<Relationship>> {
     let r = relationships::one(&state.ctx, viewer, target_id).await?;
     Ok(Json(relationship_from(&r)))
 }
 
-async fn follow(State(state): State<ApiState>, user: User, Path(raw): Path<String>) -> ApiResult<Json<Relationship>> {
+async fn follow(
+    State(state): State<ApiState>,
+    user: User,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<Relationship>> {
     let viewer = user.require("write:follows")?;
     let target = target(&state, &raw).await?;
     follows::request(&state.ctx, viewer, &target).await?;
     relationship(&state, viewer, target.id).await
 }
 
-async fn unfollow(State(state): State<ApiState>, user: User, Path(raw): Path<String>) -> ApiResult<Json<Relationship>> {
+async fn unfollow(
+    State(state): State<ApiState>,
+    user: User,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<Relationship>> {
     let viewer = user.require("write:follows")?;
     let target = target(&state, &raw).await?;
     follows::unfollow(&state.ctx, viewer, &target).await?;
     relationship(&state, viewer, target.id).await
 }
 
-async fn remove_follower(State(state): State<ApiState>, user: User, Path(raw): Path<String>) -> ApiResult<Json<Relationship>> {
+async fn remove_follower(
+    State(state): State<ApiState>,
+    user: User,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<Relationship>> {
     let viewer = user.require("write:follows")?;
     let follower = target(&state, &raw).await?;
     match follows::reject(&state.ctx, viewer, &follower).await {
@@ -286,14 +328,22 @@ async fn follow_requests(
     keyed_account_page(&state, &uri, rows).await
 }
 
-async fn authorize(State(state): State<ApiState>, user: User, Path(raw): Path<String>) -> ApiResult<Json<Relationship>> {
+async fn authorize(
+    State(state): State<ApiState>,
+    user: User,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<Relationship>> {
     let viewer = user.require("write:follows")?;
     let follower = target(&state, &raw).await?;
     follows::accept(&state.ctx, viewer, &follower).await?;
     relationship(&state, viewer, follower.id).await
 }
 
-async fn reject(State(state): State<ApiState>, user: User, Path(raw): Path<String>) -> ApiResult<Json<Relationship>> {
+async fn reject(
+    State(state): State<ApiState>,
+    user: User,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<Relationship>> {
     let viewer = user.require("write:follows")?;
     let follower = target(&state, &raw).await?;
     follows::reject(&state.ctx, viewer, &follower).await?;

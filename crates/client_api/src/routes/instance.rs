@@ -2,14 +2,18 @@
 //! emoji, and the empty-but-valid answers for features Passage does not have (trends,
 //! suggestions, announcements): clients get `200 []`, never a 404 (old Tusky crashed on it).
 
-use crate::{ApiState, ApiResult};
+use crate::{ApiResult, ApiState};
 use axum::{Json, Router, extract::State, routing::get};
 use passage_core::{accounts, config::Registrations, posts};
 use serde_json::{Value, json};
 
 /// `4.2.0`, the Mastodon API level whose client-visible features Passage implements; clients
 /// parse three numeric parts before the space (see the reference, §B.1).
-pub const VERSION: &str = concat!("4.2.0 (compatible; Passage ", env!("CARGO_PKG_VERSION"), ")");
+pub const VERSION: &str = concat!(
+    "4.2.0 (compatible; Passage ",
+    env!("CARGO_PKG_VERSION"),
+    ")"
+);
 
 pub fn routes() -> Router<ApiState> {
     let empty = || async { Json(json!([])) };

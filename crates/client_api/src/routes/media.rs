@@ -26,10 +26,17 @@ pub fn routes() -> Router<ApiState> {
 fn parse_focus(text: &str) -> ApiResult<(f64, f64)> {
     let bad = || ApiError::invalid("focus: expected two numbers \"x,y\" between -1.0 and 1.0");
     let (x, y) = text.split_once(',').ok_or_else(bad)?;
-    Ok((x.trim().parse().map_err(|_| bad())?, y.trim().parse().map_err(|_| bad())?))
+    Ok((
+        x.trim().parse().map_err(|_| bad())?,
+        y.trim().parse().map_err(|_| bad())?,
+    ))
 }
 
-async fn upload(State(state): State<ApiState>, user: User, request: Request) -> ApiResult<Json<entities::MediaAttachment>> {
+async fn upload(
+    State(state): State<ApiState>,
+    user: User,
+    request: Request,
+) -> ApiResult<Json<entities::MediaAttachment>> {
     let actor = user.require("write:media")?;
     let mut form = Multipart::from_request(request, &state)
         .await
@@ -69,7 +76,11 @@ async fn upload(State(state): State<ApiState>, user: User, request: Request) -> 
     Ok(Json(media_from(&state.ctx, &row)))
 }
 
-async fn show(State(state): State<ApiState>, user: User, Path(raw): Path<String>) -> ApiResult<Json<entities::MediaAttachment>> {
+async fn show(
+    State(state): State<ApiState>,
+    user: User,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<entities::MediaAttachment>> {
     let actor = user.require("write:media")?;
     let row = media::own(&state.ctx, actor, super::id(&raw)?).await?;
     Ok(Json(media_from(&state.ctx, &row)))
@@ -88,7 +99,12 @@ async fn describe(
     Params(form): Params<Description>,
 ) -> ApiResult<Json<entities::MediaAttachment>> {
     let actor = user.require("write:media")?;
-    let focus = form.focus.as_deref().filter(|f| !f.is_empty()).map(parse_focus).transpose()?;
+    let focus = form
+        .focus
+        .as_deref()
+        .filter(|f| !f.is_empty())
+        .map(parse_focus)
+        .transpose()?;
     let row = media::describe(&state.ctx, actor, super::id(&raw)?, form.description, focus).await?;
     Ok(Json(media_from(&state.ctx, &row)))
 }

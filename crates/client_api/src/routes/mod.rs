@@ -27,7 +27,10 @@ pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
         .merge(notifications::routes())
         .merge(search::routes())
         .merge(streaming::routes())
-        .route("/api/{*rest}", axum::routing::any(|| async { ApiError::not_found() }))
+        .route(
+            "/api/{*rest}",
+            axum::routing::any(|| async { ApiError::not_found() }),
+        )
         .layer(DefaultBodyLimit::max(max_body))
 }
 
@@ -44,12 +47,19 @@ async fn statuses(
         .collect())
 }
 
-async fn status(state: &ApiState, viewer: Option<&Actor>, post: Post) -> Result<entities::Status, ApiError> {
+async fn status(
+    state: &ApiState,
+    viewer: Option<&Actor>,
+    post: Post,
+) -> Result<entities::Status, ApiError> {
     let view = views::post(&state.ctx, viewer, post).await?;
     Ok(entities::status_from(&state.ctx, &view))
 }
 
-async fn accounts(state: &ApiState, actors: Vec<Actor>) -> Result<Vec<entities::Account>, ApiError> {
+async fn accounts(
+    state: &ApiState,
+    actors: Vec<Actor>,
+) -> Result<Vec<entities::Account>, ApiError> {
     let views = views::accounts(&state.ctx, actors).await?;
     Ok(views
         .iter()

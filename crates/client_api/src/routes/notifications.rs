@@ -40,7 +40,11 @@ struct ListParams {
     page: PageParams,
 }
 
-async fn render(ctx: &Context, viewer: &Actor, rows: &[Notification]) -> ApiResult<Vec<entities::Notification>> {
+async fn render(
+    ctx: &Context,
+    viewer: &Actor,
+    rows: &[Notification],
+) -> ApiResult<Vec<entities::Notification>> {
     let (accounts, posts) = notifications::subjects(ctx, viewer, rows).await?;
     Ok(rows
         .iter()
@@ -66,14 +70,22 @@ async fn list(
     Ok(Paged::new(items, state.ctx.urls.base(), &uri, cursors))
 }
 
-async fn show(State(state): State<ApiState>, user: User, Path(raw): Path<String>) -> ApiResult<Json<entities::Notification>> {
+async fn show(
+    State(state): State<ApiState>,
+    user: User,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<entities::Notification>> {
     let viewer = user.require("read:notifications")?;
     let row = notifications::get(&state.ctx, viewer, super::id(&raw)?).await?;
     let mut items = render(&state.ctx, viewer, &[row]).await?;
     items.pop().map(Json).ok_or_else(crate::ApiError::not_found)
 }
 
-async fn dismiss(State(state): State<ApiState>, user: User, Path(raw): Path<String>) -> ApiResult<Json<Value>> {
+async fn dismiss(
+    State(state): State<ApiState>,
+    user: User,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<Value>> {
     let viewer = user.require("write:notifications")?;
     notifications::dismiss(&state.ctx, viewer, super::id(&raw)?).await?;
     Ok(Json(json!({})))

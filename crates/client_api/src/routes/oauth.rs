@@ -36,7 +36,10 @@ struct AppForm {
     website: Option<String>,
 }
 
-async fn register(State(state): State<ApiState>, Params(form): Params<AppForm>) -> ApiResult<Json<Value>> {
+async fn register(
+    State(state): State<ApiState>,
+    Params(form): Params<AppForm>,
+) -> ApiResult<Json<Value>> {
     let redirect_uris: Vec<String> = form
         .redirect_uris
         .iter()
@@ -128,7 +131,9 @@ async fn client(state: &ApiState, headers: &HeaderMap, form: &TokenForm) -> ApiR
 /// `Basic` credentials: base64 of `id:secret`, each part form-encoded (RFC 6749 §2.3.1).
 fn basic_credentials(text: &str) -> Option<(String, String)> {
     use base64::Engine;
-    let bytes = base64::engine::general_purpose::STANDARD.decode(text).ok()?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .ok()?;
     let text = String::from_utf8(bytes).ok()?;
     let (id, secret) = text.split_once(':')?;
     let unescape = |s: &str| {
@@ -150,16 +155,34 @@ async fn token(
     let issued = match form.grant_type.as_deref() {
         Some("authorization_code") => {
             let code = form.code.as_deref().ok_or_else(|| missing("code"))?;
-            oauth::exchange_code(ctx, &app, code, form.redirect_uri.as_deref(), form.code_verifier.as_deref()).await?
+            oauth::exchange_code(
+                ctx,
+                &app,
+                code,
+                form.redirect_uri.as_deref(),
+                form.code_verifier.as_deref(),
+            )
+            .await?
         }
         Some("password") => {
-            let username = form.username.as_deref().ok_or_else(|| missing("username"))?;
-            let password = form.password.as_deref().ok_or_else(|| missing("password"))?;
+            let username = form
+                .username
+                .as_deref()
+                .ok_or_else(|| missing("username"))?;
+            let password = form
+                .password
+                .as_deref()
+                .ok_or_else(|| missing("password"))?;
             oauth::password_grant(ctx, &app, username, password, form.scope.as_deref()).await?
         }
-        Some("client_credentials") => oauth::client_credentials(ctx, &app, form.scope.as_deref()).await?,
+        Some("client_credentials") => {
+            oauth::client_credentials(ctx, &app, form.scope.as_deref()).await?
+        }
         Some("refresh_token") => {
-            let refresh = form.refresh_token.as_deref().ok_or_else(|| missing("refresh_token"))?;
+            let refresh = form
+                .refresh_token
+                .as_deref()
+                .ok_or_else(|| missing("refresh_token"))?;
             oauth::refresh(ctx, &app, refresh).await?
         }
         Some(_) => return Err(oauth::OauthError::UnsupportedGrantType.into()),

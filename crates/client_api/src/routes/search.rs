@@ -3,7 +3,11 @@
 //! remote ones are fetched through WebFinger or their ActivityPub id.
 
 use super::{accounts, statuses};
-use crate::{ApiResult, ApiState, auth::Auth, params::{Params, de}};
+use crate::{
+    ApiResult, ApiState,
+    auth::Auth,
+    params::{Params, de},
+};
 use axum::{Json, Router, extract::State, routing::get};
 use passage_core::{Actor, Post, accounts as core_accounts, posts};
 use passage_federation::{objects, resolve};
@@ -30,7 +34,11 @@ struct SearchParams {
     offset: Option<i64>,
 }
 
-async fn search(State(state): State<ApiState>, auth: Auth, Params(p): Params<SearchParams>) -> ApiResult<Json<Value>> {
+async fn search(
+    State(state): State<ApiState>,
+    auth: Auth,
+    Params(p): Params<SearchParams>,
+) -> ApiResult<Json<Value>> {
     let viewer = auth.actor();
     let resolve = p.resolve && viewer.is_some();
     let limit = p.limit.unwrap_or(20).clamp(1, 40) as u64;
@@ -44,7 +52,10 @@ async fn search(State(state): State<ApiState>, auth: Auth, Params(p): Params<Sea
         Vec::new()
     };
     let found_posts = if want("statuses") && first_page {
-        find_post(&state, viewer, resolve, q).await?.into_iter().collect()
+        find_post(&state, viewer, resolve, q)
+            .await?
+            .into_iter()
+            .collect()
     } else {
         Vec::new()
     };
@@ -66,14 +77,21 @@ async fn search(State(state): State<ApiState>, auth: Auth, Params(p): Params<Sea
 
 /// Accounts for a query: a handle (`user@domain`, fetched when `resolve`), an actor URL, or the
 /// start of a name among known accounts.
-pub async fn find_accounts(state: &ApiState, resolve: bool, q: &str, limit: u64) -> ApiResult<Vec<Actor>> {
+pub async fn find_accounts(
+    state: &ApiState,
+    resolve: bool,
+    q: &str,
+    limit: u64,
+) -> ApiResult<Vec<Actor>> {
     let handle = q.trim_start_matches('@');
     if let Some((user, domain)) = handle.split_once('@')
         && !user.is_empty()
         && !domain.is_empty()
     {
         let known = if domain.eq_ignore_ascii_case(state.ctx.domain()) {
-            core_accounts::local_by_username(&state.ctx, user).await.ok()
+            core_accounts::local_by_username(&state.ctx, user)
+                .await
+                .ok()
         } else {
             core_accounts::remote_by_handle(&state.ctx, user, domain).await?
         };
@@ -97,7 +115,12 @@ pub async fn find_accounts(state: &ApiState, resolve: bool, q: &str, limit: u64)
 }
 
 /// A post by its URL or id, fetched when `resolve`; only if the viewer may see it.
-async fn find_post(state: &ApiState, viewer: Option<&Actor>, resolve: bool, q: &str) -> ApiResult<Option<Post>> {
+async fn find_post(
+    state: &ApiState,
+    viewer: Option<&Actor>,
+    resolve: bool,
+    q: &str,
+) -> ApiResult<Option<Post>> {
     let Ok(url) = url::Url::parse(q) else {
         return Ok(None);
     };

@@ -16,8 +16,7 @@ use axum::{
     routing::{get, post},
 };
 use passage_core::{
-    Actor, Post, accounts, bookmarks, content, posts, reactions, timelines,
-    visibility::Visibility,
+    Actor, Post, accounts, bookmarks, content, posts, reactions, timelines, visibility::Visibility,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -82,14 +81,20 @@ async fn create(
         text,
         visibility,
         in_reply_to: form.in_reply_to_id,
-        language: form.language.filter(|l| !l.is_empty()).or(settings.default_language),
+        language: form
+            .language
+            .filter(|l| !l.is_empty())
+            .or(settings.default_language),
         summary: form.spoiler_text,
         sensitive: form.sensitive || settings.default_sensitive,
         mentions,
         media_ids: form
             .media_ids
             .iter()
-            .map(|id| id.parse().map_err(|_| ApiError::invalid(format!("media_ids: {id:?} is not an id"))))
+            .map(|id| {
+                id.parse()
+                    .map_err(|_| ApiError::invalid(format!("media_ids: {id:?} is not an id")))
+            })
             .collect::<ApiResult<_>>()?,
         idempotency_key: headers
             .get("idempotency-key")
@@ -112,7 +117,9 @@ async fn resolve_mentions(state: &ApiState, text: &str) -> Vec<Actor> {
                     .await
                     .ok()
             }
-            _ => accounts::local_by_username(&state.ctx, &handle.username).await.ok(),
+            _ => accounts::local_by_username(&state.ctx, &handle.username)
+                .await
+                .ok(),
         };
         if let Some(actor) = actor
             && !found.iter().any(|a| a.id == actor.id)
@@ -123,13 +130,21 @@ async fn resolve_mentions(state: &ApiState, text: &str) -> Vec<Actor> {
     found
 }
 
-async fn show(State(state): State<ApiState>, auth: Auth, Path(raw): Path<String>) -> ApiResult<Json<entities::Status>> {
+async fn show(
+    State(state): State<ApiState>,
+    auth: Auth,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<entities::Status>> {
     let viewer = auth.actor();
     let post = visible(&state, viewer, &raw).await?;
     Ok(Json(status(&state, viewer, post).await?))
 }
 
-async fn context(State(state): State<ApiState>, auth: Auth, Path(raw): Path<String>) -> ApiResult<Json<Value>> {
+async fn context(
+    State(state): State<ApiState>,
+    auth: Auth,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<Value>> {
     let viewer = auth.actor();
     let post = visible(&state, viewer, &raw).await?;
     let (ancestors, descendants) = timelines::context(&state.ctx, viewer, &post).await?;
@@ -156,7 +171,11 @@ async fn edit(
     Ok(Json(status(&state, Some(author), post).await?))
 }
 
-async fn delete(State(state): State<ApiState>, user: User, Path(raw): Path<String>) -> ApiResult<Json<entities::Status>> {
+async fn delete(
+    State(state): State<ApiState>,
+    user: User,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<entities::Status>> {
     let author = user.require("write:statuses")?;
     let post = visible(&state, Some(author), &raw).await?;
     // Answered with the post as it was and its source, for "delete and redraft".
@@ -166,7 +185,11 @@ async fn delete(State(state): State<ApiState>, user: User, Path(raw): Path<Strin
     Ok(Json(answer))
 }
 
-async fn source(State(state): State<ApiState>, user: User, Path(raw): Path<String>) -> ApiResult<Json<Value>> {
+async fn source(
+    State(state): State<ApiState>,
+    user: User,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<Value>> {
     let viewer = user.require("read:statuses")?;
     let post = visible(&state, Some(viewer), &raw).await?;
     if post.author_id != viewer.id {
@@ -180,7 +203,11 @@ async fn source(State(state): State<ApiState>, user: User, Path(raw): Path<Strin
 }
 
 /// Edit history; earlier versions are not kept yet, so it holds the current one.
-async fn history(State(state): State<ApiState>, auth: Auth, Path(raw): Path<String>) -> ApiResult<Json<Value>> {
+async fn history(
+    State(state): State<ApiState>,
+    auth: Auth,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<Value>> {
     let viewer = auth.actor();
     let post = visible(&state, viewer, &raw).await?;
     let s = status(&state, viewer, post.clone()).await?;
@@ -198,7 +225,11 @@ async fn history(State(state): State<ApiState>, auth: Auth, Path(raw): Path<Stri
 /// Runs a reaction on a visible post and answers with the post as the viewer now sees it.
 macro_rules! reaction {
     ($name:ident, $scope:literal, $action:expr) => {
-        async fn $name(State(state): State<ApiState>, user: User, Path(raw): Path<String>) -> ApiResult<Json<entities::Status>> {
+        async fn $name(
+            State(state): State<ApiState>,
+            user: User,
+            Path(raw): Path<String>,
+        ) -> ApiResult<Json<entities::Status>> {
             let actor = user.require($scope)?;
             let post = visible(&state, Some(actor), &raw).await?;
             $action(&state.ctx, actor, &post).await?;
@@ -215,7 +246,11 @@ reaction!(bookmark, "write:bookmarks", bookmarks::add);
 reaction!(unbookmark, "write:bookmarks", bookmarks::remove);
 
 /// A boost answers with the boost itself (its own id), wrapping the original.
-async fn reblog(State(state): State<ApiState>, user: User, Path(raw): Path<String>) -> ApiResult<Json<entities::Status>> {
+async fn reblog(
+    State(state): State<ApiState>,
+    user: User,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<entities::Status>> {
     let actor = user.require("write:statuses")?;
     let post = visible(&state, Some(actor), &raw).await?;
     let boost = reactions::boost(&state.ctx, actor, &post).await?;

@@ -84,7 +84,11 @@ impl Subscription {
 
     fn stream_field(&self) -> Vec<String> {
         let mut s = vec![self.name.clone()];
-        s.extend(self.tag.clone().filter(|_| self.name.starts_with("hashtag")));
+        s.extend(
+            self.tag
+                .clone()
+                .filter(|_| self.name.starts_with("hashtag")),
+        );
         s
     }
 }
@@ -242,7 +246,11 @@ async fn websocket(
     };
     let mut subs = Vec::new();
     if let Some(name) = &q.stream {
-        match Subscription::parse(name, q.tag.as_deref().or(q.list.as_deref()), actor.is_some()) {
+        match Subscription::parse(
+            name,
+            q.tag.as_deref().or(q.list.as_deref()),
+            actor.is_some(),
+        ) {
             Ok(s) => subs.push(s),
             Err(m) => return ApiError::bad_request(m).into_response(),
         }
@@ -263,7 +271,12 @@ struct Command {
     list: Option<String>,
 }
 
-async fn serve_socket(state: ApiState, actor: Option<Actor>, mut subs: Vec<Subscription>, mut socket: WebSocket) {
+async fn serve_socket(
+    state: ApiState,
+    actor: Option<Actor>,
+    mut subs: Vec<Subscription>,
+    mut socket: WebSocket,
+) {
     let mut events = state.ctx.stream.subscribe();
     let mut ping = tokio::time::interval(Duration::from_secs(30));
     loop {
@@ -344,32 +357,43 @@ async fn event_stream(
     let param = q.get("tag").or_else(|| q.get("list")).map(String::as_str);
     let sub = match Subscription::parse(&name, param, actor.is_some()) {
         Ok(s) => s,
-        Err(m) if actor.is_none() && m.contains("token") => return ApiError::unauthorized().into_response(),
+        Err(m) if actor.is_none() && m.contains("token") => {
+            return ApiError::unauthorized().into_response();
+        }
         Err(m) => return ApiError::not_found_with(m).into_response(),
     };
     let events = state.ctx.stream.subscribe();
-    let stream = futures::stream::unfold((state, actor, vec![sub], events), |(state, actor, subs, mut events)| async move {
-        loop {
-            let event = tokio::select! {
-                event = events.recv() => match event {
-                    Ok(e) => e,
-                    Err(RecvError::Lagged(_)) => continue,
-                    Err(RecvError::Closed) => return None,
-                },
-                () = state.ctx.stream.closed() => return None,
-            };
-            let list = messages(&state, actor.as_ref(), &subs, event).await.unwrap_or_default();
-            if !list.is_empty() {
-                let frames: Vec<Result<sse::Event, Infallible>> = list
-                    .into_iter()
-                    .map(|m| Ok(sse::Event::default().event(m.event).data(m.payload)))
-                    .collect();
-                return Some((futures::stream::iter(frames), (state, actor, subs, events)));
+    let stream = futures::stream::unfold(
+        (state, actor, vec![sub], events),
+        |(state, actor, subs, mut events)| async move {
+            loop {
+                let event = tokio::select! {
+                    event = events.recv() => match event {
+                        Ok(e) => e,
+                        Err(RecvError::Lagged(_)) => continue,
+                        Err(RecvError::Closed) => return None,
+                    },
+                    () = state.ctx.stream.closed() => return None,
+                };
+                let list = messages(&state, actor.as_ref(), &subs, event)
+                    .await
+                    .unwrap_or_default();
+                if !list.is_empty() {
+                    let frames: Vec<Result<sse::Event, Infallible>> = list
+                        .into_iter()
+                        .map(|m| Ok(sse::Event::default().event(m.event).data(m.payload)))
+                        .collect();
+                    return Some((futures::stream::iter(frames), (state, actor, subs, events)));
+                }
             }
-        }
-    })
+        },
+    )
     .flatten();
     Sse::new(stream)
-        .keep_alive(sse::KeepAlive::new().interval(Duration::from_secs(15)).text(":thump"))
+        .keep_alive(
+            sse::KeepAlive::new()
+                .interval(Duration::from_secs(15))
+                .text(":thump"),
+        )
         .into_response()
 }

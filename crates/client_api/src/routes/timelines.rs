@@ -5,9 +5,9 @@ use super::{keyed_status_page, status_page};
 use crate::{
     ApiResult, ApiState,
     auth::{Auth, User},
+    entities::{self, time},
     pagination::{PageParams, Paged},
     params::{Params, de},
-    entities::{self, time},
 };
 use axum::{
     Json, Router,
@@ -138,7 +138,11 @@ fn markers_json(list: &[markers::Marker]) -> Value {
     Value::Object(map)
 }
 
-async fn get_markers(State(state): State<ApiState>, user: User, Params(q): Params<MarkerQuery>) -> ApiResult<Json<Value>> {
+async fn get_markers(
+    State(state): State<ApiState>,
+    user: User,
+    Params(q): Params<MarkerQuery>,
+) -> ApiResult<Json<Value>> {
     let viewer = user.require("read:statuses")?;
     let list = markers::get(&state.ctx, viewer, &q.timeline).await?;
     Ok(Json(markers_json(&list)))
@@ -156,7 +160,11 @@ struct MarkerUpdate {
     notifications: Option<MarkerPosition>,
 }
 
-async fn set_markers(State(state): State<ApiState>, user: User, Params(form): Params<MarkerUpdate>) -> ApiResult<Json<Value>> {
+async fn set_markers(
+    State(state): State<ApiState>,
+    user: User,
+    Params(form): Params<MarkerUpdate>,
+) -> ApiResult<Json<Value>> {
     let viewer = user.require("write:statuses")?;
     let mut changed = Vec::new();
     for (timeline, position) in [("home", form.home), ("notifications", form.notifications)] {

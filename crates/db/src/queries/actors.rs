@@ -80,16 +80,27 @@ pub async fn search(
     term: &str,
     limit: u64,
 ) -> Result<Vec<actors::Model>, DbErr> {
-    use sea_orm::{QuerySelect, sea_query::{Expr, ExprTrait, Func}};
+    use sea_orm::{
+        QuerySelect,
+        sea_query::{Expr, ExprTrait, Func},
+    };
     let pattern = format!(
         "{}%",
-        term.to_lowercase().replace('\\', "").replace('%', "").replace('_', "\\_")
+        term.to_lowercase()
+            .replace(['\\', '%'], "")
+            .replace('_', "\\_")
     );
     Entity::find()
         .filter(
             sea_orm::Condition::any()
-                .add(Expr::expr(Func::lower(Expr::col(Column::Username))).like(sea_orm::sea_query::LikeExpr::new(&pattern).escape('\\')))
-                .add(Expr::expr(Func::lower(Expr::col(Column::DisplayName))).like(sea_orm::sea_query::LikeExpr::new(&pattern).escape('\\'))),
+                .add(
+                    Expr::expr(Func::lower(Expr::col(Column::Username)))
+                        .like(sea_orm::sea_query::LikeExpr::new(&pattern).escape('\\')),
+                )
+                .add(
+                    Expr::expr(Func::lower(Expr::col(Column::DisplayName)))
+                        .like(sea_orm::sea_query::LikeExpr::new(&pattern).escape('\\')),
+                ),
         )
         .filter(Column::Kind.ne("Application"))
         .order_by_desc(Column::Local)

@@ -1,7 +1,9 @@
 //! Batched reads for rendering many posts or accounts at once: a page of a timeline costs a
 //! fixed number of queries, not a few per post.
 
-use crate::entities::{bookmarks, follows, likes, media_attachments, post_mentions, post_tags, posts};
+use crate::entities::{
+    bookmarks, follows, likes, media_attachments, post_mentions, post_tags, posts,
+};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Select,
     sea_query::{Expr, Func},
@@ -41,7 +43,10 @@ async fn pairs<E: EntityTrait>(
         .await
 }
 
-pub async fn posts_by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<posts::Model>, DbErr> {
+pub async fn posts_by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<Vec<posts::Model>, DbErr> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -52,14 +57,26 @@ pub async fn posts_by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<
 }
 
 /// `(post_id, actor_id)` of the mentions of these posts.
-pub async fn mentions(db: &impl ConnectionTrait, post_ids: &[i64]) -> Result<Vec<(i64, i64)>, DbErr> {
+pub async fn mentions(
+    db: &impl ConnectionTrait,
+    post_ids: &[i64],
+) -> Result<Vec<(i64, i64)>, DbErr> {
     let select = post_mentions::Entity::find()
         .filter(post_mentions::Column::PostId.is_in(post_ids.iter().copied()));
-    pairs(db, select, post_mentions::Column::PostId, post_mentions::Column::ActorId).await
+    pairs(
+        db,
+        select,
+        post_mentions::Column::PostId,
+        post_mentions::Column::ActorId,
+    )
+    .await
 }
 
 /// `(post_id, tag)` of the hashtags of these posts.
-pub async fn tags(db: &impl ConnectionTrait, post_ids: &[i64]) -> Result<Vec<(i64, String)>, DbErr> {
+pub async fn tags(
+    db: &impl ConnectionTrait,
+    post_ids: &[i64],
+) -> Result<Vec<(i64, String)>, DbErr> {
     post_tags::Entity::find()
         .select_only()
         .column(post_tags::Column::PostId)
@@ -80,8 +97,12 @@ pub async fn media(
         .await
 }
 
-pub async fn favourite_counts(db: &impl ConnectionTrait, post_ids: &[i64]) -> Result<HashMap<i64, i64>, DbErr> {
-    let select = likes::Entity::find().filter(likes::Column::PostId.is_in(post_ids.iter().copied()));
+pub async fn favourite_counts(
+    db: &impl ConnectionTrait,
+    post_ids: &[i64],
+) -> Result<HashMap<i64, i64>, DbErr> {
+    let select =
+        likes::Entity::find().filter(likes::Column::PostId.is_in(post_ids.iter().copied()));
     count_grouped(db, select, likes::Column::PostId).await
 }
 
@@ -103,7 +124,11 @@ pub async fn child_counts(
 }
 
 /// Which of these posts `actor_id` favourited.
-pub async fn favourited_by(db: &impl ConnectionTrait, actor_id: i64, post_ids: &[i64]) -> Result<Vec<i64>, DbErr> {
+pub async fn favourited_by(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    post_ids: &[i64],
+) -> Result<Vec<i64>, DbErr> {
     likes::Entity::find()
         .select_only()
         .column(likes::Column::PostId)
@@ -115,7 +140,11 @@ pub async fn favourited_by(db: &impl ConnectionTrait, actor_id: i64, post_ids: &
 }
 
 /// Which of these posts `actor_id` boosted.
-pub async fn reblogged_by(db: &impl ConnectionTrait, actor_id: i64, post_ids: &[i64]) -> Result<Vec<i64>, DbErr> {
+pub async fn reblogged_by(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    post_ids: &[i64],
+) -> Result<Vec<i64>, DbErr> {
     posts::Entity::find()
         .select_only()
         .column(posts::Column::ReblogOfId)
@@ -128,7 +157,11 @@ pub async fn reblogged_by(db: &impl ConnectionTrait, actor_id: i64, post_ids: &[
 }
 
 /// Which of these posts `actor_id` bookmarked.
-pub async fn bookmarked_by(db: &impl ConnectionTrait, actor_id: i64, post_ids: &[i64]) -> Result<Vec<i64>, DbErr> {
+pub async fn bookmarked_by(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    post_ids: &[i64],
+) -> Result<Vec<i64>, DbErr> {
     bookmarks::Entity::find()
         .select_only()
         .column(bookmarks::Column::PostId)
@@ -165,7 +198,10 @@ pub async fn post_stats(
         .select_only()
         .column(posts::Column::AuthorId)
         .column_as(Expr::from(Func::count(Expr::col(posts::Column::Id))), "n")
-        .column_as(Expr::from(Func::max(Expr::col(posts::Column::PublishedAt))), "latest")
+        .column_as(
+            Expr::from(Func::max(Expr::col(posts::Column::PublishedAt))),
+            "latest",
+        )
         .filter(posts::Column::AuthorId.is_in(actor_ids.iter().copied()))
         .filter(posts::Column::DeletedAt.is_null())
         .group_by(posts::Column::AuthorId)
@@ -176,7 +212,10 @@ pub async fn post_stats(
 }
 
 /// `(post_id, author_id)` of these posts, for `in_reply_to_account_id`.
-pub async fn authors_of(db: &impl ConnectionTrait, post_ids: &[i64]) -> Result<Vec<(i64, i64)>, DbErr> {
+pub async fn authors_of(
+    db: &impl ConnectionTrait,
+    post_ids: &[i64],
+) -> Result<Vec<(i64, i64)>, DbErr> {
     let select = posts::Entity::find().filter(posts::Column::Id.is_in(post_ids.iter().copied()));
     pairs(db, select, posts::Column::Id, posts::Column::AuthorId).await
 }

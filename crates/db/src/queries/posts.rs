@@ -3,8 +3,8 @@
 use crate::{
     Page,
     entities::{
-    post_mentions, post_tags,
-    posts::{self, Column, Entity},
+        post_mentions, post_tags,
+        posts::{self, Column, Entity},
     },
 };
 use sea_orm::{
@@ -249,7 +249,10 @@ pub async fn by_idempotency_key(
     key: &str,
 ) -> Result<Option<posts::Model>, DbErr> {
     use crate::entities::idempotency_keys as k;
-    let Some(row) = k::Entity::find_by_id((author_id, key.to_owned())).one(db).await? else {
+    let Some(row) = k::Entity::find_by_id((author_id, key.to_owned()))
+        .one(db)
+        .await?
+    else {
         return Ok(None);
     };
     by_id(db, row.post_id).await
