@@ -5,6 +5,7 @@
 mod federation;
 mod media;
 mod oauth;
+mod registration;
 mod statuses;
 mod streaming;
 mod wire;

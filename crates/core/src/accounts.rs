@@ -88,6 +88,10 @@ pub struct NewAccount {
     pub password: Option<String>,
     pub role: Role,
     pub locked: bool,
+    /// False when an admin must approve the registration first.
+    pub approved: bool,
+    /// Why the person asks to join (approval mode).
+    pub reason: Option<String>,
 }
 
 impl NewAccount {
@@ -101,6 +105,8 @@ impl NewAccount {
             password: None,
             role: Role::Member,
             locked: false,
+            approved: true,
+            reason: None,
         }
     }
 }
@@ -197,6 +203,8 @@ async fn create_unchecked(ctx: &Context, new: NewAccount) -> CoreResult<Actor> {
             password_hash: Set(hash),
             role: Set(new.role.as_str().to_owned()),
             created_at: Set(at),
+            approved: Set(new.approved),
+            registration_reason: Set(new.reason.clone()),
             ..Default::default()
         }
         .insert(&txn)
@@ -374,6 +382,71 @@ pub async fn verify_login(ctx: &Context, login: &str, password: &str) -> CoreRes
         .verify_password(password.as_bytes(), &hash)
         .map_err(|_| denied())?;
     by_id(ctx, user.actor_id).await
+}
+
+/// Someone signs up through an app (`POST /api/v1/accounts`).
+#[derive(Clone, Debug)]
+pub struct Registration {
+    pub username: String,
+    pub email: String,
+    pub password: String,
+    pub agreement: bool,
+    pub reason: Option<String>,
+}
+
+/// Shortest password accepted at sign-up.
+pub const MIN_PASSWORD: usize = 8;
+
+/// Creates a member account as the instance's registration mode allows: at once when open,
+/// waiting for an admin when "approval". Closed and invite-only instances refuse here (invites
+/// come with moderation). No mail is sent: without a mail setup the address is taken as given,
+/// and the approval step (or the admin creating accounts) is the check.
+pub async fn register(ctx: &Context, r: Registration) -> CoreResult<Actor> {
+    use crate::config::Registrations;
+    let approved = match ctx.config.instance.registrations {
+        Registrations::Open => true,
+        Registrations::Approval => false,
+        Registrations::Invite => {
+            return Err(CoreError::Forbidden(
+                "registrations on this instance need an invitation from its admins".into(),
+            ));
+        }
+        Registrations::Closed => {
+            return Err(CoreError::Forbidden(
+                "registrations on this instance are closed".into(),
+            ));
+        }
+    };
+    if !r.agreement {
+        return Err(CoreError::Invalid(
+            "agreement: the rules must be accepted".into(),
+        ));
+    }
+    if r.password.chars().count() < MIN_PASSWORD {
+        return Err(CoreError::Invalid(format!(
+            "password: at least {MIN_PASSWORD} characters"
+        )));
+    }
+    if !approved && r.reason.as_deref().is_none_or(|s| s.trim().is_empty()) {
+        return Err(CoreError::Invalid(
+            "reason: say why you want to join; an admin reads it".into(),
+        ));
+    }
+    let mut new = NewAccount::person(&r.username);
+    new.email = Some(r.email);
+    new.password = Some(r.password);
+    new.approved = approved;
+    new.reason = r.reason.map(|s| s.chars().take(1000).collect());
+    create(ctx, new).await
+}
+
+/// An admin approves a pending registration.
+pub async fn approve(ctx: &Context, username: &str) -> CoreResult<()> {
+    let actor = local_by_username(ctx, username).await?;
+    let mut login: users::ActiveModel = login_of(ctx, &actor).await?.into();
+    login.approved = Set(true);
+    login.update(&ctx.db).await?;
+    Ok(())
 }
 
 /// A remote account already known here, by handle.

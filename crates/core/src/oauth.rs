@@ -381,6 +381,16 @@ pub async fn password_grant(
     issue_token(ctx, app, Some(actor.id), scopes).await
 }
 
+/// A token for an account that just registered through `app`.
+pub async fn token_for_new_account(
+    ctx: &Context,
+    app: &App,
+    actor: &Actor,
+    scopes: Scopes,
+) -> OauthResult<IssuedToken> {
+    issue_token(ctx, app, Some(actor.id), scopes).await
+}
+
 /// `grant_type=client_credentials`: a token for the app itself (registration, public reads).
 pub async fn client_credentials(
     ctx: &Context,
@@ -518,7 +528,14 @@ pub async fn authenticate(ctx: &Context, token: &str) -> OauthResult<Option<Gran
         return Ok(None);
     };
     let actor = match row.actor_id {
-        Some(id) => Some(accounts::by_id(ctx, id).await?),
+        Some(id) => {
+            let actor = accounts::by_id(ctx, id).await?;
+            // A registration still waiting for approval has a token but may not use it yet.
+            if ensure_may_log_in(ctx, &actor).await.is_err() {
+                return Ok(None);
+            }
+            Some(actor)
+        }
         None => None,
     };
     Ok(Some(Grant {

@@ -80,6 +80,8 @@ enum AccountCommand {
     },
     /// List local members and organisations.
     List,
+    /// Approve a registration that waits for approval.
+    Approve { username: String },
 }
 
 #[derive(Subcommand)]
@@ -191,6 +193,12 @@ async fn admin(ctx: &Context, command: Admin) -> Result<(), passage_core::CoreEr
             new.locked = locked;
             let actor = accounts::create(ctx, new).await?;
             println!("created {} ({})", actor.username, actor.ap_id);
+        }
+        Admin::Account {
+            command: AccountCommand::Approve { username },
+        } => {
+            accounts::approve(ctx, &username).await?;
+            println!("approved {username}");
         }
         Admin::Account {
             command: AccountCommand::List,

@@ -33,6 +33,7 @@ pub fn routes() -> Router<ApiState> {
             "/api/v1/accounts/update_credentials",
             patch(update_credentials),
         )
+        .route("/api/v1/accounts", post(register))
         .route("/api/v1/accounts/relationships", get(relationships_of))
         .route("/api/v1/accounts/lookup", get(lookup))
         .route("/api/v1/accounts/search", get(search))
@@ -50,6 +51,52 @@ pub fn routes() -> Router<ApiState> {
         .route("/api/v1/follow_requests", get(follow_requests))
         .route("/api/v1/follow_requests/{id}/authorize", post(authorize))
         .route("/api/v1/follow_requests/{id}/reject", post(reject))
+}
+
+#[derive(Deserialize)]
+struct RegistrationForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default, deserialize_with = "de::bool")]
+    agreement: bool,
+    reason: Option<String>,
+}
+
+/// Sign-up from an app, with the app's own token (client credentials). Answers with a token
+/// for the new account; under approval that token works once an admin approves.
+async fn register(
+    State(state): State<ApiState>,
+    Auth(grant): Auth,
+    Params(form): Params<RegistrationForm>,
+) -> ApiResult<Json<Value>> {
+    let grant = grant.ok_or_else(ApiError::unauthorized)?;
+    if !grant.scopes.allows("write:accounts") {
+        return Err(ApiError::missing_scope("write:accounts"));
+    }
+    let actor = core_accounts::register(
+        &state.ctx,
+        core_accounts::Registration {
+            username: form.username,
+            email: form.email,
+            password: form.password,
+            agreement: form.agreement,
+            reason: form.reason,
+        },
+    )
+    .await?;
+    let scopes = passage_core::oauth::app_scopes(&grant.app);
+    let token =
+        passage_core::oauth::token_for_new_account(&state.ctx, &grant.app, &actor, scopes).await?;
+    Ok(Json(json!({
+        "access_token": token.access_token,
+        "token_type": "Bearer",
+        "scope": token.scopes.to_string(),
+        "created_at": token.created_at,
+    })))
 }
 
 async fn credentials(
