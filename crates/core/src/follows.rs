@@ -110,14 +110,7 @@ pub async fn accept(ctx: &Context, target: &Actor, follower: &Actor) -> CoreResu
     let mut row: follows::ActiveModel = follow.clone().into();
     row.accepted = Set(true);
     let follow = row.update(&txn).await?;
-    notifications::withdraw(
-        &txn,
-        Some(target.id),
-        follower.id,
-        Kind::FollowRequest,
-        None,
-    )
-    .await?;
+    withdraw_request(&txn, target, follower).await?;
     let event = notifications::record(&txn, target.into(), follower.id, Kind::Follow, None).await?;
     if !follower.local {
         let intent = Intent::AcceptFollow(FollowRef::of(&follow));
@@ -129,6 +122,15 @@ pub async fn accept(ctx: &Context, target: &Actor, follower: &Actor) -> CoreResu
     Ok(follow)
 }
 
+/// The follow request of `follower` no longer waits for `target`.
+async fn withdraw_request(
+    db: &impl sea_orm::ConnectionTrait,
+    target: &Actor,
+    follower: &Actor,
+) -> CoreResult<()> {
+    notifications::withdraw(db, Some(target.id), follower.id, Kind::FollowRequest, None).await
+}
+
 /// The local followee rejects a request (or removes an existing follower).
 pub async fn reject(ctx: &Context, target: &Actor, follower: &Actor) -> CoreResult<()> {
     let follow = q::find_pair(&ctx.db, follower.id, target.id)
@@ -136,14 +138,7 @@ pub async fn reject(ctx: &Context, target: &Actor, follower: &Actor) -> CoreResu
         .ok_or(CoreError::NotFound)?;
     let txn = ctx.db.begin().await?;
     follows::Entity::delete_by_id(follow.id).exec(&txn).await?;
-    notifications::withdraw(
-        &txn,
-        Some(target.id),
-        follower.id,
-        Kind::FollowRequest,
-        None,
-    )
-    .await?;
+    withdraw_request(&txn, target, follower).await?;
     if !follower.local {
         let intent = Intent::RejectFollow(FollowRef::of(&follow));
         outbox::record(&txn, target.id, &intent).await?;
@@ -160,14 +155,7 @@ pub async fn unfollow(ctx: &Context, follower: &Actor, target: &Actor) -> CoreRe
     };
     let txn = ctx.db.begin().await?;
     follows::Entity::delete_by_id(follow.id).exec(&txn).await?;
-    notifications::withdraw(
-        &txn,
-        Some(target.id),
-        follower.id,
-        Kind::FollowRequest,
-        None,
-    )
-    .await?;
+    withdraw_request(&txn, target, follower).await?;
     if !target.local {
         let intent = Intent::UndoFollow(FollowRef::of(&follow));
         outbox::record(&txn, follower.id, &intent).await?;
@@ -204,14 +192,7 @@ pub async fn receive_undo(ctx: &Context, follower: &Actor, followee: &Actor) -> 
     if let Some(follow) = q::find_pair(&ctx.db, follower.id, followee.id).await? {
         let txn = ctx.db.begin().await?;
         follows::Entity::delete_by_id(follow.id).exec(&txn).await?;
-        notifications::withdraw(
-            &txn,
-            Some(followee.id),
-            follower.id,
-            Kind::FollowRequest,
-            None,
-        )
-        .await?;
+        withdraw_request(&txn, followee, follower).await?;
         txn.commit().await?;
     }
     Ok(())

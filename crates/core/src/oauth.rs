@@ -560,7 +560,7 @@ fn digest_of(secret: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{context, person};
+    use crate::testing::context;
 
     #[test]
     fn scopes_cover_their_sub_scopes_and_follow_its_legacy_set() {
@@ -597,7 +597,10 @@ mod tests {
     async fn codes_are_single_use_and_pkce_is_checked() {
         let ctx = context().await;
         let app = app(&ctx).await;
-        let ana = person(&ctx, "ana").await;
+        let mut new = accounts::NewAccount::person("ana");
+        new.email = Some("ana@example.org".into());
+        new.password = Some("correct horse battery".into());
+        let ana = accounts::create(&ctx, new).await.unwrap();
         let verifier = "a-verifier-that-is-long-enough-to-be-accepted-by-rfc-7636";
         let challenge =
             URL_SAFE_NO_PAD.encode(digest::digest(&digest::SHA256, verifier.as_bytes()));

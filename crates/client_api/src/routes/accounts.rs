@@ -328,15 +328,29 @@ async fn relationship(
     Ok(Json(relationship_from(&r)))
 }
 
+/// Runs `action` between the caller and the account at `raw` (with the `write:follows`
+/// scope) and answers with their relationship after it.
+async fn act(
+    state: &ApiState,
+    user: &User,
+    raw: &str,
+    action: impl AsyncFnOnce(&passage_core::Context, &Actor, &Actor) -> passage_core::CoreResult<()>,
+) -> ApiResult<Json<Relationship>> {
+    let viewer = user.require("write:follows")?;
+    let other = target(state, raw).await?;
+    action(&state.ctx, viewer, &other).await?;
+    relationship(state, viewer, other.id).await
+}
+
 async fn follow(
     State(state): State<ApiState>,
     user: User,
     Path(raw): Path<String>,
 ) -> ApiResult<Json<Relationship>> {
-    let viewer = user.require("write:follows")?;
-    let target = target(&state, &raw).await?;
-    follows::request(&state.ctx, viewer, &target).await?;
-    relationship(&state, viewer, target.id).await
+    act(&state, &user, &raw, async |ctx, me, them| {
+        follows::request(ctx, me, them).await.map(drop)
+    })
+    .await
 }
 
 async fn unfollow(
@@ -344,24 +358,44 @@ async fn unfollow(
     user: User,
     Path(raw): Path<String>,
 ) -> ApiResult<Json<Relationship>> {
-    let viewer = user.require("write:follows")?;
-    let target = target(&state, &raw).await?;
-    follows::unfollow(&state.ctx, viewer, &target).await?;
-    relationship(&state, viewer, target.id).await
+    act(&state, &user, &raw, follows::unfollow).await
 }
 
+/// Removing someone who does not follow is not an error.
 async fn remove_follower(
     State(state): State<ApiState>,
     user: User,
     Path(raw): Path<String>,
 ) -> ApiResult<Json<Relationship>> {
-    let viewer = user.require("write:follows")?;
-    let follower = target(&state, &raw).await?;
-    match follows::reject(&state.ctx, viewer, &follower).await {
-        Ok(()) | Err(passage_core::CoreError::NotFound) => {}
-        Err(e) => return Err(e.into()),
-    }
-    relationship(&state, viewer, follower.id).await
+    act(
+        &state,
+        &user,
+        &raw,
+        async |ctx, me, them| match follows::reject(ctx, me, them).await {
+            Err(passage_core::CoreError::NotFound) => Ok(()),
+            other => other,
+        },
+    )
+    .await
+}
+
+async fn authorize(
+    State(state): State<ApiState>,
+    user: User,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<Relationship>> {
+    act(&state, &user, &raw, async |ctx, me, them| {
+        follows::accept(ctx, me, them).await.map(drop)
+    })
+    .await
+}
+
+async fn reject(
+    State(state): State<ApiState>,
+    user: User,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<Relationship>> {
+    act(&state, &user, &raw, follows::reject).await
 }
 
 async fn follow_requests(
@@ -373,26 +407,4 @@ async fn follow_requests(
     let actor = user.require("read:follows")?;
     let rows = follows::requests(&state.ctx, actor, page.page()).await?;
     keyed_account_page(&state, &uri, rows).await
-}
-
-async fn authorize(
-    State(state): State<ApiState>,
-    user: User,
-    Path(raw): Path<String>,
-) -> ApiResult<Json<Relationship>> {
-    let viewer = user.require("write:follows")?;
-    let follower = target(&state, &raw).await?;
-    follows::accept(&state.ctx, viewer, &follower).await?;
-    relationship(&state, viewer, follower.id).await
-}
-
-async fn reject(
-    State(state): State<ApiState>,
-    user: User,
-    Path(raw): Path<String>,
-) -> ApiResult<Json<Relationship>> {
-    let viewer = user.require("write:follows")?;
-    let follower = target(&state, &raw).await?;
-    follows::reject(&state.ctx, viewer, &follower).await?;
-    relationship(&state, viewer, follower.id).await
 }

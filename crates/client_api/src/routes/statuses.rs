@@ -258,25 +258,35 @@ async fn reblog(
 }
 
 async fn favourited_by(
-    State(state): State<ApiState>,
+    state: State<ApiState>,
     auth: Auth,
     uri: Uri,
-    Path(raw): Path<String>,
-    Params(page): Params<PageParams>,
+    raw: Path<String>,
+    page: Params<PageParams>,
 ) -> ApiResult<Paged<entities::Account>> {
-    let post = visible(&state, auth.actor(), &raw).await?;
-    let rows = reactions::reacted_by(&state.ctx, &post, false, page.page()).await?;
-    keyed_account_page(&state, &uri, rows).await
+    reacted_by(state, auth, uri, raw, page, false).await
 }
 
 async fn reblogged_by(
+    state: State<ApiState>,
+    auth: Auth,
+    uri: Uri,
+    raw: Path<String>,
+    page: Params<PageParams>,
+) -> ApiResult<Paged<entities::Account>> {
+    reacted_by(state, auth, uri, raw, page, true).await
+}
+
+/// Who favourited (or boosted) a post the caller may see.
+async fn reacted_by(
     State(state): State<ApiState>,
     auth: Auth,
     uri: Uri,
     Path(raw): Path<String>,
     Params(page): Params<PageParams>,
+    boosts: bool,
 ) -> ApiResult<Paged<entities::Account>> {
     let post = visible(&state, auth.actor(), &raw).await?;
-    let rows = reactions::reacted_by(&state.ctx, &post, true, page.page()).await?;
+    let rows = reactions::reacted_by(&state.ctx, &post, boosts, page.page()).await?;
     keyed_account_page(&state, &uri, rows).await
 }
