@@ -1,7 +1,7 @@
 //! What Mastodon-compatible clients need beyond federation: OAuth applications, authorization
 //! codes and tokens (stored as SHA-256 digests, never in clear), notifications, bookmarks,
-//! timeline markers, idempotency keys for status creation, media attachments, and the
-//! per-user posting defaults clients read from `source`.
+//! timeline markers, idempotency keys for status creation, media attachments, account blocks
+//! and mutes, and the per-user posting defaults clients read from `source`.
 
 use crate::fk;
 use sea_orm_migration::{prelude::*, schema::*};
@@ -114,6 +114,26 @@ enum IdempotencyKeys {
     ActorId,
     Key,
     PostId,
+    CreatedAt,
+}
+
+/// Blocks (`hide_notifications` unused) and mutes share one shape, in two tables.
+#[derive(DeriveIden)]
+enum AccountBlocks {
+    Table,
+}
+
+#[derive(DeriveIden)]
+enum AccountMutes {
+    Table,
+}
+
+#[derive(DeriveIden)]
+enum Relation {
+    Id,
+    ActorId,
+    TargetId,
+    HideNotifications,
     CreatedAt,
 }
 
@@ -356,6 +376,40 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        for (table, name) in [
+            (AccountBlocks::Table.into_iden(), "account_blocks_pair"),
+            (AccountMutes::Table.into_iden(), "account_mutes_pair"),
+        ] {
+            m.create_table(
+                Table::create()
+                    .table(table.clone())
+                    .col(big_pk_auto(Relation::Id))
+                    .col(big_integer(Relation::ActorId))
+                    .col(big_integer(Relation::TargetId))
+                    .col(boolean(Relation::HideNotifications).default(true))
+                    .col(timestamp_with_time_zone(Relation::CreatedAt))
+                    .foreign_key(&mut fk(
+                        (table.clone(), Relation::ActorId),
+                        (Actors::Table, Actors::Id),
+                    ))
+                    .foreign_key(&mut fk(
+                        (table.clone(), Relation::TargetId),
+                        (Actors::Table, Actors::Id),
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+            m.create_index(
+                Index::create()
+                    .name(name)
+                    .table(table)
+                    .col(Relation::ActorId)
+                    .col(Relation::TargetId)
+                    .unique()
+                    .to_owned(),
+            )
+            .await?;
+        }
         m.create_index(
             Index::create()
                 .name("media_attachments_post")
@@ -369,6 +423,8 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            AccountMutes::Table.into_iden(),
+            AccountBlocks::Table.into_iden(),
             MediaAttachments::Table.into_iden(),
             IdempotencyKeys::Table.into_iden(),
             Markers::Table.into_iden(),

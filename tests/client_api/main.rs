@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod blocks;
 mod federation;
 mod media;
 mod oauth;

@@ -24,6 +24,11 @@ pub async fn request(ctx: &Context, follower: &Actor, target: &Actor) -> CoreRes
     if follower.id == target.id {
         return Err(CoreError::Invalid("an actor cannot follow itself".into()));
     }
+    if crate::blocks::between(ctx, follower, target).await? {
+        return Err(CoreError::Forbidden(
+            "a block stands between these accounts".into(),
+        ));
+    }
     if let Some(existing) = q::find_pair(&ctx.db, follower.id, target.id).await? {
         return Ok(existing);
     }
@@ -53,6 +58,9 @@ pub async fn receive_request(
         return Err(CoreError::Invalid(
             "follow target is not on this instance".into(),
         ));
+    }
+    if crate::blocks::between(ctx, follower, target).await? {
+        return Err(CoreError::Forbidden("blocked".into()));
     }
     let txn = ctx.db.begin().await?;
     let (follow, event) = match q::find_pair(&txn, follower.id, target.id).await? {

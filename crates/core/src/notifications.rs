@@ -133,6 +133,10 @@ pub async fn list(
     if let Some(account) = filter.account_id {
         select = select.filter(notifications::Column::FromActorId.eq(account));
     }
+    let hidden = crate::blocks::hidden_from(ctx, viewer).await?.notifications;
+    if !hidden.is_empty() {
+        select = select.filter(notifications::Column::FromActorId.is_not_in(hidden));
+    }
     let rows = page
         .apply(select, notifications::Column::Id)
         .all(&ctx.db)

@@ -12,6 +12,7 @@ pub struct Relation {
     pub requested: bool,
     pub followed_by: bool,
     pub requested_by: bool,
+    pub standing: crate::blocks::Standing,
 }
 
 pub async fn with(ctx: &Context, viewer: &Actor, target_ids: &[i64]) -> CoreResult<Vec<Relation>> {
@@ -25,20 +26,20 @@ pub async fn with(ctx: &Context, viewer: &Actor, target_ids: &[i64]) -> CoreResu
         .filter(follows::Column::FollowerId.is_in(target_ids.iter().copied()))
         .all(&ctx.db)
         .await?;
-    Ok(target_ids
-        .iter()
-        .map(|&id| {
-            let out = outgoing.iter().find(|f| f.followee_id == id);
-            let inc = incoming.iter().find(|f| f.follower_id == id);
-            Relation {
-                target_id: id,
-                following: out.is_some_and(|f| f.accepted),
-                requested: out.is_some_and(|f| !f.accepted),
-                followed_by: inc.is_some_and(|f| f.accepted),
-                requested_by: inc.is_some_and(|f| !f.accepted),
-            }
-        })
-        .collect())
+    let mut list = Vec::with_capacity(target_ids.len());
+    for &id in target_ids {
+        let out = outgoing.iter().find(|f| f.followee_id == id);
+        let inc = incoming.iter().find(|f| f.follower_id == id);
+        list.push(Relation {
+            target_id: id,
+            following: out.is_some_and(|f| f.accepted),
+            requested: out.is_some_and(|f| !f.accepted),
+            followed_by: inc.is_some_and(|f| f.accepted),
+            requested_by: inc.is_some_and(|f| !f.accepted),
+            standing: crate::blocks::standing(ctx, viewer, id).await?,
+        });
+    }
+    Ok(list)
 }
 
 pub async fn one(ctx: &Context, viewer: &Actor, target_id: i64) -> CoreResult<Relation> {

@@ -66,6 +66,30 @@ pub async fn account(ctx: &Context, actor: Actor) -> CoreResult<AccountView> {
     list.pop().ok_or(crate::CoreError::NotFound)
 }
 
+/// Posts for a reader's lists (timelines, threads, search, streams): as [`posts`], leaving
+/// out posts (and boosts of posts) by accounts the viewer blocks, mutes or is blocked by (see
+/// [`crate::blocks`]). A post asked for by id, or named by a notification, is not filtered.
+pub async fn shown(
+    ctx: &Context,
+    viewer: Option<&Actor>,
+    list: Vec<Post>,
+) -> CoreResult<Vec<PostView>> {
+    let views = posts(ctx, viewer, list).await?;
+    let Some(viewer) = viewer else {
+        return Ok(views);
+    };
+    let hidden = crate::blocks::hidden_from(ctx, viewer).await?.posts;
+    Ok(views
+        .into_iter()
+        .filter(|v| {
+            !hidden.contains(&v.post.author_id)
+                && v.reblog
+                    .as_ref()
+                    .is_none_or(|r| !hidden.contains(&r.post.author_id))
+        })
+        .collect())
+}
+
 /// Posts as `viewer` sees them, in the order given. Boosted originals are loaded alongside.
 pub async fn posts(
     ctx: &Context,

@@ -17,8 +17,8 @@ use axum::{
     routing::{get, patch, post},
 };
 use passage_core::{
-    Actor, accounts as core_accounts, db::queries::posts::AuthorFilter, follows, relationships,
-    timelines, views, visibility::Visibility,
+    Actor, accounts as core_accounts, blocks, db::queries::posts::AuthorFilter, follows,
+    relationships, timelines, views, visibility::Visibility,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -47,6 +47,12 @@ pub fn routes() -> Router<ApiState> {
             "/api/v1/accounts/{id}/remove_from_followers",
             post(remove_follower),
         )
+        .route("/api/v1/accounts/{id}/block", post(block))
+        .route("/api/v1/accounts/{id}/unblock", post(unblock))
+        .route("/api/v1/accounts/{id}/mute", post(mute))
+        .route("/api/v1/accounts/{id}/unmute", post(unmute))
+        .route("/api/v1/blocks", get(blocked))
+        .route("/api/v1/mutes", get(muted))
         .route("/api/v1/preferences", get(preferences))
         .route("/api/v1/follow_requests", get(follow_requests))
         .route("/api/v1/follow_requests/{id}/authorize", post(authorize))
@@ -336,7 +342,18 @@ async fn act(
     raw: &str,
     action: impl AsyncFnOnce(&passage_core::Context, &Actor, &Actor) -> passage_core::CoreResult<()>,
 ) -> ApiResult<Json<Relationship>> {
-    let viewer = user.require("write:follows")?;
+    act_with(state, user, raw, "write:follows", action).await
+}
+
+/// [`act`] with another scope.
+async fn act_with(
+    state: &ApiState,
+    user: &User,
+    raw: &str,
+    scope: &str,
+    action: impl AsyncFnOnce(&passage_core::Context, &Actor, &Actor) -> passage_core::CoreResult<()>,
+) -> ApiResult<Json<Relationship>> {
+    let viewer = user.require(scope)?;
     let other = target(state, raw).await?;
     action(&state.ctx, viewer, &other).await?;
     relationship(state, viewer, other.id).await
@@ -406,5 +423,70 @@ async fn follow_requests(
 ) -> ApiResult<Paged<entities::Account>> {
     let actor = user.require("read:follows")?;
     let rows = follows::requests(&state.ctx, actor, page.page()).await?;
+    keyed_account_page(&state, &uri, rows).await
+}
+
+async fn block(
+    State(state): State<ApiState>,
+    user: User,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<Relationship>> {
+    act_with(&state, &user, &raw, "write:blocks", blocks::block).await
+}
+
+async fn unblock(
+    State(state): State<ApiState>,
+    user: User,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<Relationship>> {
+    act_with(&state, &user, &raw, "write:blocks", blocks::unblock).await
+}
+
+#[derive(Deserialize)]
+struct MuteForm {
+    #[serde(default, deserialize_with = "de::opt_bool")]
+    notifications: Option<bool>,
+}
+
+async fn mute(
+    State(state): State<ApiState>,
+    user: User,
+    Path(raw): Path<String>,
+    Params(form): Params<MuteForm>,
+) -> ApiResult<Json<Relationship>> {
+    let notifications = form.notifications.unwrap_or(true);
+    act_with(&state, &user, &raw, "write:mutes", async |ctx, me, them| {
+        blocks::mute(ctx, me, them, notifications).await
+    })
+    .await
+}
+
+async fn unmute(
+    State(state): State<ApiState>,
+    user: User,
+    Path(raw): Path<String>,
+) -> ApiResult<Json<Relationship>> {
+    act_with(&state, &user, &raw, "write:mutes", blocks::unmute).await
+}
+
+async fn blocked(
+    State(state): State<ApiState>,
+    user: User,
+    uri: Uri,
+    Params(page): Params<PageParams>,
+) -> ApiResult<Paged<entities::Account>> {
+    let viewer = user.require("read:blocks")?;
+    let rows = blocks::list(&state.ctx, viewer, false, page.page()).await?;
+    keyed_account_page(&state, &uri, rows).await
+}
+
+async fn muted(
+    State(state): State<ApiState>,
+    user: User,
+    uri: Uri,
+    Params(page): Params<PageParams>,
+) -> ApiResult<Paged<entities::Account>> {
+    let viewer = user.require("read:mutes")?;
+    let rows = blocks::list(&state.ctx, viewer, true, page.page()).await?;
     keyed_account_page(&state, &uri, rows).await
 }

@@ -34,13 +34,13 @@ pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
         .layer(DefaultBodyLimit::max(max_body))
 }
 
-/// Posts as statuses for `viewer`, in order.
+/// Posts as statuses for `viewer`, in order, without those of accounts hidden from them.
 async fn statuses(
     state: &ApiState,
     viewer: Option<&Actor>,
     posts: Vec<Post>,
 ) -> Result<Vec<entities::Status>, ApiError> {
-    let views = views::posts(&state.ctx, viewer, posts).await?;
+    let views = views::shown(&state.ctx, viewer, posts).await?;
     Ok(views
         .iter()
         .map(|v| entities::status_from(&state.ctx, v))

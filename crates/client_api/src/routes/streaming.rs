@@ -8,7 +8,7 @@
 //! `Sec-WebSocket-Protocol` header; in the last case it is echoed back, or Chromium drops the
 //! socket.
 
-use super::status;
+use super::statuses;
 use crate::{
     ApiError, ApiResult, ApiState,
     auth::{Auth, bearer},
@@ -129,7 +129,11 @@ async fn messages(
                 let payload = match &rendered {
                     Some(p) => p.clone(),
                     None => {
-                        let s = status(state, viewer, post.clone()).await?;
+                        // Nothing when hidden from this viewer (a block or a mute).
+                        let Some(s) = statuses(state, viewer, vec![post.clone()]).await?.pop()
+                        else {
+                            return Ok(out);
+                        };
                         let p = serde_json::to_string(&s).unwrap_or_default();
                         rendered = Some(p.clone());
                         p

@@ -1,6 +1,8 @@
 //! Table models in the layout sea-orm-codegen produces (`sea-orm-cli generate entity`).
 //! Keep them in step with `migrations/`; business rules never go here.
 
+pub mod account_blocks;
+pub mod account_mutes;
 pub mod actors;
 pub mod bookmarks;
 pub mod deliveries;
