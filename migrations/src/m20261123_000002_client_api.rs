@@ -1,7 +1,7 @@
 //! What Mastodon-compatible clients need beyond federation: OAuth applications, authorization
 //! codes and tokens (stored as SHA-256 digests, never in clear), notifications, bookmarks,
 //! timeline markers, idempotency keys for status creation, media attachments, account blocks
-//! and mutes, and the per-user posting defaults clients read from `source`.
+//! and mutes, lists, and the per-user posting defaults clients read from `source`.
 
 use crate::fk;
 use sea_orm_migration::{prelude::*, schema::*};
@@ -135,6 +135,24 @@ enum Relation {
     TargetId,
     HideNotifications,
     CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Lists {
+    Table,
+    Id,
+    ActorId,
+    Title,
+    RepliesPolicy,
+    Exclusive,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum ListAccounts {
+    Table,
+    ListId,
+    ActorId,
 }
 
 #[derive(DeriveIden)]
@@ -410,6 +428,43 @@ impl MigrationTrait for Migration {
             )
             .await?;
         }
+        m.create_table(
+            Table::create()
+                .table(Lists::Table)
+                .col(big_pk_auto(Lists::Id))
+                .col(big_integer(Lists::ActorId))
+                .col(string(Lists::Title))
+                .col(string(Lists::RepliesPolicy).default("list"))
+                .col(boolean(Lists::Exclusive).default(false))
+                .col(timestamp_with_time_zone(Lists::CreatedAt))
+                .foreign_key(&mut fk(
+                    (Lists::Table, Lists::ActorId),
+                    (Actors::Table, Actors::Id),
+                ))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(ListAccounts::Table)
+                .col(big_integer(ListAccounts::ListId))
+                .col(big_integer(ListAccounts::ActorId))
+                .primary_key(
+                    Index::create()
+                        .col(ListAccounts::ListId)
+                        .col(ListAccounts::ActorId),
+                )
+                .foreign_key(&mut fk(
+                    (ListAccounts::Table, ListAccounts::ListId),
+                    (Lists::Table, Lists::Id),
+                ))
+                .foreign_key(&mut fk(
+                    (ListAccounts::Table, ListAccounts::ActorId),
+                    (Actors::Table, Actors::Id),
+                ))
+                .to_owned(),
+        )
+        .await?;
         m.create_index(
             Index::create()
                 .name("media_attachments_post")
@@ -423,6 +478,8 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            ListAccounts::Table.into_iden(),
+            Lists::Table.into_iden(),
             AccountMutes::Table.into_iden(),
             AccountBlocks::Table.into_iden(),
             MediaAttachments::Table.into_iden(),

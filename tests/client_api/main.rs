@@ -4,6 +4,7 @@
 
 mod blocks;
 mod federation;
+mod lists;
 mod media;
 mod oauth;
 mod registration;

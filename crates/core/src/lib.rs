@@ -15,6 +15,7 @@ pub mod error;
 pub mod follows;
 pub mod ids;
 pub mod keys;
+pub mod lists;
 pub mod markers;
 pub mod media;
 pub mod notifications;

@@ -73,6 +73,8 @@ pub enum Feed {
     Tag { tag: String, local_only: bool },
     /// Direct posts the viewer wrote or is mentioned in.
     Direct,
+    /// Posts of the accounts in one of the viewer's lists.
+    List(i64),
 }
 
 /// Does `post` belong in `feed` for `viewer`? Deleted posts are judged as they were, so a
@@ -100,6 +102,16 @@ pub async fn includes(
                     .await?
                     .contains(&tag.to_lowercase())
         }
+        Feed::List(list) => match viewer {
+            Some(v) => {
+                crate::visibility::FOR_FOLLOWERS.contains(&visibility.as_str())
+                    && match crate::lists::holds(ctx, v, *list, post.author_id).await {
+                        Err(crate::CoreError::NotFound) => false,
+                        other => other?,
+                    }
+            }
+            None => false,
+        },
         Feed::Home | Feed::Direct => {
             let Some(viewer) = viewer else {
                 return Ok(false);

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod instance;
+mod lists;
 mod media;
 mod notifications;
 mod oauth;
@@ -20,6 +21,7 @@ pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
     Router::new()
         .merge(media::routes().layer(DefaultBodyLimit::max(max_upload)))
         .merge(oauth::routes())
+        .merge(lists::routes())
         .merge(instance::routes())
         .merge(accounts::routes())
         .merge(statuses::routes())

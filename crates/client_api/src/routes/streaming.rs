@@ -68,7 +68,12 @@ impl Subscription {
             "hashtag" => (Some(tag_feed(false)?), false, false),
             "hashtag:local" => (Some(tag_feed(true)?), false, false),
             "direct" => (Some(Feed::Direct), false, true),
-            "list" => return Err("lists are not available yet".into()),
+            "list" => {
+                let id = tag
+                    .and_then(|l| l.parse().ok())
+                    .ok_or("missing or bad list id")?;
+                (Some(Feed::List(id)), false, true)
+            }
             other => return Err(format!("unknown stream {other:?}")),
         };
         if personal && !signed_in {
@@ -87,7 +92,7 @@ impl Subscription {
         s.extend(
             self.tag
                 .clone()
-                .filter(|_| self.name.starts_with("hashtag")),
+                .filter(|_| self.name.starts_with("hashtag") || self.name == "list"),
         );
         s
     }

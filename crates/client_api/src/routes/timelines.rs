@@ -29,7 +29,6 @@ pub fn routes() -> Router<ApiState> {
         .route("/api/v1/favourites", get(favourited))
         .route("/api/v1/markers", get(get_markers).post(set_markers))
         // Not kept yet; valid empty answers so clients show empty screens, not errors.
-        .route("/api/v1/lists", get(empty))
         .route("/api/v1/filters", get(empty))
         .route("/api/v2/filters", get(empty))
         .route("/api/v1/followed_tags", get(empty))

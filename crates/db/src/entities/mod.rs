@@ -10,6 +10,8 @@ pub mod follows;
 pub mod idempotency_keys;
 pub mod instances;
 pub mod likes;
+pub mod list_accounts;
+pub mod lists;
 pub mod markers;
 pub mod media_attachments;
 pub mod notifications;
