@@ -1,7 +1,8 @@
 //! What Mastodon-compatible clients need beyond federation: OAuth applications, authorization
 //! codes and tokens (stored as SHA-256 digests, never in clear), notifications, bookmarks,
 //! timeline markers, idempotency keys for status creation, media attachments, account blocks
-//! and mutes, lists, and the per-user posting defaults clients read from `source`.
+//! and mutes, lists, earlier versions of edited posts, and the per-user posting defaults
+//! clients read from `source`.
 
 use crate::fk;
 use sea_orm_migration::{prelude::*, schema::*};
@@ -134,6 +135,17 @@ enum Relation {
     ActorId,
     TargetId,
     HideNotifications,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum PostVersions {
+    Table,
+    Id,
+    PostId,
+    Content,
+    Summary,
+    Sensitive,
     CreatedAt,
 }
 
@@ -430,6 +442,22 @@ impl MigrationTrait for Migration {
         }
         m.create_table(
             Table::create()
+                .table(PostVersions::Table)
+                .col(big_pk_auto(PostVersions::Id))
+                .col(big_integer(PostVersions::PostId))
+                .col(text(PostVersions::Content))
+                .col(text_null(PostVersions::Summary))
+                .col(boolean(PostVersions::Sensitive))
+                .col(timestamp_with_time_zone(PostVersions::CreatedAt))
+                .foreign_key(&mut fk(
+                    (PostVersions::Table, PostVersions::PostId),
+                    (Posts::Table, Posts::Id),
+                ))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
                 .table(Lists::Table)
                 .col(big_pk_auto(Lists::Id))
                 .col(big_integer(Lists::ActorId))
@@ -478,6 +506,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            PostVersions::Table.into_iden(),
             ListAccounts::Table.into_iden(),
             Lists::Table.into_iden(),
             AccountMutes::Table.into_iden(),

@@ -62,6 +62,33 @@ async fn post_reply_react_and_notify() {
     assert_eq!(thread.body["descendants"][0]["id"], reply.body["id"]);
     assert_eq!(thread.body["ancestors"], json!([]));
 
+    // Editing keeps the earlier version in the history.
+    let edited = ana
+        .json(
+            Method::PUT,
+            &format!("/api/v1/statuses/{id}"),
+            json!({"status": "Consultation evening moved to Friday #inclusion", "spoiler_text": "date change"}),
+        )
+        .await;
+    assert_eq!(edited.status, 200, "{}", edited.text);
+    assert!(edited.body["edited_at"].is_string());
+    assert_eq!(edited.body["spoiler_text"], "date change");
+    let history = bea.get(&format!("/api/v1/statuses/{id}/history")).await;
+    let versions: Vec<&str> = history
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["content"].as_str().unwrap())
+        .collect();
+    assert_eq!(versions.len(), 2, "{}", history.text);
+    assert!(versions[0].contains("Thursday") && versions[1].contains("Friday"));
+    let source = ana.get(&format!("/api/v1/statuses/{id}/source")).await;
+    assert_eq!(
+        source.body["text"],
+        "Consultation evening moved to Friday #inclusion"
+    );
+
     let fav = bea.post(&format!("/api/v1/statuses/{id}/favourite")).await;
     assert_eq!(
         (
@@ -113,7 +140,7 @@ async fn post_reply_react_and_notify() {
         .await;
     assert_eq!(
         deleted.body["text"],
-        "Consultation evening on Thursday #inclusion"
+        "Consultation evening moved to Friday #inclusion"
     );
     assert_eq!(bea.get(&format!("/api/v1/statuses/{id}")).await.status, 404);
     net.shutdown().await;

@@ -125,9 +125,14 @@ async fn edits_deletes_likes_and_boosts_propagate() {
     net.deliver_all().await;
     let copy = beta.copy_of(&post).await.unwrap();
 
-    posts::edit(alpha.ctx(), &ana, post.id, "Training moved to Wednesday")
-        .await
-        .unwrap();
+    posts::edit(
+        alpha.ctx(),
+        &ana,
+        post.id,
+        posts::Edit::text("Training moved to Wednesday"),
+    )
+    .await
+    .unwrap();
     net.deliver_all().await;
     let edited = beta.copy_of(&post).await.unwrap();
     assert!(edited.content.contains("Wednesday"), "{}", edited.content);

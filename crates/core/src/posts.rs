@@ -171,8 +171,27 @@ pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<P
     Ok(post)
 }
 
-/// A local author edits the text of a post; recipients get an Update.
-pub async fn edit(ctx: &Context, author: &Actor, post_id: i64, text: &str) -> CoreResult<Post> {
+/// What an edit changes: the text, and the content warning and sensitivity when given.
+#[derive(Clone, Debug, Default)]
+pub struct Edit {
+    pub text: String,
+    pub summary: Option<String>,
+    pub sensitive: Option<bool>,
+}
+
+impl Edit {
+    pub fn text(text: &str) -> Self {
+        Self {
+            text: text.to_owned(),
+            ..Default::default()
+        }
+    }
+}
+
+/// A local author edits a post; the version before is kept for its history, and recipients
+/// get an Update.
+pub async fn edit(ctx: &Context, author: &Actor, post_id: i64, change: Edit) -> CoreResult<Post> {
+    let text = change.text.as_str();
     check_text(text)?;
     let post = own_post(ctx, author, post_id).await?;
     let mentions = mentioned(ctx, &post).await?;
@@ -184,9 +203,16 @@ pub async fn edit(ctx: &Context, author: &Actor, post_id: i64, text: &str) -> Co
     );
     let tags = content::hashtags_in(text);
     let txn = ctx.db.begin().await?;
+    keep_version(&txn, &post).await?;
     let mut row: posts::ActiveModel = post.into();
     row.content = Set(html);
     row.source = Set(Some(text.to_owned()));
+    if let Some(summary) = change.summary {
+        row.summary = Set(Some(summary).filter(|s| !s.trim().is_empty()));
+    }
+    if let Some(sensitive) = change.sensitive {
+        row.sensitive = Set(sensitive);
+    }
     row.edited_at = Set(Some(now()));
     let post = row.update(&txn).await?;
     q::set_mentions_and_tags(&txn, post.id, &mention_ids, &tags).await?;
@@ -289,7 +315,8 @@ pub async fn upsert_remote(ctx: &Context, author: &Actor, remote: RemotePost) ->
         },
     };
     row.url = Set(remote.url);
-    row.content = Set(content::sanitize(&remote.content_html));
+    let html = content::sanitize(&remote.content_html);
+    row.content = Set(html.clone());
     row.summary = Set(remote
         .summary
         .map(|s| content::sanitize(&s))
@@ -302,7 +329,11 @@ pub async fn upsert_remote(ctx: &Context, author: &Actor, remote: RemotePost) ->
     row.edited_at = Set(remote.edited);
     let txn = ctx.db.begin().await?;
     let mut events = Vec::new();
-    let post = if existing.is_some() {
+    let post = if let Some(before) = &existing {
+        // A re-fetch of the same version is not an edit.
+        if before.content != html || remote.edited != before.edited_at {
+            keep_version(&txn, before).await?;
+        }
         let post = row.update(&txn).await?;
         events.push(Event::Edited(post.id));
         post
@@ -322,6 +353,45 @@ pub async fn upsert_remote(ctx: &Context, author: &Actor, remote: RemotePost) ->
     txn.commit().await?;
     ctx.stream.publish(events);
     Ok(post)
+}
+
+/// Stores `post` as it is now, before an edit changes it.
+async fn keep_version(db: &impl ConnectionTrait, post: &Post) -> CoreResult<()> {
+    use passage_db::entities::post_versions;
+    post_versions::ActiveModel {
+        post_id: Set(post.id),
+        content: Set(post.content.clone()),
+        summary: Set(post.summary.clone()),
+        sensitive: Set(post.sensitive),
+        created_at: Set(post.edited_at.unwrap_or(post.published_at)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// A post's versions, oldest first, ending with the current one (Mastodon's edit history).
+pub async fn history(
+    ctx: &Context,
+    post: &Post,
+) -> CoreResult<Vec<passage_db::entities::post_versions::Model>> {
+    use passage_db::entities::post_versions;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let mut versions = post_versions::Entity::find()
+        .filter(post_versions::Column::PostId.eq(post.id))
+        .order_by_asc(post_versions::Column::Id)
+        .all(&ctx.db)
+        .await?;
+    versions.push(post_versions::Model {
+        id: 0,
+        post_id: post.id,
+        content: post.content.clone(),
+        summary: post.summary.clone(),
+        sensitive: post.sensitive,
+        created_at: post.edited_at.unwrap_or(post.published_at),
+    });
+    Ok(versions)
 }
 
 /// The id of a post (or boost) that arrives from elsewhere: placed at its publication time,
@@ -444,7 +514,7 @@ mod tests {
         dm.mentions = vec![bea.clone()];
         let post = create(&ctx, &ana, dm).await.unwrap();
         assert!(matches!(
-            edit(&ctx, &bea, post.id, "mine now").await,
+            edit(&ctx, &bea, post.id, Edit::text("mine now")).await,
             Err(CoreError::Forbidden(_))
         ));
         assert!(matches!(

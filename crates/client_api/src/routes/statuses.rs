@@ -157,6 +157,9 @@ async fn context(
 #[derive(Deserialize)]
 struct EditForm {
     status: Option<String>,
+    spoiler_text: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_bool")]
+    sensitive: Option<bool>,
 }
 
 async fn edit(
@@ -166,8 +169,12 @@ async fn edit(
     Params(form): Params<EditForm>,
 ) -> ApiResult<Json<entities::Status>> {
     let author = user.require("write:statuses")?;
-    let text = form.status.unwrap_or_default();
-    let post = posts::edit(&state.ctx, author, id(&raw)?, &text).await?;
+    let change = posts::Edit {
+        text: form.status.unwrap_or_default(),
+        summary: form.spoiler_text,
+        sensitive: form.sensitive,
+    };
+    let post = posts::edit(&state.ctx, author, id(&raw)?, change).await?;
     Ok(Json(status(&state, Some(author), post).await?))
 }
 
@@ -202,7 +209,7 @@ async fn source(
     })))
 }
 
-/// Edit history; earlier versions are not kept yet, so it holds the current one.
+/// Edit history: every version, oldest first, the current one last.
 async fn history(
     State(state): State<ApiState>,
     auth: Auth,
@@ -210,16 +217,24 @@ async fn history(
 ) -> ApiResult<Json<Value>> {
     let viewer = auth.actor();
     let post = visible(&state, viewer, &raw).await?;
-    let s = status(&state, viewer, post.clone()).await?;
-    Ok(Json(json!([{
-        "content": s.content,
-        "spoiler_text": s.spoiler_text,
-        "sensitive": s.sensitive,
-        "created_at": post.edited_at.as_ref().map(time).unwrap_or(s.created_at),
-        "account": s.account,
-        "media_attachments": s.media_attachments,
-        "emojis": [],
-    }])))
+    let current = status(&state, viewer, post.clone()).await?;
+    let versions = posts::history(&state.ctx, &post).await?;
+    Ok(Json(Value::Array(
+        versions
+            .iter()
+            .map(|v| {
+                json!({
+                    "content": v.content,
+                    "spoiler_text": v.summary.clone().unwrap_or_default(),
+                    "sensitive": v.sensitive,
+                    "created_at": time(&v.created_at),
+                    "account": current.account,
+                    "media_attachments": current.media_attachments,
+                    "emojis": [],
+                })
+            })
+            .collect(),
+    )))
 }
 
 /// Runs a reaction on a visible post and answers with the post as the viewer now sees it.

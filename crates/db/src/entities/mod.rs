@@ -22,6 +22,7 @@ pub mod outbox_intents;
 pub mod outgoing_activities;
 pub mod post_mentions;
 pub mod post_tags;
+pub mod post_versions;
 pub mod posts;
 pub mod received_activities;
 pub mod users;
