@@ -1,8 +1,8 @@
 //! What Mastodon-compatible clients need beyond federation: OAuth applications, authorization
 //! codes and tokens (stored as SHA-256 digests, never in clear), notifications, bookmarks,
 //! timeline markers, idempotency keys for status creation, media attachments, account blocks
-//! and mutes, lists, earlier versions of edited posts, and the per-user posting defaults
-//! clients read from `source`.
+//! and mutes, lists, earlier versions of edited posts, pinned posts, and the per-user posting
+//! defaults clients read from `source`.
 
 use crate::fk;
 use sea_orm_migration::{prelude::*, schema::*};
@@ -146,6 +146,14 @@ enum PostVersions {
     Content,
     Summary,
     Sensitive,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Pins {
+    Table,
+    ActorId,
+    PostId,
     CreatedAt,
 }
 
@@ -458,6 +466,24 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_table(
             Table::create()
+                .table(Pins::Table)
+                .col(big_integer(Pins::ActorId))
+                .col(big_integer(Pins::PostId))
+                .col(timestamp_with_time_zone(Pins::CreatedAt))
+                .primary_key(Index::create().col(Pins::ActorId).col(Pins::PostId))
+                .foreign_key(&mut fk(
+                    (Pins::Table, Pins::ActorId),
+                    (Actors::Table, Actors::Id),
+                ))
+                .foreign_key(&mut fk(
+                    (Pins::Table, Pins::PostId),
+                    (Posts::Table, Posts::Id),
+                ))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
                 .table(Lists::Table)
                 .col(big_pk_auto(Lists::Id))
                 .col(big_integer(Lists::ActorId))
@@ -506,6 +532,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            Pins::Table.into_iden(),
             PostVersions::Table.into_iden(),
             ListAccounts::Table.into_iden(),
             Lists::Table.into_iden(),

@@ -165,6 +165,57 @@ async fn timelines_page_with_link_headers_and_privacy_holds() {
         )
         .await;
 
+    // Pins: own posts, five at most, shown on request with `pinned=true`.
+    let own = ana.get("/api/v1/timelines/home?limit=5").await;
+    let ids: Vec<String> = own
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect();
+    for id in &ids {
+        let pinned = ana.post(&format!("/api/v1/statuses/{id}/pin")).await;
+        assert_eq!(pinned.body["pinned"], true, "{}", pinned.text);
+    }
+    let sixth = ana
+        .json(
+            Method::POST,
+            "/api/v1/statuses",
+            json!({"status": "one more"}),
+        )
+        .await;
+    let refused = ana
+        .post(&format!(
+            "/api/v1/statuses/{}/pin",
+            sixth.body["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    ana.json(
+        Method::DELETE,
+        &format!("/api/v1/statuses/{}", sixth.body["id"].as_str().unwrap()),
+        json!({}),
+    )
+    .await;
+    let ana_id = private.body["account"]["id"].as_str().unwrap();
+    let shown = bea
+        .get(&format!("/api/v1/accounts/{ana_id}/statuses?pinned=true"))
+        .await;
+    assert_eq!(
+        shown.body.as_array().unwrap().len(),
+        4,
+        "the private one stays hidden: {}",
+        shown.text
+    );
+    assert_eq!(
+        shown.body[0]["pinned"], false,
+        "pinned is about the viewer's own posts"
+    );
+    for id in &ids {
+        ana.post(&format!("/api/v1/statuses/{id}/unpin")).await;
+    }
+
     let page = ana.get("/api/v1/timelines/home?limit=2").await;
     let texts: Vec<&str> = page
         .body

@@ -21,6 +21,7 @@ pub mod media;
 pub mod notifications;
 pub mod oauth;
 pub mod outbox;
+pub mod pins;
 pub mod posts;
 pub mod reactions;
 pub mod relationships;

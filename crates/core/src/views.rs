@@ -38,6 +38,8 @@ pub struct PostView {
     pub favourited: bool,
     pub reblogged: bool,
     pub bookmarked: bool,
+    /// Pinned by the viewer (only their own posts can be).
+    pub pinned: bool,
 }
 
 /// Accounts with their counts, in the order given.
@@ -151,11 +153,12 @@ pub async fn posts(
     let favourites = batch::favourite_counts(&ctx.db, &ids).await?;
     let reblogs = batch::child_counts(&ctx.db, &ids, false).await?;
     let replies = batch::child_counts(&ctx.db, &ids, true).await?;
-    let (favourited, reblogged, bookmarked) = match viewer {
+    let (favourited, reblogged, bookmarked, pinned) = match viewer {
         Some(v) => (
             batch::favourited_by(&ctx.db, v.id, &ids).await?,
             batch::reblogged_by(&ctx.db, v.id, &ids).await?,
             batch::bookmarked_by(&ctx.db, v.id, &ids).await?,
+            crate::pins::pinned_among(ctx, v, &ids).await?,
         ),
         None => Default::default(),
     };
@@ -177,6 +180,7 @@ pub async fn posts(
             favourited: favourited.contains(&id),
             reblogged: reblogged.contains(&id),
             bookmarked: bookmarked.contains(&id),
+            pinned: pinned.contains(&id),
             post: post.clone(),
         })
     };

@@ -130,7 +130,7 @@ pub fn status_from(ctx: &Context, view: &PostView) -> Status {
         reblogged: view.reblogged,
         muted: false,
         bookmarked: view.bookmarked,
-        pinned: false,
+        pinned: view.pinned,
         filtered: Vec::new(),
         text: None,
     }

@@ -217,8 +217,12 @@ async fn statuses(
     let author = target(&state, &raw).await?;
     let viewer = auth.actor();
     if f.pinned {
-        // Pinned posts are not kept yet: an empty list is the honest answer.
-        return status_page(&state, viewer, &uri, Vec::new()).await;
+        // Five at most: one page, no Link header needed.
+        let pinned = passage_core::pins::of(&state.ctx, viewer, &author).await?;
+        return Ok(Paged {
+            items: super::statuses(&state, viewer, pinned).await?,
+            link: None,
+        });
     }
     let filter = AuthorFilter {
         exclude_replies: f.exclude_replies,

@@ -16,7 +16,8 @@ use axum::{
     routing::{get, post},
 };
 use passage_core::{
-    Actor, Post, accounts, bookmarks, content, posts, reactions, timelines, visibility::Visibility,
+    Actor, Post, accounts, bookmarks, content, pins, posts, reactions, timelines,
+    visibility::Visibility,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -34,6 +35,8 @@ pub fn routes() -> Router<ApiState> {
         .route("/api/v1/statuses/{id}/unreblog", post(unreblog))
         .route("/api/v1/statuses/{id}/bookmark", post(bookmark))
         .route("/api/v1/statuses/{id}/unbookmark", post(unbookmark))
+        .route("/api/v1/statuses/{id}/pin", post(pin))
+        .route("/api/v1/statuses/{id}/unpin", post(unpin))
         .route("/api/v1/statuses/{id}/favourited_by", get(favourited_by))
         .route("/api/v1/statuses/{id}/reblogged_by", get(reblogged_by))
 }
@@ -259,6 +262,8 @@ reaction!(unfavourite, "write:favourites", reactions::unlike);
 reaction!(unreblog, "write:statuses", reactions::unboost);
 reaction!(bookmark, "write:bookmarks", bookmarks::add);
 reaction!(unbookmark, "write:bookmarks", bookmarks::remove);
+reaction!(pin, "write:accounts", pins::pin);
+reaction!(unpin, "write:accounts", pins::unpin);
 
 /// A boost answers with the boost itself (its own id), wrapping the original.
 async fn reblog(

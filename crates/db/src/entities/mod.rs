@@ -20,6 +20,7 @@ pub mod oauth_codes;
 pub mod oauth_tokens;
 pub mod outbox_intents;
 pub mod outgoing_activities;
+pub mod pins;
 pub mod post_mentions;
 pub mod post_tags;
 pub mod post_versions;
