@@ -449,6 +449,16 @@ pub async fn approve(ctx: &Context, username: &str) -> CoreResult<()> {
     Ok(())
 }
 
+/// `(cursor, actor id)` pairs of a page → `(cursor, actor)`, in order, skipping gone actors.
+pub async fn with_cursors(ctx: &Context, pairs: Vec<(i64, i64)>) -> CoreResult<Vec<(i64, Actor)>> {
+    let ids: Vec<i64> = pairs.iter().map(|(_, a)| *a).collect();
+    let actors = q::by_ids(&ctx.db, &ids).await?;
+    Ok(pairs
+        .into_iter()
+        .filter_map(|(c, a)| Some((c, actors.iter().find(|x| x.id == a)?.clone())))
+        .collect())
+}
+
 /// A remote account already known here, by handle.
 pub async fn remote_by_handle(
     ctx: &Context,

@@ -191,30 +191,19 @@ pub async fn list(
     mutes_list: bool,
     page: Page,
 ) -> CoreResult<Vec<(i64, Actor)>> {
-    let pairs: Vec<(i64, i64)> = if mutes_list {
+    let pairs = if mutes_list {
         let select = mutes::Entity::find().filter(mutes::Column::ActorId.eq(viewer.id));
-        page.apply(select, mutes::Column::Id)
-            .select_only()
-            .column(mutes::Column::Id)
-            .column(mutes::Column::TargetId)
-            .into_tuple()
-            .all(&ctx.db)
+        page.pairs(&ctx.db, select, mutes::Column::Id, mutes::Column::TargetId)
             .await?
     } else {
         let select = blocks::Entity::find().filter(blocks::Column::ActorId.eq(viewer.id));
-        page.apply(select, blocks::Column::Id)
-            .select_only()
-            .column(blocks::Column::Id)
-            .column(blocks::Column::TargetId)
-            .into_tuple()
-            .all(&ctx.db)
-            .await?
+        page.pairs(
+            &ctx.db,
+            select,
+            blocks::Column::Id,
+            blocks::Column::TargetId,
+        )
+        .await?
     };
-    let pairs = page.finish(pairs);
-    let ids: Vec<i64> = pairs.iter().map(|(_, a)| *a).collect();
-    let actors = passage_db::queries::actors::by_ids(&ctx.db, &ids).await?;
-    Ok(pairs
-        .into_iter()
-        .filter_map(|(c, a)| Some((c, actors.iter().find(|x| x.id == a)?.clone())))
-        .collect())
+    crate::accounts::with_cursors(ctx, pairs).await
 }

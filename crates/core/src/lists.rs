@@ -10,7 +10,7 @@ use passage_db::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, sea_query::Query,
+    sea_query::Query,
 };
 
 pub type List = lists::Model;
@@ -137,19 +137,15 @@ pub async fn accounts(
 ) -> CoreResult<Vec<(i64, Actor)>> {
     let list = get(ctx, owner, id).await?;
     let select = list_accounts::Entity::find().filter(list_accounts::Column::ListId.eq(list.id));
-    let ids: Vec<i64> = page
-        .apply(select, list_accounts::Column::ActorId)
-        .select_only()
-        .column(list_accounts::Column::ActorId)
-        .into_tuple()
-        .all(&ctx.db)
+    let pairs = page
+        .pairs(
+            &ctx.db,
+            select,
+            list_accounts::Column::ActorId,
+            list_accounts::Column::ActorId,
+        )
         .await?;
-    let ids = page.finish(ids);
-    let actors = passage_db::queries::actors::by_ids(&ctx.db, &ids).await?;
-    Ok(ids
-        .into_iter()
-        .filter_map(|id| Some((id, actors.iter().find(|a| a.id == id)?.clone())))
-        .collect())
+    crate::accounts::with_cursors(ctx, pairs).await
 }
 
 /// The owner's lists that hold `account_id`.

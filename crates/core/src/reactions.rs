@@ -146,35 +146,19 @@ pub async fn reacted_by(
     boosts: bool,
     page: passage_db::Page,
 ) -> CoreResult<Vec<(i64, Actor)>> {
-    use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
-    let pairs: Vec<(i64, i64)> = if boosts {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let pairs = if boosts {
         let select = posts::Entity::find()
             .filter(posts::Column::ReblogOfId.eq(post.id))
             .filter(posts::Column::DeletedAt.is_null());
-        page.apply(select, posts::Column::Id)
-            .select_only()
-            .column(posts::Column::Id)
-            .column(posts::Column::AuthorId)
-            .into_tuple()
-            .all(&ctx.db)
+        page.pairs(&ctx.db, select, posts::Column::Id, posts::Column::AuthorId)
             .await?
     } else {
         let select = likes::Entity::find().filter(likes::Column::PostId.eq(post.id));
-        page.apply(select, likes::Column::Id)
-            .select_only()
-            .column(likes::Column::Id)
-            .column(likes::Column::ActorId)
-            .into_tuple()
-            .all(&ctx.db)
+        page.pairs(&ctx.db, select, likes::Column::Id, likes::Column::ActorId)
             .await?
     };
-    let pairs = page.finish(pairs);
-    let ids: Vec<i64> = pairs.iter().map(|(_, a)| *a).collect();
-    let actors = passage_db::queries::actors::by_ids(&ctx.db, &ids).await?;
-    Ok(pairs
-        .into_iter()
-        .filter_map(|(c, a)| Some((c, actors.iter().find(|x| x.id == a)?.clone())))
-        .collect())
+    crate::accounts::with_cursors(ctx, pairs).await
 }
 
 pub async fn like_count(ctx: &Context, post: &Post) -> CoreResult<u64> {

@@ -2,7 +2,9 @@
 //! (newer than, newest first) and `min_id` (the page right after, read upwards). Results are
 //! always returned newest first.
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+};
 
 /// Largest page a client may ask for.
 pub const MAX_LIMIT: u64 = 80;
@@ -39,6 +41,26 @@ impl Page {
             select = select.order_by_desc(id);
         }
         select.limit(self.limit())
+    }
+
+    /// This page of `(cursor, value)` id pairs from `select`, newest first: the rows of a
+    /// relation (likes, blocks...) paginated by their own id and naming another row.
+    pub async fn pairs<E: EntityTrait>(
+        &self,
+        db: &impl ConnectionTrait,
+        select: Select<E>,
+        cursor: impl ColumnTrait,
+        value: impl ColumnTrait,
+    ) -> Result<Vec<(i64, i64)>, DbErr> {
+        let rows = self
+            .apply(select, cursor)
+            .select_only()
+            .column(cursor)
+            .column(value)
+            .into_tuple()
+            .all(db)
+            .await?;
+        Ok(self.finish(rows))
     }
 
     /// Puts rows read upwards (with `min_id`) back newest first.
