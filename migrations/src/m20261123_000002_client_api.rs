@@ -1,8 +1,8 @@
 //! What Mastodon-compatible clients need beyond federation: OAuth applications, authorization
 //! codes and tokens (stored as SHA-256 digests, never in clear), notifications, bookmarks,
 //! timeline markers, idempotency keys for status creation, media attachments, account blocks
-//! and mutes, lists, earlier versions of edited posts, pinned posts, and the per-user posting
-//! defaults clients read from `source`.
+//! and mutes, lists, earlier versions of edited posts, pinned posts, members' reports, and the
+//! per-user posting defaults clients read from `source`.
 
 use crate::fk;
 use sea_orm_migration::{prelude::*, schema::*};
@@ -147,6 +147,21 @@ enum PostVersions {
     Summary,
     Sensitive,
     CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Reports {
+    Table,
+    Id,
+    ReporterId,
+    TargetId,
+    Category,
+    Comment,
+    StatusIds,
+    RuleIds,
+    Forward,
+    CreatedAt,
+    ResolvedAt,
 }
 
 #[derive(DeriveIden)]
@@ -466,6 +481,30 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_table(
             Table::create()
+                .table(Reports::Table)
+                .col(big_pk_auto(Reports::Id))
+                .col(big_integer(Reports::ReporterId))
+                .col(big_integer(Reports::TargetId))
+                .col(string(Reports::Category))
+                .col(text(Reports::Comment))
+                .col(text(Reports::StatusIds))
+                .col(text(Reports::RuleIds))
+                .col(boolean(Reports::Forward))
+                .col(timestamp_with_time_zone(Reports::CreatedAt))
+                .col(timestamp_with_time_zone_null(Reports::ResolvedAt))
+                .foreign_key(&mut fk(
+                    (Reports::Table, Reports::ReporterId),
+                    (Actors::Table, Actors::Id),
+                ))
+                .foreign_key(&mut fk(
+                    (Reports::Table, Reports::TargetId),
+                    (Actors::Table, Actors::Id),
+                ))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
                 .table(Pins::Table)
                 .col(big_integer(Pins::ActorId))
                 .col(big_integer(Pins::PostId))
@@ -532,6 +571,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            Reports::Table.into_iden(),
             Pins::Table.into_iden(),
             PostVersions::Table.into_iden(),
             ListAccounts::Table.into_iden(),

@@ -22,7 +22,7 @@ async fn blocks_end_follows_and_hide_and_mutes_hide() {
     ana_api
         .post(&format!("/api/v1/accounts/{}/follow", bea.id))
         .await;
-    bea_api.status("first from bea").await;
+    let beas = bea_api.status("first from bea").await;
     cem_api.status("first from cem").await;
     let local = ana_api.get("/api/v1/timelines/public?local=true").await;
     assert_eq!(local.body.as_array().unwrap().len(), 2);
@@ -107,6 +107,30 @@ async fn blocks_end_follows_and_hide_and_mutes_hide() {
     );
     let notes = ana_api.get("/api/v1/notifications?types[]=mention").await;
     assert_eq!(notes.body[0]["account"]["acct"], "cem");
+
+    // Reports go to the moderators with the posts they are about.
+    let report = ana_api
+        .json(
+            Method::POST,
+            "/api/v1/reports",
+            json!({"account_id": bea.id.to_string(), "status_ids": [beas["id"]], "comment": "harassment", "category": "violation"}),
+        )
+        .await;
+    assert_eq!(report.status, 200, "{}", report.text);
+    assert_eq!(report.body["target_account"]["acct"], "bea");
+    assert_eq!(report.body["status_ids"], json!([beas["id"]]));
+    let wrong = ana_api
+        .json(
+            Method::POST,
+            "/api/v1/reports",
+            json!({"account_id": bea.id.to_string(), "status_ids": [mine["id"]]}),
+        )
+        .await;
+    assert_eq!(
+        wrong.status, 422,
+        "only the account's own posts: {}",
+        wrong.text
+    );
 
     let blocks = ana_api.get("/api/v1/blocks").await;
     assert_eq!(blocks.body[0]["acct"], "bea");

@@ -25,6 +25,7 @@ pub mod pins;
 pub mod posts;
 pub mod reactions;
 pub mod relationships;
+pub mod reports;
 pub mod streaming;
 pub mod timelines;
 pub mod urls;

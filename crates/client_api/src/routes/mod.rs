@@ -6,6 +6,7 @@ mod lists;
 mod media;
 mod notifications;
 mod oauth;
+mod reports;
 mod search;
 mod statuses;
 mod streaming;
@@ -22,6 +23,7 @@ pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
         .merge(media::routes().layer(DefaultBodyLimit::max(max_upload)))
         .merge(oauth::routes())
         .merge(lists::routes())
+        .merge(reports::routes())
         .merge(instance::routes())
         .merge(accounts::routes())
         .merge(statuses::routes())

@@ -26,4 +26,5 @@ pub mod post_tags;
 pub mod post_versions;
 pub mod posts;
 pub mod received_activities;
+pub mod reports;
 pub mod users;
