@@ -1,8 +1,8 @@
 //! What Mastodon-compatible clients need beyond federation: OAuth applications, authorization
 //! codes and tokens (stored as SHA-256 digests, never in clear), notifications, bookmarks,
 //! timeline markers, idempotency keys for status creation, media attachments, account blocks
-//! and mutes, lists, earlier versions of edited posts, pinned posts, members' reports, and the
-//! per-user posting defaults clients read from `source`.
+//! and mutes, lists, earlier versions of edited posts, pinned posts, members' reports,
+//! followed hashtags, and the per-user posting defaults clients read from `source`.
 
 use crate::fk;
 use sea_orm_migration::{prelude::*, schema::*};
@@ -162,6 +162,14 @@ enum Reports {
     Forward,
     CreatedAt,
     ResolvedAt,
+}
+
+#[derive(DeriveIden)]
+enum FollowedTags {
+    Table,
+    ActorId,
+    Name,
+    CreatedAt,
 }
 
 #[derive(DeriveIden)]
@@ -505,6 +513,24 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_table(
             Table::create()
+                .table(FollowedTags::Table)
+                .col(big_integer(FollowedTags::ActorId))
+                .col(string(FollowedTags::Name))
+                .col(timestamp_with_time_zone(FollowedTags::CreatedAt))
+                .primary_key(
+                    Index::create()
+                        .col(FollowedTags::ActorId)
+                        .col(FollowedTags::Name),
+                )
+                .foreign_key(&mut fk(
+                    (FollowedTags::Table, FollowedTags::ActorId),
+                    (Actors::Table, Actors::Id),
+                ))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
                 .table(Pins::Table)
                 .col(big_integer(Pins::ActorId))
                 .col(big_integer(Pins::PostId))
@@ -571,6 +597,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            FollowedTags::Table.into_iden(),
             Reports::Table.into_iden(),
             Pins::Table.into_iden(),
             PostVersions::Table.into_iden(),

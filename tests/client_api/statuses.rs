@@ -316,3 +316,48 @@ async fn bad_input_gets_json_errors_naming_the_field() {
     assert_eq!(no_token.status, 401);
     net.shutdown().await;
 }
+
+#[tokio::test]
+async fn followed_hashtags_bring_public_posts_home() {
+    let net = TestNetwork::start(1).await;
+    let a = net.get(0);
+    a.member("ana").await;
+    a.member("cem").await;
+    let (ana, cem) = (a.login("ana").await, a.login("cem").await);
+    cem.status("New #housing support desk opens Monday").await;
+    cem.json(
+        Method::POST,
+        "/api/v1/statuses",
+        json!({"status": "private #housing notes", "visibility": "private"}),
+    )
+    .await;
+    assert_eq!(ana.get("/api/v1/timelines/home").await.body, json!([]));
+
+    let followed = ana.post("/api/v1/tags/Housing/follow").await;
+    assert_eq!(
+        (
+            followed.body["name"].as_str(),
+            followed.body["following"].as_bool()
+        ),
+        (Some("housing"), Some(true))
+    );
+    let home = ana.get("/api/v1/timelines/home").await;
+    assert_eq!(
+        home.body.as_array().unwrap().len(),
+        1,
+        "public posts only: {}",
+        home.text
+    );
+    assert_eq!(
+        ana.get("/api/v1/followed_tags").await.body[0]["name"],
+        "housing"
+    );
+    assert_eq!(
+        ana.get("/api/v1/tags/housing").await.body["following"],
+        true
+    );
+    ana.post("/api/v1/tags/housing/unfollow").await;
+    assert_eq!(ana.get("/api/v1/timelines/home").await.body, json!([]));
+    assert_eq!(ana.get("/api/v1/tags/no%20such").await.status, 404);
+    net.shutdown().await;
+}

@@ -27,6 +27,7 @@ pub mod reactions;
 pub mod relationships;
 pub mod reports;
 pub mod streaming;
+pub mod tags;
 pub mod timelines;
 pub mod urls;
 pub mod views;

@@ -10,6 +10,7 @@ mod reports;
 mod search;
 mod statuses;
 mod streaming;
+mod tags;
 mod timelines;
 
 use crate::{ApiError, ApiState, entities, pagination::Paged};
@@ -24,6 +25,7 @@ pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
         .merge(oauth::routes())
         .merge(lists::routes())
         .merge(reports::routes())
+        .merge(tags::routes())
         .merge(instance::routes())
         .merge(accounts::routes())
         .merge(statuses::routes())

@@ -6,6 +6,7 @@ pub mod account_mutes;
 pub mod actors;
 pub mod bookmarks;
 pub mod deliveries;
+pub mod followed_tags;
 pub mod follows;
 pub mod idempotency_keys;
 pub mod instances;

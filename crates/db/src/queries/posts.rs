@@ -104,7 +104,8 @@ pub async fn clear_tags(db: &impl ConnectionTrait, post_id: i64) -> Result<(), D
 }
 
 /// The home timeline of `viewer_id`, newest first: their own posts, posts of accounts they
-/// follow (accepted) that are not direct, and posts that mention them. `follower_visibilities`
+/// follow (accepted) that are not direct, posts that mention them, and public posts with a
+/// hashtag they follow. `follower_visibilities`
 /// are the non-direct visibilities a follower may see.
 pub async fn home(
     db: &impl ConnectionTrait,
@@ -124,8 +125,24 @@ pub async fn home(
         .from(post_mentions::Entity)
         .and_where(post_mentions::Column::ActorId.eq(viewer_id))
         .to_owned();
+    // Public posts carrying a hashtag the viewer follows.
+    let followed_tags = Query::select()
+        .column(crate::entities::followed_tags::Column::Name)
+        .from(crate::entities::followed_tags::Entity)
+        .and_where(crate::entities::followed_tags::Column::ActorId.eq(viewer_id))
+        .to_owned();
+    let tagged = Query::select()
+        .column(post_tags::Column::PostId)
+        .from(post_tags::Entity)
+        .and_where(post_tags::Column::Name.in_subquery(followed_tags))
+        .to_owned();
     let select = Entity::find().filter(Column::DeletedAt.is_null()).filter(
         Condition::any()
+            .add(
+                Condition::all()
+                    .add(Column::Visibility.eq("public"))
+                    .add(Column::Id.in_subquery(tagged)),
+            )
             .add(Column::AuthorId.eq(viewer_id))
             .add(
                 Condition::all()
