@@ -135,7 +135,18 @@ pub async fn includes(
                                 .is_some_and(|f| f.accepted),
                     )
                 };
-                post.author_id == viewer.id || followed().await? || mentioned().await?
+                let tagged = || async {
+                    if visibility != Visibility::Public {
+                        return Ok::<_, crate::CoreError>(false);
+                    }
+                    let followed = crate::tags::followed(ctx, viewer).await?;
+                    let tags = pq::tags(&ctx.db, post.id).await?;
+                    Ok(tags.iter().any(|t| followed.contains(t)))
+                };
+                post.author_id == viewer.id
+                    || followed().await?
+                    || mentioned().await?
+                    || tagged().await?
             }
         }
     })
