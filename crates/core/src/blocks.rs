@@ -158,30 +158,50 @@ pub struct Standing {
     pub muting_notifications: bool,
 }
 
-pub async fn standing(ctx: &Context, viewer: &Actor, target_id: i64) -> CoreResult<Standing> {
-    let blocking = blocks::Entity::find()
-        .filter(blocks::Column::ActorId.eq(viewer.id))
-        .filter(blocks::Column::TargetId.eq(target_id))
-        .one(&ctx.db)
-        .await?
-        .is_some();
-    let blocked_by = blocks::Entity::find()
-        .filter(blocks::Column::ActorId.eq(target_id))
-        .filter(blocks::Column::TargetId.eq(viewer.id))
-        .one(&ctx.db)
-        .await?
-        .is_some();
-    let mute = mutes::Entity::find()
-        .filter(mutes::Column::ActorId.eq(viewer.id))
-        .filter(mutes::Column::TargetId.eq(target_id))
-        .one(&ctx.db)
+/// The viewer's standing towards each of `target_ids`, in order, in two queries.
+pub async fn standings(
+    ctx: &Context,
+    viewer: &Actor,
+    target_ids: &[i64],
+) -> CoreResult<Vec<Standing>> {
+    let ids = || target_ids.iter().copied();
+    let blocked = blocks::Entity::find()
+        .filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(blocks::Column::ActorId.eq(viewer.id))
+                        .add(blocks::Column::TargetId.is_in(ids())),
+                )
+                .add(
+                    Condition::all()
+                        .add(blocks::Column::ActorId.is_in(ids()))
+                        .add(blocks::Column::TargetId.eq(viewer.id)),
+                ),
+        )
+        .all(&ctx.db)
         .await?;
-    Ok(Standing {
-        blocking,
-        blocked_by,
-        muting: mute.is_some(),
-        muting_notifications: mute.is_some_and(|m| m.hide_notifications),
-    })
+    let muted = mutes::Entity::find()
+        .filter(mutes::Column::ActorId.eq(viewer.id))
+        .filter(mutes::Column::TargetId.is_in(ids()))
+        .all(&ctx.db)
+        .await?;
+    Ok(target_ids
+        .iter()
+        .map(|&id| {
+            let mute = muted.iter().find(|m| m.target_id == id);
+            Standing {
+                blocking: blocked
+                    .iter()
+                    .any(|b| b.actor_id == viewer.id && b.target_id == id),
+                blocked_by: blocked
+                    .iter()
+                    .any(|b| b.actor_id == id && b.target_id == viewer.id),
+                muting: mute.is_some(),
+                muting_notifications: mute.is_some_and(|m| m.hide_notifications),
+            }
+        })
+        .collect())
 }
 
 /// The accounts `viewer` blocks (`mutes` false) or mutes, newest first, with cursors.

@@ -1,5 +1,5 @@
 //! How the viewer and other accounts stand to each other (the Mastodon Relationship), for
-//! many accounts in two queries.
+//! many accounts in four queries.
 
 use crate::{Actor, Context, error::CoreResult};
 use passage_db::entities::follows;
@@ -26,20 +26,23 @@ pub async fn with(ctx: &Context, viewer: &Actor, target_ids: &[i64]) -> CoreResu
         .filter(follows::Column::FollowerId.is_in(target_ids.iter().copied()))
         .all(&ctx.db)
         .await?;
-    let mut list = Vec::with_capacity(target_ids.len());
-    for &id in target_ids {
-        let out = outgoing.iter().find(|f| f.followee_id == id);
-        let inc = incoming.iter().find(|f| f.follower_id == id);
-        list.push(Relation {
-            target_id: id,
-            following: out.is_some_and(|f| f.accepted),
-            requested: out.is_some_and(|f| !f.accepted),
-            followed_by: inc.is_some_and(|f| f.accepted),
-            requested_by: inc.is_some_and(|f| !f.accepted),
-            standing: crate::blocks::standing(ctx, viewer, id).await?,
-        });
-    }
-    Ok(list)
+    let standings = crate::blocks::standings(ctx, viewer, target_ids).await?;
+    Ok(target_ids
+        .iter()
+        .zip(standings)
+        .map(|(&id, standing)| {
+            let out = outgoing.iter().find(|f| f.followee_id == id);
+            let inc = incoming.iter().find(|f| f.follower_id == id);
+            Relation {
+                target_id: id,
+                following: out.is_some_and(|f| f.accepted),
+                requested: out.is_some_and(|f| !f.accepted),
+                followed_by: inc.is_some_and(|f| f.accepted),
+                requested_by: inc.is_some_and(|f| !f.accepted),
+                standing,
+            }
+        })
+        .collect())
 }
 
 pub async fn one(ctx: &Context, viewer: &Actor, target_id: i64) -> CoreResult<Relation> {
