@@ -275,6 +275,16 @@ pub async fn count(ctx: &Context, actor: &Actor, followers: bool) -> CoreResult<
     Ok(q::count_accepted(&ctx.db, actor.id, followers).await?)
 }
 
+/// Follow requests waiting for `target` (one count, not a page of them).
+pub async fn count_requests(ctx: &Context, target: &Actor) -> CoreResult<u64> {
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+    Ok(follows::Entity::find()
+        .filter(follows::Column::FolloweeId.eq(target.id))
+        .filter(follows::Column::Accepted.eq(false))
+        .count(&ctx.db)
+        .await?)
+}
+
 /// A follow by the id of its Follow activity.
 pub async fn by_ap_id(ctx: &Context, ap_id: &str) -> CoreResult<Option<Follow>> {
     Ok(q::by_ap_id(&ctx.db, ap_id).await?)

@@ -47,8 +47,9 @@ impl Snowflakes {
     }
 }
 
-/// The time an id was made, for `created_at`-free callers and tests.
-pub fn time_of(id: i64) -> i64 {
+/// The time an id was made.
+#[cfg(test)]
+fn time_of(id: i64) -> i64 {
     id >> SEQUENCE_BITS
 }
 

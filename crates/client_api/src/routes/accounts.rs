@@ -110,9 +110,7 @@ async fn credentials(
     actor: Actor,
 ) -> ApiResult<Json<entities::CredentialAccount>> {
     let settings = core_accounts::settings(&state.ctx, &actor).await?;
-    let pending = follows::requests(&state.ctx, &actor, Default::default())
-        .await?
-        .len() as u64;
+    let pending = follows::count_requests(&state.ctx, &actor).await?;
     let view = views::account(&state.ctx, actor).await?;
     Ok(Json(entities::credential_account_from(
         &state.ctx, &view, &settings, pending,
