@@ -7,6 +7,8 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_federation_core;
 mod m20261123_000002_client_api;
+mod m20261124_000003_polls_threads;
+mod m20261124_000004_filters;
 
 /// Every migration, in order. `passage migrate` and server start-up run the pending ones.
 pub struct Migrator;
@@ -17,6 +19,8 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_federation_core::Migration),
             Box::new(m20261123_000002_client_api::Migration),
+            Box::new(m20261124_000003_polls_threads::Migration),
+            Box::new(m20261124_000004_filters::Migration),
         ]
     }
 }

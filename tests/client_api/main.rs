@@ -4,9 +4,11 @@
 
 mod blocks;
 mod federation;
+mod filters;
 mod lists;
 mod media;
 mod oauth;
+mod polls;
 mod registration;
 mod statuses;
 mod streaming;

@@ -361,3 +361,72 @@ async fn followed_hashtags_bring_public_posts_home() {
     assert_eq!(ana.get("/api/v1/tags/no%20such").await.status, 404);
     net.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_muted_thread_stops_notifying() {
+    let net = TestNetwork::start(1).await;
+    let a = net.get(0);
+    for name in ["ana", "bea", "cem"] {
+        a.member(name).await;
+    }
+    let (ana, bea, cem) = (
+        a.login("ana").await,
+        a.login("bea").await,
+        a.login("cem").await,
+    );
+    let root = ana.status("Draft agenda for the network meeting").await;
+    let root_id = root["id"].as_str().unwrap().to_owned();
+    let reply = bea
+        .json(
+            Method::POST,
+            "/api/v1/statuses",
+            json!({"status": "@ana add the housing item", "in_reply_to_id": root_id}),
+        )
+        .await;
+    let reply_id = reply.body["id"].as_str().unwrap().to_owned();
+
+    // Muting through a reply mutes the whole thread.
+    let muted = ana.post(&format!("/api/v1/statuses/{reply_id}/mute")).await;
+    assert_eq!(muted.body["muted"], true, "{}", muted.text);
+    assert_eq!(
+        ana.get(&format!("/api/v1/statuses/{root_id}")).await.body["muted"],
+        true
+    );
+    assert_eq!(
+        bea.get(&format!("/api/v1/statuses/{root_id}")).await.body["muted"],
+        false
+    );
+    let before = ana
+        .get("/api/v1/notifications")
+        .await
+        .body
+        .as_array()
+        .unwrap()
+        .len();
+    cem.post(&format!("/api/v1/statuses/{root_id}/favourite"))
+        .await;
+    cem.json(
+        Method::POST,
+        "/api/v1/statuses",
+        json!({"status": "@ana and transport", "in_reply_to_id": reply_id}),
+    )
+    .await;
+    let after = ana.get("/api/v1/notifications").await;
+    assert_eq!(
+        after.body.as_array().unwrap().len(),
+        before,
+        "{}",
+        after.text
+    );
+
+    let unmuted = ana
+        .post(&format!("/api/v1/statuses/{root_id}/unmute"))
+        .await;
+    assert_eq!(unmuted.body["muted"], false);
+    bea.post(&format!("/api/v1/statuses/{root_id}/favourite"))
+        .await;
+    let last = ana.get("/api/v1/notifications").await;
+    assert_eq!(last.body[0]["type"], "favourite", "{}", last.text);
+    assert_eq!(last.body[0]["account"]["acct"], "bea");
+    net.shutdown().await;
+}

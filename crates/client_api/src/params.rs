@@ -165,10 +165,19 @@ fn insert(node: &mut Value, path: &[&str], value: Value) {
         if let Value::Array(list) = node {
             if rest.is_empty() {
                 list.push(value);
-            } else {
-                let mut item = Value::Object(Map::new());
-                insert(&mut item, rest, value);
-                list.push(item);
+                return;
+            }
+            // `key[][a]=1&key[][b]=2` is one item `{a, b}`: as in Rails, a new item starts
+            // when the last one already has the field.
+            let fits_last = list
+                .last()
+                .and_then(Value::as_object)
+                .is_some_and(|last| !last.contains_key(rest[0]));
+            if !fits_last {
+                list.push(Value::Object(Map::new()));
+            }
+            if let Some(item) = list.last_mut() {
+                insert(item, rest, value);
             }
         }
         return;
@@ -309,6 +318,17 @@ mod tests {
         limit: Option<i64>,
         #[serde(default, deserialize_with = "de::list")]
         media_ids: Vec<String>,
+    }
+
+    #[test]
+    fn list_items_group_their_fields_as_rails_does() {
+        assert_eq!(
+            pairs("k[][keyword]=a&k[][whole_word]=0&k[][keyword]=b&k[][id]=3&k[][_destroy]=1"),
+            json!({"k": [
+                {"keyword": "a", "whole_word": "0"},
+                {"keyword": "b", "id": "3", "_destroy": "1"}
+            ]})
+        );
     }
 
     #[test]

@@ -106,6 +106,30 @@ pub fn render_plain(text: &str, mentions: &[MentionLink], tag_base: &str) -> Str
         .collect()
 }
 
+/// The text of stored (sanitised) HTML, for matching keywords: tags become spaces, the
+/// entities our sanitiser writes are decoded.
+pub fn plain_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+}
+
 /// Cleans HTML from another server: keeps the markup Mastodon keeps (paragraphs, links,
 /// emphasis, lists, quotes, code), drops scripts, styles, event handlers and unsafe URLs.
 pub fn sanitize(html: &str) -> String {
@@ -194,5 +218,13 @@ mod tests {
         );
         assert!(!clean.contains("script") && !clean.contains("onclick"));
         assert!(!clean.contains("javascript"));
+    }
+
+    #[test]
+    fn plain_text_drops_markup_and_decodes_entities() {
+        let html = render_plain("Fish & chips <3\n\nnext", &[], "https://a.test/tags");
+        let text = plain_text(&html);
+        assert!(text.contains("Fish & chips <3"), "{text}");
+        assert!(!text.contains("<p>") && text.contains("next"));
     }
 }

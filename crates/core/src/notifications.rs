@@ -18,6 +18,8 @@ pub enum Kind {
     Favourite,
     Follow,
     FollowRequest,
+    /// A poll one voted in, or wrote, has ended.
+    Poll,
 }
 
 impl Kind {
@@ -28,12 +30,14 @@ impl Kind {
             Self::Favourite => "favourite",
             Self::Follow => "follow",
             Self::FollowRequest => "follow_request",
+            Self::Poll => "poll",
         }
     }
 }
 
-/// Records a notification for `recipient`, unless it is remote or `from_id` itself. The event
-/// returned is for the caller to publish once its transaction has committed.
+/// Records a notification for `recipient`, unless it is remote or `from_id` itself (only the
+/// end of one's own poll is worth telling oneself). The event returned is for the caller to
+/// publish once its transaction has committed.
 pub(crate) async fn record(
     db: &impl ConnectionTrait,
     recipient: Recipient,
@@ -41,7 +45,12 @@ pub(crate) async fn record(
     kind: Kind,
     post_id: Option<i64>,
 ) -> CoreResult<Option<Event>> {
-    if !recipient.local || recipient.id == from_id {
+    if !recipient.local || (recipient.id == from_id && kind != Kind::Poll) {
+        return Ok(None);
+    }
+    if let Some(post_id) = post_id
+        && crate::threads::is_muted(db, recipient.id, post_id).await?
+    {
         return Ok(None);
     }
     let row = notifications::ActiveModel {

@@ -43,6 +43,10 @@ pub enum Intent {
     },
     /// The actor's profile changed (name, note, locked).
     UpdateActor,
+    /// A local member's vote on a remote poll, sent to the poll's author.
+    PollVote {
+        vote_id: i64,
+    },
 }
 
 /// A Follow, named by its activity id and its two parties (the row may be gone by the time
@@ -66,10 +70,28 @@ impl FollowRef {
 
 /// Stores an intent for `actor_id` (the local actor who will sign the activity).
 pub async fn record(db: &impl ConnectionTrait, actor_id: i64, intent: &Intent) -> CoreResult<()> {
-    let text = serde_json::to_string(intent)
-        .map_err(|e| crate::CoreError::Internal(format!("serialising intent: {e}")))?;
-    deliveries::insert_intent(db, actor_id, text, now()).await?;
+    deliveries::insert_intent(db, actor_id, to_text(intent)?, now()).await?;
     Ok(())
+}
+
+/// As [`record`], unless the same intent is still waiting: a burst of changes that each call
+/// for "send the current state" (votes on a poll) becomes one activity, rendered with the
+/// state as it is by then.
+pub async fn record_once(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    intent: &Intent,
+) -> CoreResult<()> {
+    let text = to_text(intent)?;
+    if !deliveries::intent_pending(db, actor_id, &text).await? {
+        deliveries::insert_intent(db, actor_id, text, now()).await?;
+    }
+    Ok(())
+}
+
+fn to_text(intent: &Intent) -> CoreResult<String> {
+    serde_json::to_string(intent)
+        .map_err(|e| crate::CoreError::Internal(format!("serialising intent: {e}")))
 }
 
 /// Wakes the delivery worker; call after the transaction that recorded intents commits.

@@ -37,6 +37,7 @@ pub struct NewPost {
     /// A client's `Idempotency-Key`: the same key from the same author returns the post it
     /// already made instead of a second one.
     pub idempotency_key: Option<String>,
+    pub poll: Option<crate::polls::NewPoll>,
 }
 
 impl NewPost {
@@ -51,6 +52,7 @@ impl NewPost {
             mentions: Vec::new(),
             media_ids: Vec::new(),
             idempotency_key: None,
+            poll: None,
         }
     }
 }
@@ -102,6 +104,14 @@ pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<P
     if new.media_ids.is_empty() || !new.text.trim().is_empty() {
         check_text(&new.text)?;
     }
+    if let Some(poll) = &new.poll {
+        if !new.media_ids.is_empty() {
+            return Err(CoreError::Invalid(
+                "a post cannot have both media and a poll".into(),
+            ));
+        }
+        poll.check()?;
+    }
     if new.visibility == Visibility::Direct && new.mentions.is_empty() {
         return Err(CoreError::Invalid(
             "a direct post must mention someone".into(),
@@ -128,10 +138,12 @@ pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<P
     let language = new
         .language
         .or_else(|| ctx.config.instance.languages.first().cloned());
+    let id = ctx.ids.next();
+    let thread_id = parent.as_ref().map_or(id, |p| p.thread_id.unwrap_or(p.id));
     let txn = ctx.db.begin().await?;
     let media = crate::media::for_new_post(&txn, author, &new.media_ids).await?;
     let post = posts::ActiveModel {
-        id: Set(ctx.ids.next()),
+        id: Set(id),
         ap_id: Set(ap_id.clone()),
         author_id: Set(author.id),
         url: Set(Some(ap_id)),
@@ -148,9 +160,13 @@ pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<P
         published_at: Set(now()),
         edited_at: Set(None),
         deleted_at: Set(None),
+        thread_id: Set(Some(thread_id)),
     }
     .insert(&txn)
     .await?;
+    if let Some(poll) = &new.poll {
+        crate::polls::insert(&txn, post.id, poll).await?;
+    }
     let mention_ids: Vec<i64> = new.mentions.iter().map(|a| a.id).collect();
     q::set_mentions_and_tags(&txn, post.id, &mention_ids, &tags).await?;
     crate::media::attach(&txn, media, post.id).await?;
@@ -275,6 +291,7 @@ pub struct RemotePost {
     pub mentions: Vec<i64>,
     pub tags: Vec<String>,
     pub media: Vec<crate::media::RemoteMedia>,
+    pub poll: Option<crate::polls::RemotePoll>,
 }
 
 /// Stores a remote post, or refreshes it when the id is already known (Update, re-fetch).
@@ -300,10 +317,17 @@ pub async fn upsert_remote(ctx: &Context, author: &Actor, remote: RemotePost) ->
         Some(id) => q::by_ap_id(&ctx.db, id).await?,
         None => None,
     };
+    let id_for_new = match &existing {
+        Some(post) => post.id,
+        None => remote_id(ctx, remote.published, &remote.ap_id).await?,
+    };
+    let thread_id = parent
+        .as_ref()
+        .map_or(id_for_new, |p| p.thread_id.unwrap_or(p.id));
     let mut row = match &existing {
         Some(post) => posts::ActiveModel::from(post.clone()),
         None => posts::ActiveModel {
-            id: Set(remote_id(ctx, remote.published, &remote.ap_id).await?),
+            id: Set(id_for_new),
             ap_id: Set(remote.ap_id.clone()),
             author_id: Set(author.id),
             local: Set(false),
@@ -311,6 +335,7 @@ pub async fn upsert_remote(ctx: &Context, author: &Actor, remote: RemotePost) ->
             deleted_at: Set(None),
             source: Set(None),
             published_at: Set(remote.published),
+            thread_id: Set(Some(thread_id)),
             ..Default::default()
         },
     };
@@ -350,6 +375,9 @@ pub async fn upsert_remote(ctx: &Context, author: &Actor, remote: RemotePost) ->
     };
     q::set_mentions_and_tags(&txn, post.id, &remote.mentions, &remote.tags).await?;
     crate::media::set_remote(&txn, author, post.id, &remote.media).await?;
+    if let Some(poll) = &remote.poll {
+        crate::polls::set_remote(&txn, post.id, poll).await?;
+    }
     txn.commit().await?;
     ctx.stream.publish(events);
     Ok(post)

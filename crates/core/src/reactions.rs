@@ -216,6 +216,7 @@ async fn insert_boost(
         published_at: Set(published),
         edited_at: Set(None),
         deleted_at: Set(None),
+        thread_id: Set(None),
     }
     .insert(db)
     .await?;

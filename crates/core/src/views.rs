@@ -40,6 +40,9 @@ pub struct PostView {
     pub bookmarked: bool,
     /// Pinned by the viewer (only their own posts can be).
     pub pinned: bool,
+    /// The viewer muted this post's thread.
+    pub muted: bool,
+    pub poll: Option<crate::polls::PollView>,
 }
 
 /// Accounts with their counts, in the order given.
@@ -162,6 +165,15 @@ pub async fn posts(
         ),
         None => Default::default(),
     };
+    let muted = match viewer {
+        Some(v) => {
+            let threads: Vec<i64> = all.iter().map(|p| crate::threads::of(p)).collect();
+            crate::threads::muted_among(ctx, v, &threads).await?
+        }
+        None => Vec::new(),
+    };
+    let with_authors: Vec<(i64, i64)> = all.iter().map(|p| (p.id, p.author_id)).collect();
+    let polls = crate::polls::views(ctx, viewer, &with_authors).await?;
 
     let view = |post: &Post| -> Option<PostView> {
         let id = post.id;
@@ -181,6 +193,8 @@ pub async fn posts(
             reblogged: reblogged.contains(&id),
             bookmarked: bookmarked.contains(&id),
             pinned: pinned.contains(&id),
+            muted: muted.contains(&crate::threads::of(post)),
+            poll: polls.get(&id).cloned(),
             post: post.clone(),
         })
     };

@@ -1,5 +1,5 @@
 //! The composition root: configuration loading, database start-up, the HTTP router of one
-//! instance and its background delivery worker. `passage` (src/main.rs) is a thin CLI over it;
+//! instance, its background delivery worker and its periodic chores. `passage` (src/main.rs) is a thin CLI over it;
 //! the cross-instance tests start several [`Instance`]s in one process through the same code.
 
 pub mod config;
@@ -92,6 +92,7 @@ impl Instance {
                 federation.clone(),
                 shutdown.clone(),
             ));
+            tasks.push(spawn_chores(ctx.clone(), shutdown.clone()));
         }
         Ok(Self {
             federation,
@@ -118,6 +119,11 @@ impl Instance {
         delivery::deliver_all(&self.federation).await
     }
 
+    /// Runs the work that is due now (polls that ended), as the background loop would.
+    pub async fn run_chores(&self) -> Result<usize, passage_core::CoreError> {
+        passage_core::chores::run_due(self.context()).await
+    }
+
     /// Graceful stop: finishes requests in flight, stops the worker.
     pub async fn stop(self) {
         self.federation.ctx.stream.close();
@@ -137,6 +143,23 @@ impl Instance {
             let _ = task.await;
         }
     }
+}
+
+/// Runs [`passage_core::chores::run_due`] every [`passage_core::chores::INTERVAL`] until
+/// shutdown. Errors are logged and retried on the next round.
+fn spawn_chores(ctx: Context, shutdown: CancellationToken) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(passage_core::chores::INTERVAL);
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => return,
+                _ = tick.tick() => {}
+            }
+            if let Err(error) = passage_core::chores::run_due(&ctx).await {
+                tracing::warn!(%error, "periodic work failed; trying again next round");
+            }
+        }
+    })
 }
 
 /// All routes of one instance, behind the layers every request passes: trailing slashes

@@ -1,6 +1,7 @@
 use super::{Account, account_from, time};
 use passage_core::{
     Context,
+    polls::PollView,
     views::{Media, PostView},
 };
 use serde::Serialize;
@@ -27,7 +28,7 @@ pub struct Status {
     pub tags: Vec<Tag>,
     pub emojis: Vec<serde_json::Value>,
     pub card: Option<serde_json::Value>,
-    pub poll: Option<serde_json::Value>,
+    pub poll: Option<Poll>,
     pub application: Option<serde_json::Value>,
     pub replies_count: i64,
     pub reblogs_count: i64,
@@ -37,10 +38,54 @@ pub struct Status {
     pub muted: bool,
     pub bookmarked: bool,
     pub pinned: bool,
-    pub filtered: Vec<serde_json::Value>,
+    /// The viewer's filters this status matched, in the context it is shown in.
+    pub filtered: Vec<super::FilterResult>,
     /// The source text, sent only in answer to a delete (for "delete and redraft").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+/// Mastodon's Poll: counts are null while the author hides them.
+#[derive(Clone, Debug, Serialize)]
+pub struct Poll {
+    pub id: String,
+    pub expires_at: Option<String>,
+    pub expired: bool,
+    pub multiple: bool,
+    pub votes_count: i64,
+    pub voters_count: Option<i64>,
+    pub options: Vec<PollOption>,
+    pub emojis: Vec<serde_json::Value>,
+    pub voted: bool,
+    pub own_votes: Vec<i32>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PollOption {
+    pub title: String,
+    pub votes_count: Option<i64>,
+}
+
+pub fn poll_from(p: &PollView) -> Poll {
+    Poll {
+        id: p.id.to_string(),
+        expires_at: p.expires_at.as_ref().map(time),
+        expired: p.expired,
+        multiple: p.multiple,
+        votes_count: p.votes_count,
+        voters_count: p.voters_count,
+        options: p
+            .options
+            .iter()
+            .map(|o| PollOption {
+                title: o.title.clone(),
+                votes_count: o.votes,
+            })
+            .collect(),
+        emojis: Vec::new(),
+        voted: p.voted,
+        own_votes: p.own_votes.clone(),
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -121,14 +166,14 @@ pub fn status_from(ctx: &Context, view: &PostView) -> Status {
             .collect(),
         emojis: Vec::new(),
         card: None,
-        poll: None,
+        poll: view.poll.as_ref().map(poll_from),
         application: None,
         replies_count: view.replies,
         reblogs_count: view.reblogs,
         favourites_count: view.favourites,
         favourited: view.favourited,
         reblogged: view.reblogged,
-        muted: false,
+        muted: view.muted,
         bookmarked: view.bookmarked,
         pinned: view.pinned,
         filtered: Vec::new(),

@@ -218,7 +218,7 @@ async fn statuses(
         // Five at most: one page, no Link header needed.
         let pinned = passage_core::pins::of(&state.ctx, viewer, &author).await?;
         return Ok(Paged {
-            items: super::statuses(&state, viewer, pinned).await?,
+            items: super::statuses(&state, viewer, pinned, Some("account")).await?,
             link: None,
         });
     }
@@ -228,7 +228,7 @@ async fn statuses(
         only_media: f.only_media,
     };
     let posts = timelines::by_author(&state.ctx, viewer, &author, &filter, f.page.page()).await?;
-    status_page(&state, viewer, &uri, posts).await
+    status_page(&state, viewer, &uri, posts, "account").await
 }
 
 async fn followers(

@@ -168,7 +168,7 @@ async fn timeline(
 ) -> ApiResult<Paged<entities::Status>> {
     let owner = user.require("read:lists")?;
     let posts = lists::timeline(&state.ctx, owner, id(&raw)?, page.page()).await?;
-    status_page(&state, Some(owner), &uri, posts).await
+    status_page(&state, Some(owner), &uri, posts, "home").await
 }
 
 async fn containing(

@@ -1,11 +1,13 @@
 //! Routes by resource, as Mastodon's API documentation groups them.
 
 mod accounts;
+mod filters;
 mod instance;
 mod lists;
 mod media;
 mod notifications;
 mod oauth;
+mod polls;
 mod reports;
 mod search;
 mod statuses;
@@ -15,7 +17,7 @@ mod timelines;
 
 use crate::{ApiError, ApiState, entities, pagination::Paged};
 use axum::{Router, http::Uri};
-use passage_core::{Actor, Post, views};
+use passage_core::{Actor, Post, filters as user_filters, views};
 
 /// All routes. Bodies are limited to `max_body` bytes, uploads to `max_upload`.
 pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
@@ -25,6 +27,8 @@ pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
         .merge(oauth::routes())
         .merge(lists::routes())
         .merge(reports::routes())
+        .merge(polls::routes())
+        .merge(filters::routes())
         .merge(tags::routes())
         .merge(instance::routes())
         .merge(accounts::routes())
@@ -41,16 +45,41 @@ pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
 }
 
 /// Posts as statuses for `viewer`, in order, without those of accounts hidden from them.
+/// In a filter `context` (home, public, thread, account), the viewer's filters apply: posts
+/// a `hide` filter matches are left out, others carry what they matched in `filtered`.
 async fn statuses(
     state: &ApiState,
     viewer: Option<&Actor>,
     posts: Vec<Post>,
+    context: Option<&str>,
 ) -> Result<Vec<entities::Status>, ApiError> {
     let views = views::shown(&state.ctx, viewer, posts).await?;
+    let active = match context {
+        Some(context) => user_filters::active(&state.ctx, viewer, context).await?,
+        None => user_filters::Active::default(),
+    };
     Ok(views
         .iter()
-        .map(|v| entities::status_from(&state.ctx, v))
+        .filter_map(|v| filtered_status(&state.ctx, &active, v))
         .collect())
+}
+
+/// A status with the filters it matched, or None when one of them hides it.
+fn filtered_status(
+    ctx: &passage_core::Context,
+    active: &user_filters::Active,
+    view: &views::PostView,
+) -> Option<entities::Status> {
+    let mut status = entities::status_from(ctx, view);
+    let matches = active.matches(view);
+    if matches.iter().any(user_filters::Match::hides) {
+        return None;
+    }
+    status.filtered = matches.iter().map(entities::filter_result_from).collect();
+    if let Some(inner) = status.reblog.as_mut() {
+        inner.filtered = status.filtered.clone();
+    }
+    Some(status)
 }
 
 async fn status(
@@ -78,15 +107,17 @@ async fn account(state: &ApiState, actor: Actor) -> Result<entities::Account, Ap
     Ok(entities::account_from(&state.ctx, &view))
 }
 
-/// A timeline page of posts (cursor = post id).
+/// A timeline page of posts (cursor = post id) in a filter context. The cursors are those of
+/// the page as read, so paging goes on past posts a filter hides.
 async fn status_page(
     state: &ApiState,
     viewer: Option<&Actor>,
     uri: &Uri,
     posts: Vec<Post>,
+    context: &str,
 ) -> Result<Paged<entities::Status>, ApiError> {
     let cursors = cursors(posts.iter().map(|p| p.id));
-    let items = statuses(state, viewer, posts).await?;
+    let items = statuses(state, viewer, posts, Some(context)).await?;
     Ok(Paged::new(items, state.ctx.urls.base(), uri, cursors))
 }
 
@@ -98,7 +129,13 @@ async fn keyed_status_page(
     rows: Vec<(i64, Post)>,
 ) -> Result<Paged<entities::Status>, ApiError> {
     let cursors = cursors(rows.iter().map(|(c, _)| *c));
-    let items = statuses(state, viewer, rows.into_iter().map(|(_, p)| p).collect()).await?;
+    let items = statuses(
+        state,
+        viewer,
+        rows.into_iter().map(|(_, p)| p).collect(),
+        None,
+    )
+    .await?;
     Ok(Paged::new(items, state.ctx.urls.base(), uri, cursors))
 }
 

@@ -14,7 +14,7 @@ use axum::{
     routing::{get, post},
 };
 use passage_core::{
-    Actor, Context,
+    Actor, Context, filters,
     notifications::{self, Filter, Notification},
 };
 use serde::Deserialize;
@@ -46,9 +46,24 @@ async fn render(
     rows: &[Notification],
 ) -> ApiResult<Vec<entities::Notification>> {
     let (accounts, posts) = notifications::subjects(ctx, viewer, rows).await?;
+    let active = filters::active(ctx, Some(viewer), "notifications").await?;
     Ok(rows
         .iter()
-        .filter_map(|n| notification_from(ctx, n, &accounts, &posts))
+        .filter_map(|n| {
+            let mut note = notification_from(ctx, n, &accounts, &posts)?;
+            // A notification about a post the viewer's filters hide is not shown either.
+            if let (Some(status), Some(view)) = (
+                note.status.as_mut(),
+                n.post_id.and_then(|id| posts.get(&id)),
+            ) {
+                let matches = active.matches(view);
+                if matches.iter().any(filters::Match::hides) {
+                    return None;
+                }
+                status.filtered = matches.iter().map(entities::filter_result_from).collect();
+            }
+            Some(note)
+        })
         .collect())
 }
 

@@ -70,7 +70,7 @@ async fn search(
     };
     Ok(Json(json!({
         "accounts": accounts(&state, found_accounts).await?,
-        "statuses": statuses(&state, viewer, found_posts).await?,
+        "statuses": statuses(&state, viewer, found_posts, None).await?,
         "hashtags": hashtags,
     })))
 }

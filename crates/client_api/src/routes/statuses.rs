@@ -1,5 +1,5 @@
-//! Statuses: post (with `Idempotency-Key`), read, thread, edit, delete, and the reactions
-//! (favourite, boost, bookmark) with who reacted.
+//! Statuses: post (with `Idempotency-Key` and polls), read, thread, edit, delete, the
+//! reactions (favourite, boost, bookmark) with who reacted, pins and muted threads.
 
 use super::{id, keyed_account_page, status, statuses};
 use crate::{
@@ -16,7 +16,7 @@ use axum::{
     routing::{get, post},
 };
 use passage_core::{
-    Actor, Post, accounts, bookmarks, content, pins, posts, reactions, timelines,
+    Actor, Post, accounts, bookmarks, content, pins, polls, posts, reactions, threads, timelines,
     visibility::Visibility,
 };
 use serde::Deserialize;
@@ -37,6 +37,8 @@ pub fn routes() -> Router<ApiState> {
         .route("/api/v1/statuses/{id}/unbookmark", post(unbookmark))
         .route("/api/v1/statuses/{id}/pin", post(pin))
         .route("/api/v1/statuses/{id}/unpin", post(unpin))
+        .route("/api/v1/statuses/{id}/mute", post(mute))
+        .route("/api/v1/statuses/{id}/unmute", post(unmute))
         .route("/api/v1/statuses/{id}/favourited_by", get(favourited_by))
         .route("/api/v1/statuses/{id}/reblogged_by", get(reblogged_by))
 }
@@ -63,6 +65,33 @@ struct NewStatus {
     language: Option<String>,
     #[serde(default, deserialize_with = "de::list")]
     media_ids: Vec<String>,
+    poll: Option<PollForm>,
+}
+
+/// `poll[options][]`, `poll[expires_in]`, `poll[multiple]`, `poll[hide_totals]`.
+#[derive(Deserialize)]
+struct PollForm {
+    #[serde(default, deserialize_with = "de::list")]
+    options: Vec<String>,
+    #[serde(default, deserialize_with = "de::opt_i64")]
+    expires_in: Option<i64>,
+    #[serde(default, deserialize_with = "de::bool")]
+    multiple: bool,
+    #[serde(default, deserialize_with = "de::bool")]
+    hide_totals: bool,
+}
+
+impl PollForm {
+    /// A poll with no options is no poll (some clients always send the keys).
+    fn into_poll(self) -> Option<polls::NewPoll> {
+        (!self.options.is_empty()).then(|| polls::NewPoll {
+            options: self.options,
+            // Mastodon's web composer offers one day first; a client that omits it gets that.
+            expires_in_secs: self.expires_in.unwrap_or(86_400),
+            multiple: self.multiple,
+            hide_totals: self.hide_totals,
+        })
+    }
 }
 
 async fn create(
@@ -103,6 +132,7 @@ async fn create(
             .get("idempotency-key")
             .and_then(|v| v.to_str().ok())
             .map(|k| k.chars().take(200).collect()),
+        poll: form.poll.and_then(PollForm::into_poll),
     };
     let post = posts::create(&state.ctx, author, new).await?;
     Ok(Json(status(&state, Some(author), post).await?))
@@ -152,8 +182,8 @@ async fn context(
     let post = visible(&state, viewer, &raw).await?;
     let (ancestors, descendants) = timelines::context(&state.ctx, viewer, &post).await?;
     Ok(Json(json!({
-        "ancestors": statuses(&state, viewer, ancestors).await?,
-        "descendants": statuses(&state, viewer, descendants).await?,
+        "ancestors": statuses(&state, viewer, ancestors, Some("thread")).await?,
+        "descendants": statuses(&state, viewer, descendants, Some("thread")).await?,
     })))
 }
 
@@ -264,6 +294,8 @@ reaction!(bookmark, "write:bookmarks", bookmarks::add);
 reaction!(unbookmark, "write:bookmarks", bookmarks::remove);
 reaction!(pin, "write:accounts", pins::pin);
 reaction!(unpin, "write:accounts", pins::unpin);
+reaction!(mute, "write:mutes", threads::mute);
+reaction!(unmute, "write:mutes", threads::unmute);
 
 /// A boost answers with the boost itself (its own id), wrapping the original.
 async fn reblog(

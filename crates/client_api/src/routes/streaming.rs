@@ -41,6 +41,15 @@ pub fn routes() -> Router<ApiState> {
         .route("/api/v1/streaming/{*stream}", get(event_stream))
 }
 
+/// Which of the viewer's filters apply to a feed (direct messages are never filtered).
+fn filter_context(feed: &Feed) -> Option<&'static str> {
+    match feed {
+        Feed::Home | Feed::List(_) => Some("home"),
+        Feed::Public { .. } | Feed::Tag { .. } => Some("public"),
+        Feed::Direct => None,
+    }
+}
+
 /// One subscription: a stream name as clients write it, and its parameter.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Subscription {
@@ -125,25 +134,27 @@ async fn messages(
             let Ok(post) = posts::by_id(ctx, id).await else {
                 return Ok(out);
             };
-            let mut rendered: Option<String> = None;
+            // Rendered once per filter context: home and public feeds may filter differently.
+            let mut rendered: HashMap<Option<&str>, Option<String>> = HashMap::new();
             for sub in subs {
                 let Some(feed) = &sub.feed else { continue };
                 if !includes(ctx, viewer, feed, &post).await? {
                     continue;
                 }
-                let payload = match &rendered {
+                let context = filter_context(feed);
+                let payload = match rendered.get(&context) {
                     Some(p) => p.clone(),
                     None => {
-                        // Nothing when hidden from this viewer (a block or a mute).
-                        let Some(s) = statuses(state, viewer, vec![post.clone()]).await?.pop()
-                        else {
-                            return Ok(out);
-                        };
-                        let p = serde_json::to_string(&s).unwrap_or_default();
-                        rendered = Some(p.clone());
+                        // Nothing when hidden from this viewer (a block, a mute, a filter).
+                        let p = statuses(state, viewer, vec![post.clone()], context)
+                            .await?
+                            .pop()
+                            .map(|s| serde_json::to_string(&s).unwrap_or_default());
+                        rendered.insert(context, p.clone());
                         p
                     }
                 };
+                let Some(payload) = payload else { continue };
                 let kind = match (event, feed) {
                     (_, Feed::Direct) => "conversation",
                     (Event::Edited(_), _) => "status.update",

@@ -29,8 +29,6 @@ pub fn routes() -> Router<ApiState> {
         .route("/api/v1/favourites", get(favourited))
         .route("/api/v1/markers", get(get_markers).post(set_markers))
         // Not kept yet; valid empty answers so clients show empty screens, not errors.
-        .route("/api/v1/filters", get(empty))
-        .route("/api/v2/filters", get(empty))
         .route("/api/v1/domain_blocks", get(empty))
         .route("/api/v1/endorsements", get(empty))
         .route("/api/v1/scheduled_statuses", get(empty))
@@ -45,7 +43,7 @@ async fn home(
 ) -> ApiResult<Paged<entities::Status>> {
     let viewer = user.require("read:statuses")?;
     let posts = timelines::home(&state.ctx, viewer, page.page()).await?;
-    status_page(&state, Some(viewer), &uri, posts).await
+    status_page(&state, Some(viewer), &uri, posts, "home").await
 }
 
 #[derive(Deserialize)]
@@ -73,7 +71,7 @@ async fn public(
         tag: None,
     };
     let posts = timelines::public(&state.ctx, &filter, p.page.page()).await?;
-    status_page(&state, auth.actor(), &uri, posts).await
+    status_page(&state, auth.actor(), &uri, posts, "public").await
 }
 
 async fn tag(
@@ -88,7 +86,7 @@ async fn tag(
         tag: Some(tag.trim_start_matches('#').to_owned()),
     };
     let posts = timelines::public(&state.ctx, &filter, p.page.page()).await?;
-    status_page(&state, auth.actor(), &uri, posts).await
+    status_page(&state, auth.actor(), &uri, posts, "public").await
 }
 
 async fn bookmarked(

@@ -25,6 +25,8 @@ pub struct Model {
     pub published_at: DateTimeWithTimeZone,
     pub edited_at: Option<DateTimeWithTimeZone>,
     pub deleted_at: Option<DateTimeWithTimeZone>,
+    /// The first post of the thread this one belongs to (itself for a thread's start).
+    pub thread_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

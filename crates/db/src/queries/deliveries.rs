@@ -32,6 +32,20 @@ pub async fn insert_intent(
     Ok(())
 }
 
+/// Is this exact intent of `actor_id` still waiting to be rendered?
+pub async fn intent_pending(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+    intent: &str,
+) -> Result<bool, DbErr> {
+    Ok(outbox_intents::Entity::find()
+        .filter(outbox_intents::Column::ActorId.eq(actor_id))
+        .filter(outbox_intents::Column::Intent.eq(intent))
+        .one(db)
+        .await?
+        .is_some())
+}
+
 /// The oldest intents not yet rendered. Whoever then deletes one owns it
 /// ([`delete_intent`]), so several workers may read the same rows safely.
 pub async fn oldest_intents(

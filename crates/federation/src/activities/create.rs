@@ -1,16 +1,20 @@
-//! `Create` of a `Note` (or `Article`/`Page`): a new post reaches us. The object must come
-//! from the same origin as the activity and be attributed to its actor; other object types
-//! are ignored until Passage handles them.
+//! `Create` of a `Note` (or `Article`/`Page`/`Question`): a new post reaches us, or a vote on
+//! one of our polls. The object must come from the same origin as the activity and be
+//! attributed to its actor; other object types are refused.
 
 use crate::{
     FederationData, FederationError,
-    objects::note::{ApubPost, verify_origin},
+    objects::{
+        actor,
+        note::{ApubPost, verify_origin},
+    },
     protocol::{note::NoteDocument, urls_lenient},
 };
 use activitypub_federation::{
     kinds::activity::CreateType,
     traits::{Activity, Object},
 };
+use passage_core::polls;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -45,7 +49,26 @@ impl Activity for Create {
     }
 
     async fn receive(self, data: &FederationData) -> Result<(), FederationError> {
+        if self.is_vote(data).await? {
+            return Ok(());
+        }
         ApubPost::from_json(self.object, data).await?;
         Ok(())
+    }
+}
+
+impl Create {
+    /// A vote on one of our polls: Mastodon sends each choice as a `Note` with the option's
+    /// title as `name`, no content, in reply to the `Question`.
+    async fn is_vote(&self, data: &FederationData) -> Result<bool, FederationError> {
+        let note = &self.object;
+        let (Some(option), Some(question)) = (&note.name, &note.in_reply_to) else {
+            return Ok(false);
+        };
+        if !note.content.is_empty() || !data.urls.is_local(question.as_str()) {
+            return Ok(false);
+        }
+        let voter = actor::resolve(self.actor.as_str(), data).await?;
+        Ok(polls::receive_vote(data, &voter, question.as_str(), option, note.id.as_str()).await?)
     }
 }

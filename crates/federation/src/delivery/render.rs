@@ -1,7 +1,8 @@
 //! Intents → activities and their recipients. The one place that decides who hears about
 //! what, following Mastodon: posts go to the shared inboxes of the author's followers (unless
 //! direct) and to everyone mentioned; follows and their answers go to the other party; likes
-//! go to the post's author; boosts to followers and the original author.
+//! go to the post's author; boosts to followers and the original author; votes on a poll to
+//! its author only, so who voted what stays between voter and author.
 
 use crate::{
     Federation, FederationError,
@@ -21,7 +22,7 @@ use passage_core::{
         queries::{deliveries, follows as fq},
     },
     outbox::{FollowRef, Intent},
-    posts,
+    polls, posts,
     urls::Urls,
     visibility::Visibility,
 };
@@ -171,6 +172,31 @@ pub async fn render(
             let object = Url::parse(&original.ap_id)?;
             let inboxes = boost_inboxes(ctx, actor, &author).await?;
             undo(ctx, actor, "Announce", announce_ap_id, &object, inboxes)?
+        }
+        Intent::PollVote { vote_id } => {
+            let (vote, post, option) = polls::vote_by_id(ctx, *vote_id).await?;
+            let author = accounts::by_id(ctx, post.author_id).await?;
+            let note_id = vote.ap_id.ok_or(FederationError::NotFound)?;
+            let id = format!("{note_id}/activity");
+            let body = to_json(json!({
+                "id": id,
+                "type": "Create",
+                "actor": actor.ap_id,
+                "to": [author.ap_id],
+                "object": {
+                    "id": note_id,
+                    "type": "Note",
+                    "name": option,
+                    "attributedTo": actor.ap_id,
+                    "to": [author.ap_id],
+                    "inReplyTo": post.ap_id,
+                },
+            }))?;
+            Rendered {
+                id,
+                body,
+                inboxes: vec![author.inbox_url],
+            }
         }
         Intent::UpdateActor => {
             let id = ctx.urls.new_activity();

@@ -7,7 +7,7 @@ use crate::{
     protocol::{
         Tag,
         addressing::{address, visibility_of},
-        note::{Attachment, AttributedTo, NoteDocument},
+        note::{Attachment, AttributedTo, NoteDocument, OptionReplies, QuestionOption},
     },
 };
 use activitypub_federation::{
@@ -16,6 +16,7 @@ use activitypub_federation::{
 use passage_core::{
     Context, Post, accounts,
     media::{self, RemoteMedia},
+    polls::{self, RemotePoll},
     posts::{self, RemotePost},
     visibility::Visibility,
 };
@@ -70,7 +71,8 @@ pub async fn note_from_post(ctx: &Context, post: &Post) -> Result<NoteDocument, 
         .language
         .as_ref()
         .map(|lang| BTreeMap::from([(lang.clone(), post.content.clone())]));
-    Ok(NoteDocument {
+    let poll = polls::of_post(ctx, post.id).await?;
+    let mut note = NoteDocument {
         id: Url::parse(&post.ap_id)?,
         kind: "Note".into(),
         attributed_to: AttributedTo::One(Url::parse(&author.ap_id)?),
@@ -95,7 +97,44 @@ pub async fn note_from_post(ctx: &Context, post: &Post) -> Result<NoteDocument, 
             .iter()
             .filter_map(|m| attachment_from(ctx, m))
             .collect(),
-    })
+        one_of: None,
+        any_of: None,
+        end_time: None,
+        closed: None,
+        voters_count: None,
+    };
+    if let Some(poll) = poll {
+        set_question(&mut note, &poll);
+    }
+    Ok(note)
+}
+
+/// Makes a post's document the `Question` Mastodon writes for a poll: options with their
+/// counts under `oneOf` or `anyOf`, the end, and `closed` once it has ended.
+fn set_question(note: &mut NoteDocument, poll: &polls::Poll) {
+    let options = polls::options(poll)
+        .into_iter()
+        .map(|(name, votes)| QuestionOption {
+            kind: "Note".into(),
+            name,
+            replies: Some(OptionReplies {
+                kind: "Collection".into(),
+                total_items: votes,
+            }),
+        })
+        .collect();
+    note.kind = "Question".into();
+    if poll.multiple {
+        note.any_of = Some(options);
+    } else {
+        note.one_of = Some(options);
+    }
+    note.end_time = poll.expires_at;
+    if polls::is_closed(poll) {
+        let at = poll.ended_at.or(poll.expires_at);
+        note.closed = Some(serde_json::to_value(at).unwrap_or(serde_json::Value::Bool(true)));
+    }
+    note.voters_count = poll.voters_count;
 }
 
 /// The Document a local attachment is federated as.
@@ -233,6 +272,12 @@ impl Object for ApubPost {
                     })
                 })
                 .collect(),
+            poll: json.poll_options().map(|(options, multiple)| RemotePoll {
+                options,
+                multiple,
+                expires_at: json.end_time,
+                voters_count: json.voters_count.map(|n| n.max(0)),
+            }),
         };
         ApubPost::new(posts::upsert_remote(data, &author, remote).await?)
     }
