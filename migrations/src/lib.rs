@@ -9,6 +9,7 @@ mod m20261123_000001_federation_core;
 mod m20261123_000002_client_api;
 mod m20261124_000003_polls_threads;
 mod m20261124_000004_filters;
+mod m20261124_000005_conversations;
 
 /// Every migration, in order. `passage migrate` and server start-up run the pending ones.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_client_api::Migration),
             Box::new(m20261124_000003_polls_threads::Migration),
             Box::new(m20261124_000004_filters::Migration),
+            Box::new(m20261124_000005_conversations::Migration),
         ]
     }
 }

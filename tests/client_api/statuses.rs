@@ -2,7 +2,10 @@
 
 use reqwest::Method;
 use serde_json::json;
-use testkit::TestNetwork;
+use testkit::{
+    TestNetwork,
+    client::{Answer, Client},
+};
 
 #[tokio::test]
 async fn post_reply_react_and_notify() {
@@ -428,5 +431,52 @@ async fn a_muted_thread_stops_notifying() {
     let last = ana.get("/api/v1/notifications").await;
     assert_eq!(last.body[0]["type"], "favourite", "{}", last.text);
     assert_eq!(last.body[0]["account"]["acct"], "bea");
+    net.shutdown().await;
+}
+
+async fn dm(client: &Client, text: &str, reply: Option<&str>) -> Answer {
+    let body = json!({"status": text, "visibility": "direct", "in_reply_to_id": reply});
+    client.json(Method::POST, "/api/v1/statuses", body).await
+}
+
+#[tokio::test]
+async fn direct_posts_group_into_conversations() {
+    let net = TestNetwork::start(1).await;
+    let a = net.get(0);
+    for name in ["ana", "bea", "cem"] {
+        a.member(name).await;
+    }
+    let (ana, bea, cem) = (a.login("ana").await, a.login("bea").await, a.login("cem").await);
+    let first = dm(&ana, "@bea can you host the training?", None).await;
+    let first_id = first.body["id"].as_str().unwrap().to_owned();
+    dm(&ana, "@bea separately: the report is out", None).await;
+
+    let listed = bea.get("/api/v1/conversations").await;
+    assert_eq!(listed.body.as_array().unwrap().len(), 2, "{}", listed.text);
+    let thread = listed.body[1]["id"].as_str().unwrap().to_owned();
+    assert_eq!(listed.body[1]["unread"], true);
+    assert_eq!(listed.body[1]["accounts"][0]["acct"], "ana");
+    assert_eq!(listed.body[1]["last_status"]["id"], first_id.as_str());
+    assert_eq!(cem.get("/api/v1/conversations").await.body, json!([]));
+
+    let answer = dm(&bea, "@ana yes, Thursday works", Some(&first_id)).await;
+    let answer_id = answer.body["id"].as_str().unwrap();
+    let theirs = ana.get("/api/v1/conversations").await;
+    assert_eq!(theirs.body[0]["id"], thread.as_str(), "the reply joins the thread");
+    assert_eq!(theirs.body[0]["last_status"]["id"], answer_id);
+    assert_eq!(theirs.body[0]["unread"], true);
+    let read = ana.post(&format!("/api/v1/conversations/{thread}/read")).await;
+    assert_eq!(read.body["unread"], false, "{}", read.text);
+    assert_eq!(ana.get("/api/v1/conversations").await.body[0]["unread"], false);
+
+    ana.json(Method::DELETE, &format!("/api/v1/conversations/{thread}"), json!({}))
+        .await;
+    assert_eq!(ana.get("/api/v1/conversations").await.body.as_array().unwrap().len(), 1);
+    dm(&bea, "@ana see you then", Some(answer_id)).await;
+    let back = ana.get("/api/v1/conversations").await;
+    assert_eq!(back.body.as_array().unwrap().len(), 2, "a new post brings it back");
+    assert_eq!(back.body[0]["unread"], true);
+    let missing = cem.post(&format!("/api/v1/conversations/{thread}/read")).await;
+    assert_eq!(missing.status, reqwest::StatusCode::NOT_FOUND);
     net.shutdown().await;
 }

@@ -11,6 +11,7 @@ pub mod bookmarks;
 pub mod chores;
 pub mod config;
 pub mod content;
+pub mod conversations;
 mod context;
 pub mod error;
 pub mod filters;

@@ -1,6 +1,7 @@
 //! Routes by resource, as Mastodon's API documentation groups them.
 
 mod accounts;
+mod conversations;
 mod filters;
 mod instance;
 mod lists;
@@ -28,6 +29,7 @@ pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
         .merge(lists::routes())
         .merge(reports::routes())
         .merge(polls::routes())
+        .merge(conversations::routes())
         .merge(filters::routes())
         .merge(tags::routes())
         .merge(instance::routes())

@@ -32,7 +32,6 @@ pub fn routes() -> Router<ApiState> {
         .route("/api/v1/domain_blocks", get(empty))
         .route("/api/v1/endorsements", get(empty))
         .route("/api/v1/scheduled_statuses", get(empty))
-        .route("/api/v1/conversations", get(empty))
 }
 
 async fn home(

@@ -5,6 +5,7 @@ pub mod account_blocks;
 pub mod account_mutes;
 pub mod actors;
 pub mod bookmarks;
+pub mod conversation_states;
 pub mod deliveries;
 pub mod filter_keywords;
 pub mod filter_statuses;
