@@ -446,7 +446,11 @@ async fn direct_posts_group_into_conversations() {
     for name in ["ana", "bea", "cem"] {
         a.member(name).await;
     }
-    let (ana, bea, cem) = (a.login("ana").await, a.login("bea").await, a.login("cem").await);
+    let (ana, bea, cem) = (
+        a.login("ana").await,
+        a.login("bea").await,
+        a.login("cem").await,
+    );
     let first = dm(&ana, "@bea can you host the training?", None).await;
     let first_id = first.body["id"].as_str().unwrap().to_owned();
     dm(&ana, "@bea separately: the report is out", None).await;
@@ -462,21 +466,48 @@ async fn direct_posts_group_into_conversations() {
     let answer = dm(&bea, "@ana yes, Thursday works", Some(&first_id)).await;
     let answer_id = answer.body["id"].as_str().unwrap();
     let theirs = ana.get("/api/v1/conversations").await;
-    assert_eq!(theirs.body[0]["id"], thread.as_str(), "the reply joins the thread");
+    assert_eq!(
+        theirs.body[0]["id"],
+        thread.as_str(),
+        "the reply joins the thread"
+    );
     assert_eq!(theirs.body[0]["last_status"]["id"], answer_id);
     assert_eq!(theirs.body[0]["unread"], true);
-    let read = ana.post(&format!("/api/v1/conversations/{thread}/read")).await;
-    assert_eq!(read.body["unread"], false, "{}", read.text);
-    assert_eq!(ana.get("/api/v1/conversations").await.body[0]["unread"], false);
-
-    ana.json(Method::DELETE, &format!("/api/v1/conversations/{thread}"), json!({}))
+    let read = ana
+        .post(&format!("/api/v1/conversations/{thread}/read"))
         .await;
-    assert_eq!(ana.get("/api/v1/conversations").await.body.as_array().unwrap().len(), 1);
+    assert_eq!(read.body["unread"], false, "{}", read.text);
+    assert_eq!(
+        ana.get("/api/v1/conversations").await.body[0]["unread"],
+        false
+    );
+
+    ana.json(
+        Method::DELETE,
+        &format!("/api/v1/conversations/{thread}"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        ana.get("/api/v1/conversations")
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     dm(&bea, "@ana see you then", Some(answer_id)).await;
     let back = ana.get("/api/v1/conversations").await;
-    assert_eq!(back.body.as_array().unwrap().len(), 2, "a new post brings it back");
+    assert_eq!(
+        back.body.as_array().unwrap().len(),
+        2,
+        "a new post brings it back"
+    );
     assert_eq!(back.body[0]["unread"], true);
-    let missing = cem.post(&format!("/api/v1/conversations/{thread}/read")).await;
+    let missing = cem
+        .post(&format!("/api/v1/conversations/{thread}/read"))
+        .await;
     assert_eq!(missing.status, reqwest::StatusCode::NOT_FOUND);
     net.shutdown().await;
 }

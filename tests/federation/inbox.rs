@@ -137,3 +137,58 @@ async fn bad_requests_are_refused_and_change_nothing() {
     );
     net.shutdown().await;
 }
+
+/// A remote account blocks one of our members, as Mastodon sends it: the follows both ways
+/// end, no new follow may start, and an Undo lifts the block.
+#[tokio::test]
+async fn a_remote_block_ends_follows_until_undone() {
+    let net = TestNetwork::start(2).await;
+    let (alpha, beta) = (net.get(0), net.get(1));
+    let ana = alpha.person("ana").await;
+    let eve = beta.person("eve").await;
+    let eve_here = net.follow(0, &ana, 1, &eve).await;
+    net.follow(1, &eve, 0, &ana).await;
+    assert_eq!(alpha.follow_state(&ana, &eve_here).await, Some(true));
+    assert_eq!(alpha.follow_state(&eve_here, &ana).await, Some(true));
+
+    let block = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/blocks/1", beta.base_url()),
+        "type": "Block",
+        "actor": eve.ap_id,
+        "object": ana.ap_id,
+    });
+    let body = block.to_string();
+    let status = post_signed(alpha, &ana.inbox_url, body.as_bytes(), &eve, &eve).await;
+    assert_eq!(status, 202);
+    assert_eq!(alpha.follow_state(&ana, &eve_here).await, None);
+    assert_eq!(alpha.follow_state(&eve_here, &ana).await, None);
+    assert!(
+        passage_core::blocks::between(alpha.ctx(), &ana, &eve_here)
+            .await
+            .unwrap()
+    );
+    assert!(
+        passage_core::follows::request(alpha.ctx(), &ana, &eve_here)
+            .await
+            .is_err(),
+        "no follow across a block"
+    );
+
+    let undo = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/blocks/1/undo", beta.base_url()),
+        "type": "Undo",
+        "actor": eve.ap_id,
+        "object": block,
+    })
+    .to_string();
+    let status = post_signed(alpha, &ana.inbox_url, undo.as_bytes(), &eve, &eve).await;
+    assert_eq!(status, 202);
+    assert!(
+        !passage_core::blocks::between(alpha.ctx(), &ana, &eve_here)
+            .await
+            .unwrap()
+    );
+    net.shutdown().await;
+}

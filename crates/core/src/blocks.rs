@@ -3,7 +3,10 @@
 //! A block ends follows both ways (the other side's server hears an Undo or a Reject), stops
 //! new follows either way, and hides the blocked account's posts and notifications; accounts
 //! that block the viewer are hidden from them too. A mute only hides: posts always,
-//! notifications unless the member keeps them. Neither is told to the other account.
+//! notifications unless the member keeps them. Neither is told to the other account: a
+//! `Block` sent out would tell a harasser they were blocked, and ending the follows already
+//! stops what they received. A `Block` from another server is honoured: the follows between
+//! its sender and our member end, and our member no longer sees the sender.
 
 use crate::{Actor, Context, CoreError, error::CoreResult, follows};
 use passage_db::{
@@ -43,6 +46,27 @@ pub async fn unblock(ctx: &Context, actor: &Actor, target: &Actor) -> CoreResult
         .exec(&ctx.db)
         .await?;
     Ok(())
+}
+
+/// A remote account blocked one of our members (`Block` received): the follows between them
+/// end here without a word back (the blocker's server has ended them on its side), and the
+/// block is kept, so our member stops seeing the blocker and cannot follow again.
+pub async fn receive_block(ctx: &Context, blocker: &Actor, target: &Actor) -> CoreResult<()> {
+    if blocker.local || !target.local {
+        return Err(CoreError::Forbidden(
+            "a remote account may only block a local one".into(),
+        ));
+    }
+    follows::receive_undo(ctx, blocker, target).await?;
+    follows::receive_undo(ctx, target, blocker).await?;
+    let row = blocks::ActiveModel {
+        actor_id: Set(blocker.id),
+        target_id: Set(target.id),
+        hide_notifications: Set(true),
+        created_at: Set(now()),
+        ..Default::default()
+    };
+    ignore_duplicate(row.insert(&ctx.db).await.map(drop))
 }
 
 /// Mutes `target`; `notifications` false keeps their notifications coming. Muting again

@@ -20,6 +20,7 @@ macro_rules! activity_basics {
 
 pub mod accept;
 pub mod announce;
+pub mod block;
 pub mod create;
 pub mod delete;
 pub mod follow;
@@ -61,6 +62,7 @@ pub async fn receive(value: Value, data: &FederationData) -> Result<Received, Fe
         "Delete" => run::<delete::Delete>(value, data).await,
         "Like" => run::<like::Like>(value, data).await,
         "Announce" => run::<announce::Announce>(value, data).await,
+        "Block" => run::<block::Block>(value, data).await,
         _ => Ok(Received::Ignored),
     }
 }

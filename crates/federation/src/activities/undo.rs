@@ -1,9 +1,9 @@
-//! `Undo` of a `Follow`, `Like` or `Announce`. Only the actor of the undone activity may undo
+//! `Undo` of a `Follow`, `Like`, `Announce` or `Block`. Only the actor of the undone activity may undo
 //! it (FEP-fe34 same-owner rule); the object may be inline or an id.
 
 use crate::{FederationData, FederationError, activities::same_id, objects::actor, protocol::IdOr};
 use activitypub_federation::{kinds::activity::UndoType, traits::Activity};
-use passage_core::{accounts, follows, reactions};
+use passage_core::{accounts, blocks, follows, reactions};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -77,6 +77,14 @@ impl Activity for Undo {
         }
         if matches!(kind, None | Some("Announce")) {
             reactions::receive_undo_announce(data, &undoer, id.as_str()).await?;
+        }
+        // A Block names no row of ours by id: the undone object (its target) says whom.
+        if let IdOr::Object(undone) = &self.object
+            && undone.kind == "Block"
+            && let Some(target) = undone.object.as_str()
+            && let Some(target) = accounts::by_ap_id(data, target).await?
+        {
+            blocks::unblock(data, &undoer, &target).await?;
         }
         Ok(())
     }
