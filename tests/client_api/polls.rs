@@ -26,14 +26,7 @@ async fn end_now(instance: &TestInstance, poll_id: &str) {
 async fn members_vote_once_and_hear_when_the_poll_ends() {
     let net = TestNetwork::start(1).await;
     let a = net.get(0);
-    for name in ["ana", "bea", "cem"] {
-        a.member(name).await;
-    }
-    let (ana, bea, cem) = (
-        a.login("ana").await,
-        a.login("bea").await,
-        a.login("cem").await,
-    );
+    let (ana, bea, cem) = a.three_members().await;
 
     // Form-encoded, nested as Rails reads it (toot, Tusky).
     let made = ana

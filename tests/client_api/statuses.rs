@@ -369,14 +369,7 @@ async fn followed_hashtags_bring_public_posts_home() {
 async fn a_muted_thread_stops_notifying() {
     let net = TestNetwork::start(1).await;
     let a = net.get(0);
-    for name in ["ana", "bea", "cem"] {
-        a.member(name).await;
-    }
-    let (ana, bea, cem) = (
-        a.login("ana").await,
-        a.login("bea").await,
-        a.login("cem").await,
-    );
+    let (ana, bea, cem) = a.three_members().await;
     let root = ana.status("Draft agenda for the network meeting").await;
     let root_id = root["id"].as_str().unwrap().to_owned();
     let reply = bea
@@ -443,14 +436,7 @@ async fn dm(client: &Client, text: &str, reply: Option<&str>) -> Answer {
 async fn direct_posts_group_into_conversations() {
     let net = TestNetwork::start(1).await;
     let a = net.get(0);
-    for name in ["ana", "bea", "cem"] {
-        a.member(name).await;
-    }
-    let (ana, bea, cem) = (
-        a.login("ana").await,
-        a.login("bea").await,
-        a.login("cem").await,
-    );
+    let (ana, bea, cem) = a.three_members().await;
     let first = dm(&ana, "@bea can you host the training?", None).await;
     let first_id = first.body["id"].as_str().unwrap().to_owned();
     dm(&ana, "@bea separately: the report is out", None).await;

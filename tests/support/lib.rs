@@ -116,6 +116,18 @@ impl TestInstance {
         client::Client::login(&self.base_url(), username).await
     }
 
+    /// Members ana, bea and cem, each logged in.
+    pub async fn three_members(&self) -> (client::Client, client::Client, client::Client) {
+        for name in ["ana", "bea", "cem"] {
+            self.member(name).await;
+        }
+        (
+            self.login("ana").await,
+            self.login("bea").await,
+            self.login("cem").await,
+        )
+    }
+
     pub async fn locked_person(&self, username: &str) -> Actor {
         let mut new = NewAccount::person(username);
         new.locked = true;

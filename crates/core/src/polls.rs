@@ -325,12 +325,7 @@ pub async fn vote(
     }
     let poll = add_tallies(&txn, poll, &choices, true).await?;
     if post.local {
-        outbox::record_once(
-            &txn,
-            post.author_id,
-            &Intent::UpdatePost { post_id: post.id },
-        )
-        .await?;
+        send_tallies(&txn, post).await?;
     } else {
         for vote_id in vote_ids {
             outbox::record(&txn, voter.id, &Intent::PollVote { vote_id }).await?;
@@ -343,6 +338,12 @@ pub async fn vote(
         Some(choices.iter().map(|c| *c as i32).collect()),
         false,
     ))
+}
+
+/// Queues an `Update` of our poll with its tallies as they will be when it is rendered; one
+/// pending at a time, however many votes arrive meanwhile.
+async fn send_tallies(db: &impl ConnectionTrait, post: &Post) -> CoreResult<()> {
+    outbox::record_once(db, post.author_id, &Intent::UpdatePost { post_id: post.id }).await
 }
 
 /// The poll row, locked until the transaction ends (PostgreSQL; SQLite's one writer
@@ -459,12 +460,7 @@ pub async fn receive_vote(
     )
     .await?;
     add_tallies(&txn, poll, &[choice], earlier.is_empty()).await?;
-    outbox::record_once(
-        &txn,
-        post.author_id,
-        &Intent::UpdatePost { post_id: post.id },
-    )
-    .await?;
+    send_tallies(&txn, &post).await?;
     txn.commit().await?;
     outbox::notify(ctx);
     Ok(true)
@@ -526,12 +522,7 @@ pub async fn end_due(ctx: &Context) -> CoreResult<usize> {
                 );
             }
             if post.local {
-                outbox::record_once(
-                    &txn,
-                    post.author_id,
-                    &Intent::UpdatePost { post_id: post.id },
-                )
-                .await?;
+                send_tallies(&txn, &post).await?;
             }
         }
         txn.commit().await?;
