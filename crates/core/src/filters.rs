@@ -15,7 +15,7 @@ use passage_db::{
 use regex::{Regex, RegexBuilder};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait,
-    QueryFilter, QueryOrder, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 use std::sync::Arc;
 
@@ -119,6 +119,10 @@ pub async fn list(ctx: &Context, actor: &Actor) -> CoreResult<Vec<Filter>> {
         .order_by_asc(filters::Column::Id)
         .all(&ctx.db)
         .await?;
+    // Most members have no filters: every timeline page then costs this one query only.
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
     let ids: Vec<i64> = rows.iter().map(|f| f.id).collect();
     let keywords = filter_keywords::Entity::find()
         .filter(filter_keywords::Column::FilterId.is_in(ids.clone()))
@@ -184,10 +188,9 @@ pub async fn create(ctx: &Context, actor: &Actor, new: FilterChange) -> CoreResu
     }
     let count = filters::Entity::find()
         .filter(filters::Column::ActorId.eq(actor.id))
-        .all(&ctx.db)
-        .await?
-        .len();
-    if count >= MAX_FILTERS {
+        .count(&ctx.db)
+        .await?;
+    if count >= MAX_FILTERS as u64 {
         return invalid(format!("at most {MAX_FILTERS} filters"));
     }
     let contexts = check_contexts(new.contexts.as_deref().unwrap_or_default())?;
@@ -289,10 +292,9 @@ async fn apply_keywords(
     }
     let count = filter_keywords::Entity::find()
         .filter(filter_keywords::Column::FilterId.eq(filter_id))
-        .all(db)
-        .await?
-        .len();
-    if count > MAX_KEYWORDS {
+        .count(db)
+        .await?;
+    if count > MAX_KEYWORDS as u64 {
         return invalid(format!("at most {MAX_KEYWORDS} keywords per filter"));
     }
     Ok(())
