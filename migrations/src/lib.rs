@@ -10,6 +10,7 @@ mod m20261123_000002_client_api;
 mod m20261124_000003_polls_threads;
 mod m20261124_000004_filters;
 mod m20261124_000005_conversations;
+mod m20261125_000006_profiles_emoji_schedules;
 
 /// Every migration, in order. `passage migrate` and server start-up run the pending ones.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_polls_threads::Migration),
             Box::new(m20261124_000004_filters::Migration),
             Box::new(m20261124_000005_conversations::Migration),
+            Box::new(m20261125_000006_profiles_emoji_schedules::Migration),
         ]
     }
 }

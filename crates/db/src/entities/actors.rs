@@ -28,6 +28,13 @@ pub struct Model {
     pub created_at: DateTimeWithTimeZone,
     pub updated_at: DateTimeWithTimeZone,
     pub fetched_at: Option<DateTimeWithTimeZone>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub avatar_url: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub header_url: Option<String>,
+    /// Profile fields as a JSON array of `{"name", "value"}` (value as sanitised HTML).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub fields: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -21,6 +21,8 @@ pub struct Model {
     pub height: Option<i32>,
     pub blurhash: Option<String>,
     pub created_at: DateTimeWithTimeZone,
+    /// Held back for a scheduled post until it is published.
+    pub scheduled_post_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
