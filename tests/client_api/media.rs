@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use testkit::{TestNetwork, client::Client};
 
 /// A JPEG with an Exif segment carrying a marker that must not survive the upload.
-fn photo_with_location() -> Vec<u8> {
+pub(crate) fn photo_with_location() -> Vec<u8> {
     let image = image::RgbImage::from_fn(64, 48, |x, y| {
         image::Rgb([(x * 4) as u8, (y * 5) as u8, 90])
     });
@@ -24,7 +24,12 @@ fn photo_with_location() -> Vec<u8> {
     out
 }
 
-async fn upload(client: &Client, path: &str, bytes: Vec<u8>, name: &str) -> (u16, Value) {
+pub(crate) async fn upload(
+    client: &Client,
+    path: &str,
+    bytes: Vec<u8>,
+    name: &str,
+) -> (u16, Value) {
     let form = Form::new()
         .part(
             "file",

@@ -30,7 +30,7 @@ pub const MIN_EXPIRY_SECS: i64 = 300;
 pub const MAX_EXPIRY_SECS: i64 = 2_629_746;
 
 /// A poll a local author attaches to a new post.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct NewPoll {
     pub options: Vec<String>,
     pub expires_in_secs: i64,

@@ -13,11 +13,12 @@ use axum::{
     Json, Router,
     extract::{Path, State},
     http::{HeaderMap, Uri},
+    response::{IntoResponse, Response},
     routing::{get, post},
 };
 use passage_core::{
-    Actor, Post, accounts, bookmarks, content, pins, polls, posts, reactions, threads, timelines,
-    visibility::Visibility,
+    Actor, Post, accounts, bookmarks, content, pins, polls, posts, reactions, scheduled, threads,
+    timelines, visibility::Visibility,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -66,6 +67,8 @@ struct NewStatus {
     #[serde(default, deserialize_with = "de::list")]
     media_ids: Vec<String>,
     poll: Option<PollForm>,
+    /// Publish later instead of now; the answer is then a ScheduledStatus.
+    scheduled_at: Option<String>,
 }
 
 /// `poll[options][]`, `poll[expires_in]`, `poll[multiple]`, `poll[hide_totals]`.
@@ -99,7 +102,7 @@ async fn create(
     user: User,
     headers: HeaderMap,
     Params(form): Params<NewStatus>,
-) -> ApiResult<Json<entities::Status>> {
+) -> ApiResult<Response> {
     let author = user.require("write:statuses")?;
     let text = form.status.unwrap_or_default();
     let settings = accounts::settings(&state.ctx, author).await?;
@@ -134,8 +137,19 @@ async fn create(
             .map(|k| k.chars().take(200).collect()),
         poll: form.poll.and_then(PollForm::into_poll),
     };
-    let post = posts::create(&state.ctx, author, new).await?;
-    Ok(Json(status(&state, Some(author), post).await?))
+    Ok(
+        match form.scheduled_at.as_deref().filter(|t| !t.is_empty()) {
+            Some(at) => {
+                let at = super::scheduled_statuses::parse_time(at)?;
+                let waiting = scheduled::schedule(&state.ctx, author, new, at).await?;
+                Json(entities::scheduled_from(&state.ctx, &waiting)).into_response()
+            }
+            None => {
+                let post = posts::create(&state.ctx, author, new).await?;
+                Json(status(&state, Some(author), post).await?).into_response()
+            }
+        },
+    )
 }
 
 /// The accounts `@user` and `@user@domain` in the text name: local ones directly, remote ones

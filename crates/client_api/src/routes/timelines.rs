@@ -31,7 +31,6 @@ pub fn routes() -> Router<ApiState> {
         // Not kept yet; valid empty answers so clients show empty screens, not errors.
         .route("/api/v1/domain_blocks", get(empty))
         .route("/api/v1/endorsements", get(empty))
-        .route("/api/v1/scheduled_statuses", get(empty))
 }
 
 async fn home(
