@@ -3,13 +3,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod blocks;
+mod emojis;
 mod federation;
 mod filters;
 mod lists;
 mod media;
 mod oauth;
 mod polls;
+mod profile;
 mod registration;
+mod scheduled;
 mod statuses;
 mod streaming;
 mod wire;

@@ -16,67 +16,110 @@ use serde_json::{Map, Value};
 #[derive(Debug)]
 pub struct Params<T>(pub T);
 
+/// Parameters with the files of a multipart body, by field name (profile pictures).
+#[derive(Debug)]
+pub struct WithFiles<T>(pub T, pub Files);
+
+/// Uploaded files by field name.
+#[derive(Debug, Default)]
+pub struct Files(Vec<(String, Vec<u8>)>);
+
+impl Files {
+    /// The file sent as `name`, taken out.
+    pub fn take(&mut self, name: &str) -> Option<Vec<u8>> {
+        let at = self.0.iter().position(|(n, _)| n == name)?;
+        Some(self.0.swap_remove(at).1)
+    }
+}
+
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Params<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let mut value = Value::Object(Map::new());
-        if let Some(query) = req.uri().query() {
-            merge(
-                &mut value,
-                from_pairs(url::form_urlencoded::parse(query.as_bytes())),
-            );
-        }
-        let content_type = req
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let essence = content_type
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_owned();
-        let body = match essence.as_str() {
-            "multipart/form-data" => {
-                let mut form = Multipart::from_request(req, state)
-                    .await
-                    .map_err(|e| ApiError::new(e.status(), e.body_text()))?;
-                let mut pairs = Vec::new();
-                while let Some(field) = form
-                    .next_field()
-                    .await
-                    .map_err(|e| ApiError::new(e.status(), e.body_text()))?
-                {
-                    // Files are read by the handlers that take them (media).
-                    if field.file_name().is_some() {
-                        continue;
-                    }
-                    let name = field.name().unwrap_or("").to_owned();
-                    let text = field
-                        .text()
-                        .await
-                        .map_err(|e| ApiError::bad_request(e.body_text()))?;
-                    pairs.push((name, text));
-                }
-                from_pairs(
-                    pairs
-                        .iter()
-                        .map(|(k, v)| (k.as_str().into(), v.as_str().into())),
-                )
-            }
-            _ => {
-                let bytes = axum::body::Bytes::from_request(req, state)
-                    .await
-                    .map_err(|e| ApiError::new(e.status(), e.body_text()))?;
-                parse_body(&essence, &bytes)?
-            }
-        };
-        merge(&mut value, body);
+        let (value, _) = read(req, state, false).await?;
         decode(value).map(Params)
     }
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for WithFiles<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (value, files) = read(req, state, true).await?;
+        Ok(WithFiles(decode(value)?, files))
+    }
+}
+
+/// The merged parameters, and the files of a multipart body when `keep_files` (others skip
+/// them unread).
+async fn read<S: Send + Sync>(
+    req: Request,
+    state: &S,
+    keep_files: bool,
+) -> Result<(Value, Files), ApiError> {
+    let mut value = Value::Object(Map::new());
+    let mut files = Files::default();
+    if let Some(query) = req.uri().query() {
+        merge(
+            &mut value,
+            from_pairs(url::form_urlencoded::parse(query.as_bytes())),
+        );
+    }
+    let content_type = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_owned();
+    let body = match essence.as_str() {
+        "multipart/form-data" => {
+            let mut form = Multipart::from_request(req, state)
+                .await
+                .map_err(|e| ApiError::new(e.status(), e.body_text()))?;
+            let mut pairs = Vec::new();
+            while let Some(field) = form
+                .next_field()
+                .await
+                .map_err(|e| ApiError::new(e.status(), e.body_text()))?
+            {
+                let name = field.name().unwrap_or("").to_owned();
+                if field.file_name().is_some() {
+                    if keep_files {
+                        let bytes = field
+                            .bytes()
+                            .await
+                            .map_err(|e| ApiError::new(e.status(), e.body_text()))?;
+                        files.0.push((name, bytes.to_vec()));
+                    }
+                    continue;
+                }
+                let text = field
+                    .text()
+                    .await
+                    .map_err(|e| ApiError::bad_request(e.body_text()))?;
+                pairs.push((name, text));
+            }
+            from_pairs(
+                pairs
+                    .iter()
+                    .map(|(k, v)| (k.as_str().into(), v.as_str().into())),
+            )
+        }
+        _ => {
+            let bytes = axum::body::Bytes::from_request(req, state)
+                .await
+                .map_err(|e| ApiError::new(e.status(), e.body_text()))?;
+            parse_body(&essence, &bytes)?
+        }
+    };
+    merge(&mut value, body);
+    Ok((value, files))
 }
 
 /// A body by its content type (JSON, or urlencoded as the default Rails assumes).
@@ -267,6 +310,37 @@ pub mod de {
             Value::Array(items) => items.into_iter().map(scalar).collect(),
             one => Ok(vec![scalar(one)?]),
         }
+    }
+
+    /// A list of objects sent as an array or, as Rails also reads it, as an object keyed by
+    /// index (`{"0": {...}, "1": {...}}`); None when absent, so "not sent" differs from "empty".
+    pub fn opt_items<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(
+        d: D,
+    ) -> Result<Option<Vec<T>>, D::Error> {
+        let items = match Value::deserialize(d)? {
+            Value::Null => return Ok(None),
+            Value::Array(items) => items,
+            Value::Object(map) => {
+                let mut keyed: Vec<(usize, Value)> = map
+                    .into_iter()
+                    .map(|(k, v)| {
+                        Ok((
+                            k.parse()
+                                .map_err(|_| D::Error::custom("expected indexes"))?,
+                            v,
+                        ))
+                    })
+                    .collect::<Result<_, D::Error>>()?;
+                keyed.sort_by_key(|(i, _)| *i);
+                keyed.into_iter().map(|(_, v)| v).collect()
+            }
+            other => return Err(D::Error::custom(format!("{other} is not a list"))),
+        };
+        items
+            .into_iter()
+            .map(|v| serde_json::from_value(v).map_err(D::Error::custom))
+            .collect::<Result<_, _>>()
+            .map(Some)
     }
 
     /// A string that may arrive as a number.

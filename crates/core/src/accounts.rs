@@ -273,6 +273,11 @@ pub struct RemoteActor {
     pub url: Option<String>,
     pub public_key_pem: String,
     pub locked: bool,
+    /// Picture addresses on the actor's server (http or https only; others are dropped).
+    pub avatar_url: Option<String>,
+    pub header_url: Option<String>,
+    /// Field values as the peer's HTML; sanitised here.
+    pub fields: Vec<crate::profile::Field>,
 }
 
 /// Inserts or refreshes a remote actor. Local ids are refused: a peer can never overwrite one
@@ -310,6 +315,21 @@ pub async fn upsert_remote(ctx: &Context, remote: RemoteActor) -> CoreResult<Act
     row.url = Set(remote.url);
     row.public_key_pem = Set(remote.public_key_pem);
     row.locked = Set(remote.locked);
+    let web =
+        |url: Option<String>| url.filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+    row.avatar_url = Set(web(remote.avatar_url));
+    row.header_url = Set(web(remote.header_url));
+    let fields: Vec<_> = remote
+        .fields
+        .into_iter()
+        .take(crate::profile::MAX_FIELDS * 4)
+        .map(|f| crate::profile::Field {
+            name: crate::content::plain_text(&crate::content::sanitize(&f.name)),
+            value: crate::content::sanitize(&f.value),
+            source: None,
+        })
+        .collect();
+    row.fields = Set(crate::profile::encode_fields(&fields));
     row.updated_at = Set(at);
     row.fetched_at = Set(Some(at));
     let saved = if existing.is_some() {
@@ -488,7 +508,7 @@ pub struct Settings {
     pub note_source: String,
 }
 
-async fn login_of(ctx: &Context, actor: &Actor) -> CoreResult<users::Model> {
+pub(crate) async fn login_of(ctx: &Context, actor: &Actor) -> CoreResult<users::Model> {
     use sea_orm::{ColumnTrait, QueryFilter};
     users::Entity::find()
         .filter(users::Column::ActorId.eq(actor.id))
@@ -505,79 +525,6 @@ pub async fn settings(ctx: &Context, actor: &Actor) -> CoreResult<Settings> {
         default_language: user.default_language,
         note_source: user.note_source.unwrap_or_default(),
     })
-}
-
-/// What a member may change of their profile and defaults; None leaves a field as it is.
-#[derive(Clone, Debug, Default)]
-pub struct ProfileUpdate {
-    pub display_name: Option<String>,
-    pub note: Option<String>,
-    pub locked: Option<bool>,
-    pub default_visibility: Option<crate::visibility::Visibility>,
-    pub default_sensitive: Option<bool>,
-    pub default_language: Option<String>,
-}
-
-/// Updates a local member's profile; followers' servers get an Update of the actor.
-pub async fn update_profile(
-    ctx: &Context,
-    actor: &Actor,
-    update: ProfileUpdate,
-) -> CoreResult<Actor> {
-    if let Some(name) = &update.display_name
-        && name.chars().count() > 30
-    {
-        return Err(CoreError::Invalid(
-            "display_name is longer than 30 characters".into(),
-        ));
-    }
-    if let Some(note) = &update.note
-        && note.chars().count() > 500
-    {
-        return Err(CoreError::Invalid(
-            "note is longer than 500 characters".into(),
-        ));
-    }
-    let user = login_of(ctx, actor).await?;
-    let txn = ctx.db.begin().await?;
-    let mut row: actors::ActiveModel = actor.clone().into();
-    let profile_changed =
-        update.display_name.is_some() || update.note.is_some() || update.locked.is_some();
-    if let Some(name) = update.display_name {
-        row.display_name = Set(name);
-    }
-    if let Some(note) = &update.note {
-        row.summary = Set(crate::content::render_plain(
-            note,
-            &[],
-            &format!("{}/tags", ctx.urls.base()),
-        ));
-    }
-    if let Some(locked) = update.locked {
-        row.locked = Set(locked);
-    }
-    row.updated_at = Set(now());
-    let updated = row.update(&txn).await?;
-    let mut login: users::ActiveModel = user.into();
-    if let Some(note) = update.note {
-        login.note_source = Set(Some(note));
-    }
-    if let Some(v) = update.default_visibility {
-        login.default_visibility = Set(v.as_str().to_owned());
-    }
-    if let Some(s) = update.default_sensitive {
-        login.default_sensitive = Set(s);
-    }
-    if let Some(l) = update.default_language {
-        login.default_language = Set(Some(l).filter(|l| !l.is_empty()));
-    }
-    login.update(&txn).await?;
-    if profile_changed {
-        crate::outbox::record(&txn, actor.id, &crate::outbox::Intent::UpdateActor).await?;
-    }
-    txn.commit().await?;
-    crate::outbox::notify(ctx);
-    Ok(updated)
 }
 
 #[cfg(test)]
@@ -665,6 +612,9 @@ mod tests {
             url: None,
             public_key_pem: String::new(),
             locked: false,
+            avatar_url: None,
+            header_url: None,
+            fields: Vec::new(),
         };
         assert!(matches!(
             upsert_remote(&ctx, remote).await,

@@ -1,5 +1,5 @@
-//! Post text: plain text from local authors becomes HTML with linked mentions and hashtags;
-//! HTML from remote servers is sanitised with ammonia before it is stored.
+//! Post text: plain text from local authors becomes HTML with linked addresses, mentions and
+//! hashtags; HTML from remote servers is sanitised with ammonia before it is stored.
 
 use regex::Regex;
 use std::collections::HashSet;
@@ -67,12 +67,34 @@ fn escape(text: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-/// Renders a local author's plain text as HTML: paragraphs, line breaks, and links for the
-/// given mentions and for hashtags (to `tag_base/<tag>`), marked up as Mastodon does so
-/// clients style them.
+/// Renders a local author's plain text as HTML: paragraphs, line breaks, links for web
+/// addresses, for the given mentions and for hashtags (to `tag_base/<tag>`), marked up as
+/// Mastodon does so clients style them. Addresses are found first, so an `@` or `#` inside
+/// one is never read as a mention or a tag.
 pub fn render_plain(text: &str, mentions: &[MentionLink], tag_base: &str) -> String {
-    let escaped = escape(text.trim());
-    let with_mentions = mention_regex().replace_all(&escaped, |c: &regex::Captures| {
+    let mut finder = linkify::LinkFinder::new();
+    finder.kinds(&[linkify::LinkKind::Url]);
+    let mut html = String::with_capacity(text.len() * 2);
+    for span in finder.spans(text.trim()) {
+        let part = span.as_str();
+        let web = part.starts_with("https://") || part.starts_with("http://");
+        if span.kind().is_some() && web {
+            let url = escape(part);
+            html.push_str(&format!(
+                "<a href=\"{url}\" rel=\"nofollow noopener noreferrer\" target=\"_blank\">{url}</a>"
+            ));
+        } else {
+            html.push_str(&link_mentions_and_tags(&escape(part), mentions, tag_base));
+        }
+    }
+    html.split("\n\n")
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| format!("<p>{}</p>", p.trim().replace('\n', "<br>")))
+        .collect()
+}
+
+fn link_mentions_and_tags(escaped: &str, mentions: &[MentionLink], tag_base: &str) -> String {
+    let with_mentions = mention_regex().replace_all(escaped, |c: &regex::Captures| {
         let whole = &c[0];
         let at = whole.find('@').unwrap_or(0);
         let (lead, _) = whole.split_at(at);
@@ -89,21 +111,18 @@ pub fn render_plain(text: &str, mentions: &[MentionLink], tag_base: &str) -> Str
             None => whole.to_owned(),
         }
     });
-    let with_tags = hashtag_regex().replace_all(&with_mentions, |c: &regex::Captures| {
-        let whole = &c[0];
-        let hash = whole.find('#').unwrap_or(0);
-        let (lead, _) = whole.split_at(hash);
-        let tag = &c[1];
-        format!(
-            "{lead}<a href=\"{tag_base}/{}\" class=\"mention hashtag\" rel=\"tag\">#<span>{tag}</span></a>",
-            tag.to_lowercase()
-        )
-    });
-    with_tags
-        .split("\n\n")
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| format!("<p>{}</p>", p.trim().replace('\n', "<br>")))
-        .collect()
+    hashtag_regex()
+        .replace_all(&with_mentions, |c: &regex::Captures| {
+            let whole = &c[0];
+            let hash = whole.find('#').unwrap_or(0);
+            let (lead, _) = whole.split_at(hash);
+            let tag = &c[1];
+            format!(
+                "{lead}<a href=\"{tag_base}/{}\" class=\"mention hashtag\" rel=\"tag\">#<span>{tag}</span></a>",
+                tag.to_lowercase()
+            )
+        })
+        .into_owned()
 }
 
 /// The text of stored (sanitised) HTML, for matching keywords: tags become spaces, the
@@ -176,6 +195,25 @@ pub fn sanitize(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_become_links_and_hide_nothing_as_a_mention_or_tag() {
+        let ana = MentionLink {
+            handle: "ana".into(),
+            url: "https://a.example/@ana".into(),
+        };
+        let html = render_plain(
+            "Report: https://city.example/@ana/report?a=1&b=2#summary by @ana #policy",
+            &[ana],
+            "https://a.example/tags",
+        );
+        assert!(html.contains(
+            "<a href=\"https://city.example/@ana/report?a=1&amp;b=2#summary\" rel=\"nofollow noopener noreferrer\" target=\"_blank\">"
+        ), "{html}");
+        assert_eq!(html.matches("class=\"u-url mention\"").count(), 1, "{html}");
+        assert_eq!(html.matches("hashtag").count(), 1, "{html}");
+        assert!(!render_plain("javascript:alert(1)", &[], "").contains("<a"));
+    }
 
     #[test]
     fn finds_mentions_and_tags() {

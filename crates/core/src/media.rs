@@ -124,15 +124,61 @@ pub async fn upload(ctx: &Context, actor: &Actor, upload: Upload) -> CoreResult<
     }
 }
 
+/// Stores a profile picture of at most `width`×`height` (cropped to that shape, as Mastodon
+/// shows avatars square and headers 3:1), re-encoded like every upload so no metadata stays.
+/// Returns the file name under [`media_dir`].
+pub(crate) async fn store_picture(
+    ctx: &Context,
+    bytes: Vec<u8>,
+    (width, height): (u32, u32),
+) -> CoreResult<String> {
+    if bytes.len() > ctx.config.media.max_bytes {
+        return Err(CoreError::TooLarge(format!(
+            "the file is larger than {} bytes",
+            ctx.config.media.max_bytes
+        )));
+    }
+    let max_pixels = ctx.config.media.max_pixels;
+    let (encoded, extension) = tokio::task::spawn_blocking(move || {
+        let (image, format) = decode(&bytes, max_pixels)?;
+        let image = if image.width() > width || image.height() > height {
+            image.resize_to_fill(width, height, image::imageops::FilterType::Lanczos3)
+        } else {
+            image
+        };
+        // GIFs lose their animation here: a still picture is what most clients show anyway.
+        match format {
+            ImageFormat::Jpeg => Ok((encode(&image, ImageFormat::Jpeg)?, "jpg")),
+            ImageFormat::Png | ImageFormat::WebP | ImageFormat::Gif => {
+                Ok((encode(&image, ImageFormat::Png)?, "png"))
+            }
+            _ => Err(unsupported()),
+        }
+    })
+    .await
+    .map_err(|e| CoreError::Internal(format!("media task: {e}")))??;
+    let dir = media_dir(ctx);
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(|e| CoreError::Internal(format!("creating {}: {e}", dir.display())))?;
+    let name = format!("{}.{extension}", uuid::Uuid::new_v4().simple());
+    write(&dir.join(&name), &encoded).await?;
+    Ok(name)
+}
+
 async fn write(path: &std::path::Path, bytes: &[u8]) -> CoreResult<()> {
     tokio::fs::write(path, bytes)
         .await
         .map_err(|e| CoreError::Internal(format!("writing {}: {e}", path.display())))
 }
 
-fn process(bytes: &[u8], max_pixels: u64) -> CoreResult<Processed> {
-    let unsupported =
-        || CoreError::Unsupported("only JPEG, PNG, GIF and WebP images are accepted".into());
+fn unsupported() -> CoreError {
+    CoreError::Unsupported("only JPEG, PNG, GIF and WebP images are accepted".into())
+}
+
+/// Decodes an image within the byte and pixel caps: the size is read from the header first,
+/// so a small file claiming a huge picture is refused before anything is allocated.
+fn decode(bytes: &[u8], max_pixels: u64) -> CoreResult<(DynamicImage, ImageFormat)> {
     let format = image::guess_format(bytes).map_err(|_| unsupported())?;
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = Limits::default();
@@ -153,6 +199,12 @@ fn process(bytes: &[u8], max_pixels: u64) -> CoreResult<Processed> {
     let image = reader
         .decode()
         .map_err(|e| CoreError::Invalid(format!("file: not a readable image ({e})")))?;
+    Ok((image, format))
+}
+
+fn process(bytes: &[u8], max_pixels: u64) -> CoreResult<Processed> {
+    let (image, format) = decode(bytes, max_pixels)?;
+    let (width, height) = (image.width(), image.height());
     let (original, extension, content_type) = match format {
         // Animated GIFs would lose their frames if re-encoded, and carry no camera metadata.
         ImageFormat::Gif => (bytes.to_vec(), "gif", "image/gif"),
@@ -236,6 +288,7 @@ pub(crate) async fn for_new_post(
         .filter(media_attachments::Column::Id.is_in(ids.iter().copied()))
         .filter(media_attachments::Column::ActorId.eq(author.id))
         .filter(media_attachments::Column::PostId.is_null())
+        .filter(media_attachments::Column::ScheduledPostId.is_null())
         .all(db)
         .await?;
     ids.iter()
@@ -261,6 +314,52 @@ pub(crate) async fn attach(
         row.update(db).await?;
     }
     Ok(())
+}
+
+/// Holds checked uploads back for a scheduled post, so no other post takes them meanwhile.
+pub(crate) async fn reserve(
+    db: &impl sea_orm::ConnectionTrait,
+    media: &[Media],
+    scheduled_id: i64,
+) -> CoreResult<()> {
+    media_attachments::Entity::update_many()
+        .col_expr(
+            media_attachments::Column::ScheduledPostId,
+            sea_orm::sea_query::Expr::value(scheduled_id),
+        )
+        .filter(media_attachments::Column::Id.is_in(media.iter().map(|m| m.id)))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Frees the uploads a scheduled post held (it is published or cancelled).
+pub(crate) async fn release(
+    db: &impl sea_orm::ConnectionTrait,
+    scheduled_id: i64,
+) -> CoreResult<()> {
+    media_attachments::Entity::update_many()
+        .col_expr(
+            media_attachments::Column::ScheduledPostId,
+            sea_orm::sea_query::Expr::value(Option::<i64>::None),
+        )
+        .filter(media_attachments::Column::ScheduledPostId.eq(scheduled_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The uploads held by these scheduled posts.
+pub(crate) async fn of_scheduled(
+    db: &impl sea_orm::ConnectionTrait,
+    scheduled_ids: &[i64],
+) -> CoreResult<Vec<Media>> {
+    use sea_orm::QueryOrder;
+    Ok(media_attachments::Entity::find()
+        .filter(media_attachments::Column::ScheduledPostId.is_in(scheduled_ids.iter().copied()))
+        .order_by_asc(media_attachments::Column::Id)
+        .all(db)
+        .await?)
 }
 
 /// An attachment of a remote post, as its server describes it.

@@ -57,6 +57,30 @@ impl NewPost {
     }
 }
 
+impl NewPost {
+    /// What can be checked without the database: text, poll, and who a direct post is for.
+    /// Scheduling checks the same, so a post never fails only when its time comes.
+    pub(crate) fn check(&self) -> CoreResult<()> {
+        if self.media_ids.is_empty() || !self.text.trim().is_empty() {
+            check_text(&self.text)?;
+        }
+        if let Some(poll) = &self.poll {
+            if !self.media_ids.is_empty() {
+                return Err(CoreError::Invalid(
+                    "a post cannot have both media and a poll".into(),
+                ));
+            }
+            poll.check()?;
+        }
+        if self.visibility == Visibility::Direct && self.mentions.is_empty() {
+            return Err(CoreError::Invalid(
+                "a direct post must mention someone".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
 fn mention_links(ctx: &Context, mentions: &[Actor]) -> Vec<MentionLink> {
     mentions
         .iter()
@@ -101,22 +125,7 @@ pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<P
     {
         return Ok(done);
     }
-    if new.media_ids.is_empty() || !new.text.trim().is_empty() {
-        check_text(&new.text)?;
-    }
-    if let Some(poll) = &new.poll {
-        if !new.media_ids.is_empty() {
-            return Err(CoreError::Invalid(
-                "a post cannot have both media and a poll".into(),
-            ));
-        }
-        poll.check()?;
-    }
-    if new.visibility == Visibility::Direct && new.mentions.is_empty() {
-        return Err(CoreError::Invalid(
-            "a direct post must mention someone".into(),
-        ));
-    }
+    new.check()?;
     let parent = match new.in_reply_to {
         Some(id) => {
             let parent = q::by_id(&ctx.db, id).await?.or_not_found()?;
@@ -169,6 +178,7 @@ pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<P
     }
     let mention_ids: Vec<i64> = new.mentions.iter().map(|a| a.id).collect();
     q::set_mentions_and_tags(&txn, post.id, &mention_ids, &tags).await?;
+    crate::emojis::set_local(&txn, post.id, &emoji_text(&post)).await?;
     crate::media::attach(&txn, media, post.id).await?;
     if let Some(key) = &new.idempotency_key {
         q::remember_idempotency_key(&txn, author.id, key, post.id).await?;
@@ -185,6 +195,15 @@ pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<P
     outbox::notify(ctx);
     ctx.stream.publish(events);
     Ok(post)
+}
+
+/// Where a local post may use emoji: its text and its content warning.
+fn emoji_text(post: &Post) -> String {
+    format!(
+        "{} {}",
+        post.summary.as_deref().unwrap_or(""),
+        post.source.as_deref().unwrap_or("")
+    )
 }
 
 /// What an edit changes: the text, and the content warning and sensitivity when given.
@@ -232,6 +251,7 @@ pub async fn edit(ctx: &Context, author: &Actor, post_id: i64, change: Edit) -> 
     row.edited_at = Set(Some(now()));
     let post = row.update(&txn).await?;
     q::set_mentions_and_tags(&txn, post.id, &mention_ids, &tags).await?;
+    crate::emojis::set_local(&txn, post.id, &emoji_text(&post)).await?;
     outbox::record(&txn, author.id, &Intent::UpdatePost { post_id: post.id }).await?;
     txn.commit().await?;
     outbox::notify(ctx);
@@ -292,6 +312,7 @@ pub struct RemotePost {
     pub tags: Vec<String>,
     pub media: Vec<crate::media::RemoteMedia>,
     pub poll: Option<crate::polls::RemotePoll>,
+    pub emojis: Vec<crate::emojis::RemoteEmoji>,
 }
 
 /// Stores a remote post, or refreshes it when the id is already known (Update, re-fetch).
@@ -374,6 +395,8 @@ pub async fn upsert_remote(ctx: &Context, author: &Actor, remote: RemotePost) ->
         post
     };
     q::set_mentions_and_tags(&txn, post.id, &remote.mentions, &remote.tags).await?;
+    let text = format!("{} {}", post.summary.as_deref().unwrap_or(""), post.content);
+    crate::emojis::set_remote(&txn, post.id, &author.domain, &text, &remote.emojis).await?;
     crate::media::set_remote(&txn, author, post.id, &remote.media).await?;
     if let Some(poll) = &remote.poll {
         crate::polls::set_remote(&txn, post.id, poll).await?;

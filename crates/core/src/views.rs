@@ -43,6 +43,7 @@ pub struct PostView {
     /// The viewer muted this post's thread.
     pub muted: bool,
     pub poll: Option<crate::polls::PollView>,
+    pub emojis: Vec<crate::emojis::Emoji>,
 }
 
 /// Accounts with their counts, in the order given.
@@ -174,6 +175,7 @@ pub async fn posts(
     };
     let with_authors: Vec<(i64, i64)> = all.iter().map(|p| (p.id, p.author_id)).collect();
     let polls = crate::polls::views(ctx, viewer, &with_authors).await?;
+    let emojis = crate::emojis::of_posts(&ctx.db, &ids).await?;
 
     let view = |post: &Post| -> Option<PostView> {
         let id = post.id;
@@ -195,6 +197,7 @@ pub async fn posts(
             pinned: pinned.contains(&id),
             muted: muted.contains(&crate::threads::of(post)),
             poll: polls.get(&id).cloned(),
+            emojis: emojis.get(&id).cloned().unwrap_or_default(),
             post: post.clone(),
         })
     };

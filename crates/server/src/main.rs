@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 use passage_core::{
     Context,
     accounts::{self, ActorKind, NewAccount, Role},
+    emojis,
     posts::{self, NewPost},
     visibility::Visibility,
 };
@@ -50,6 +51,11 @@ enum Admin {
         #[command(subcommand)]
         command: OrgCommand,
     },
+    /// Custom emoji members can use as `:shortcode:`.
+    Emoji {
+        #[command(subcommand)]
+        command: EmojiCommand,
+    },
     /// Publish a post as a local actor (before the client API exists, and for scripts).
     Post {
         /// The local username to post as.
@@ -82,6 +88,21 @@ enum AccountCommand {
     List,
     /// Approve a registration that waits for approval.
     Approve { username: String },
+}
+
+#[derive(Subcommand)]
+enum EmojiCommand {
+    /// Add an emoji from a PNG, JPEG, GIF or WebP file (fitted into 128×128).
+    Add {
+        /// 2-64 letters, digits or underscores, e.g. `mile_logo`.
+        shortcode: String,
+        file: PathBuf,
+        /// The picker group it shows in.
+        #[arg(long)]
+        category: Option<String>,
+    },
+    /// List the instance's emoji.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -221,6 +242,28 @@ async fn admin(ctx: &Context, command: Admin) -> Result<(), passage_core::CoreEr
             new.summary = summary;
             let actor = accounts::create(ctx, new).await?;
             println!("created organisation {} ({})", actor.username, actor.ap_id);
+        }
+        Admin::Emoji {
+            command:
+                EmojiCommand::Add {
+                    shortcode,
+                    file,
+                    category,
+                },
+        } => {
+            let bytes = std::fs::read(&file).map_err(|e| {
+                passage_core::CoreError::Invalid(format!("cannot read {}: {e}", file.display()))
+            })?;
+            let emoji = emojis::add_local(ctx, &shortcode, bytes, category).await?;
+            println!("added :{}: ({})", emoji.shortcode, emoji.image_url);
+        }
+        Admin::Emoji {
+            command: EmojiCommand::List,
+        } => {
+            for emoji in emojis::listed(ctx).await? {
+                let category = emoji.category.unwrap_or_default();
+                println!(":{}:\t{category}\t{}", emoji.shortcode, emoji.image_url);
+            }
         }
         Admin::Post {
             username,

@@ -1,5 +1,5 @@
 use super::time;
-use passage_core::{Context, accounts::ActorKind, views::AccountView};
+use passage_core::{Context, accounts::ActorKind, profile, views::AccountView};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
@@ -39,8 +39,14 @@ pub fn account_from(ctx: &Context, view: &AccountView) -> Account {
     } else {
         format!("{}@{}", a.username, a.domain)
     };
-    let avatar = format!("{}/static/avatar.png", ctx.urls.base());
-    let header = format!("{}/static/header.png", ctx.urls.base());
+    let avatar = a
+        .avatar_url
+        .clone()
+        .unwrap_or_else(|| format!("{}/static/avatar.png", ctx.urls.base()));
+    let header = a
+        .header_url
+        .clone()
+        .unwrap_or_else(|| format!("{}/static/header.png", ctx.urls.base()));
     Account {
         id: a.id.to_string(),
         username: a.username.clone(),
@@ -66,7 +72,10 @@ pub fn account_from(ctx: &Context, view: &AccountView) -> Account {
             .last_status_at
             .map(|t| t.with_timezone(&chrono::Utc).format("%Y-%m-%d").to_string()),
         emojis: Vec::new(),
-        fields: Vec::new(),
+        fields: profile::fields(a)
+            .into_iter()
+            .map(|f| serde_json::json!({"name": f.name, "value": f.value, "verified_at": null}))
+            .collect(),
     }
 }
 
@@ -102,7 +111,13 @@ pub fn credential_account_from(
             sensitive: settings.default_sensitive,
             language: settings.default_language.clone(),
             note: settings.note_source.clone(),
-            fields: Vec::new(),
+            fields: profile::fields(&view.actor)
+                .into_iter()
+                .map(|f| {
+                    let value = f.source.unwrap_or(f.value);
+                    serde_json::json!({"name": f.name, "value": value, "verified_at": null})
+                })
+                .collect(),
             follow_requests_count,
         },
         role: serde_json::json!({

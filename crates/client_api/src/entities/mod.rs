@@ -3,18 +3,22 @@
 //! `../shared/reference/client-api.md` §5 for which missing fields crash which client.
 
 mod account;
+mod emoji;
 mod filter;
 mod notification;
 mod relationship;
+mod scheduled;
 mod status;
 
 pub use account::{Account, CredentialAccount, account_from, credential_account_from};
+pub use emoji::{CustomEmoji, emoji_from};
 pub use filter::{
     Filter, FilterKeyword, FilterResult, FilterStatus, FilterV1, filter_from, filter_result_from,
     filter_status_from, filters_v1_from, keyword_from,
 };
 pub use notification::{Notification, notification_from};
 pub use relationship::{Relationship, relationship_from};
+pub use scheduled::{ScheduledStatus, scheduled_from};
 pub use status::{MediaAttachment, Poll, Status, media_from, poll_from, status_from};
 
 /// Mastodon's timestamp shape (RFC 3339, milliseconds, `Z`), which Tusky's parser requires.

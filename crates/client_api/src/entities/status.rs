@@ -26,7 +26,7 @@ pub struct Status {
     pub media_attachments: Vec<MediaAttachment>,
     pub mentions: Vec<Mention>,
     pub tags: Vec<Tag>,
-    pub emojis: Vec<serde_json::Value>,
+    pub emojis: Vec<super::CustomEmoji>,
     pub card: Option<serde_json::Value>,
     pub poll: Option<Poll>,
     pub application: Option<serde_json::Value>,
@@ -55,7 +55,7 @@ pub struct Poll {
     pub votes_count: i64,
     pub voters_count: Option<i64>,
     pub options: Vec<PollOption>,
-    pub emojis: Vec<serde_json::Value>,
+    pub emojis: Vec<super::CustomEmoji>,
     pub voted: bool,
     pub own_votes: Vec<i32>,
 }
@@ -164,7 +164,7 @@ pub fn status_from(ctx: &Context, view: &PostView) -> Status {
                 url: format!("{base}/tags/{t}"),
             })
             .collect(),
-        emojis: Vec::new(),
+        emojis: view.emojis.iter().map(super::emoji_from).collect(),
         card: None,
         poll: view.poll.as_ref().map(poll_from),
         application: None,

@@ -1,4 +1,4 @@
-//! Accounts: the caller's own (credentials, profile, preferences), others' profiles and posts,
+//! Accounts: the caller's own (credentials, profile with pictures and fields, preferences), others' profiles and posts,
 //! followers and following, relationships, lookup and search, follow and unfollow, and follow
 //! requests.
 
@@ -8,30 +8,48 @@ use crate::{
     auth::{Auth, User},
     entities::{self, Relationship, relationship_from},
     pagination::{PageParams, Paged},
-    params::{Params, de},
+    params::{Params, WithFiles, de},
 };
 use axum::{
     Json, Router,
     extract::{Path, State},
     http::Uri,
-    routing::{get, patch, post},
+    routing::{delete, get, patch, post},
 };
 use passage_core::{
-    Actor, accounts as core_accounts, blocks, db::queries::posts::AuthorFilter, follows,
+    Actor, accounts as core_accounts, blocks, db::queries::posts::AuthorFilter, follows, profile,
     relationships, timelines, views, visibility::Visibility,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
+
+/// Routes that take pictures: their bodies may be as large as an upload.
+pub fn upload_routes() -> Router<ApiState> {
+    use profile::Picture;
+    Router::new()
+        .route(
+            "/api/v1/accounts/update_credentials",
+            patch(update_credentials),
+        )
+        .route(
+            "/api/v1/profile/avatar",
+            delete(|State(s): State<ApiState>, user: User| {
+                remove_picture(s, user, Picture::Avatar)
+            }),
+        )
+        .route(
+            "/api/v1/profile/header",
+            delete(|State(s): State<ApiState>, user: User| {
+                remove_picture(s, user, Picture::Header)
+            }),
+        )
+}
 
 pub fn routes() -> Router<ApiState> {
     Router::new()
         .route(
             "/api/v1/accounts/verify_credentials",
             get(verify_credentials),
-        )
-        .route(
-            "/api/v1/accounts/update_credentials",
-            patch(update_credentials),
         )
         .route("/api/v1/accounts", post(register))
         .route("/api/v1/accounts/relationships", get(relationships_of))
@@ -133,6 +151,16 @@ struct ProfileForm {
     locked: Option<bool>,
     #[serde(default)]
     source: SourceForm,
+    #[serde(default, deserialize_with = "de::opt_items")]
+    fields_attributes: Option<Vec<FieldForm>>,
+}
+
+#[derive(Deserialize)]
+struct FieldForm {
+    #[serde(default, deserialize_with = "de::opt_string")]
+    name: Option<String>,
+    #[serde(default, deserialize_with = "de::opt_string")]
+    value: Option<String>,
 }
 
 #[derive(Default, Deserialize)]
@@ -146,7 +174,7 @@ struct SourceForm {
 async fn update_credentials(
     State(state): State<ApiState>,
     user: User,
-    Params(form): Params<ProfileForm>,
+    WithFiles(form, mut files): WithFiles<ProfileForm>,
 ) -> ApiResult<Json<entities::CredentialAccount>> {
     let actor = user.require("write:accounts")?;
     let default_visibility = match form.source.privacy.as_deref() {
@@ -155,15 +183,34 @@ async fn update_credentials(
         })?),
         None => None,
     };
-    let update = core_accounts::ProfileUpdate {
+    let update = profile::ProfileUpdate {
         display_name: form.display_name,
         note: form.note,
         locked: form.locked,
+        avatar: files.take("avatar"),
+        header: files.take("header"),
+        fields: form.fields_attributes.map(|fields| {
+            fields
+                .into_iter()
+                .map(|f| (f.name.unwrap_or_default(), f.value.unwrap_or_default()))
+                .collect()
+        }),
         default_visibility,
         default_sensitive: form.source.sensitive,
         default_language: form.source.language,
     };
-    let actor = core_accounts::update_profile(&state.ctx, actor, update).await?;
+    let actor = profile::update(&state.ctx, actor, update).await?;
+    credentials(&state, actor).await
+}
+
+/// `DELETE /api/v1/profile/avatar` and `/header`: back to the default picture.
+async fn remove_picture(
+    state: ApiState,
+    user: User,
+    picture: profile::Picture,
+) -> ApiResult<Json<entities::CredentialAccount>> {
+    let actor = user.require("write:accounts")?;
+    let actor = profile::remove_picture(&state.ctx, actor, picture).await?;
     credentials(&state, actor).await
 }
 

@@ -2,9 +2,9 @@
 //! emoji, and the empty-but-valid answers for features Passage does not have (trends,
 //! suggestions, announcements): clients get `200 []`, never a 404 (old Tusky crashed on it).
 
-use crate::{ApiResult, ApiState};
+use crate::{ApiResult, ApiState, entities};
 use axum::{Json, Router, extract::State, routing::get};
-use passage_core::{accounts, config::Registrations, posts};
+use passage_core::{accounts, config::Registrations, emojis, posts};
 use serde_json::{Value, json};
 
 /// `4.2.0`, the Mastodon API level whose client-visible features Passage implements; clients
@@ -23,7 +23,7 @@ pub fn routes() -> Router<ApiState> {
         .route("/api/v1/instance/peers", get(empty))
         .route("/api/v1/instance/activity", get(empty))
         .route("/api/v1/instance/rules", get(empty))
-        .route("/api/v1/custom_emojis", get(empty))
+        .route("/api/v1/custom_emojis", get(custom_emojis))
         .route("/api/v1/trends", get(empty))
         .route("/api/v1/trends/tags", get(empty))
         .route("/api/v1/trends/statuses", get(empty))
@@ -33,6 +33,14 @@ pub fn routes() -> Router<ApiState> {
         .route("/api/v1/announcements", get(empty))
         .route("/api/v1/featured_tags", get(empty))
         .route("/api/v1/featured_tags/suggestions", get(empty))
+}
+
+/// Our emoji for clients' pickers (public, like Mastodon's).
+async fn custom_emojis(
+    State(state): State<ApiState>,
+) -> ApiResult<Json<Vec<entities::CustomEmoji>>> {
+    let list = emojis::listed(&state.ctx).await?;
+    Ok(Json(list.iter().map(entities::emoji_from).collect()))
 }
 
 fn limits() -> Value {

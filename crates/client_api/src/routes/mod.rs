@@ -10,6 +10,7 @@ mod notifications;
 mod oauth;
 mod polls;
 mod reports;
+mod scheduled_statuses;
 mod search;
 mod statuses;
 mod streaming;
@@ -25,10 +26,12 @@ pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
     use axum::extract::DefaultBodyLimit;
     Router::new()
         .merge(media::routes().layer(DefaultBodyLimit::max(max_upload)))
+        .merge(accounts::upload_routes().layer(DefaultBodyLimit::max(max_upload)))
         .merge(oauth::routes())
         .merge(lists::routes())
         .merge(reports::routes())
         .merge(polls::routes())
+        .merge(scheduled_statuses::routes())
         .merge(conversations::routes())
         .merge(filters::routes())
         .merge(tags::routes())

@@ -3,7 +3,7 @@
 
 use crate::{
     FederationData, FederationError,
-    protocol::actor::{ActorDocument, Endpoints},
+    protocol::actor::{ActorDocument, Endpoints, image, property_value},
 };
 use activitypub_federation::{
     fetch::object_id::ObjectId,
@@ -13,6 +13,7 @@ use activitypub_federation::{
 use passage_core::{
     Actor,
     accounts::{self, ActorKind, RemoteActor},
+    profile,
 };
 use url::Url;
 
@@ -120,6 +121,17 @@ impl Object for ApubActor {
             url: json.profile_url(),
             public_key_pem: json.public_key.public_key_pem.clone(),
             locked: json.manually_approves_followers,
+            avatar_url: json.avatar_url(),
+            header_url: json.header_url(),
+            fields: json
+                .fields()
+                .into_iter()
+                .map(|(name, value)| profile::Field {
+                    name,
+                    value,
+                    source: None,
+                })
+                .collect(),
         };
         ApubActor::new(accounts::upsert_remote(data, remote).await?)
     }
@@ -171,5 +183,11 @@ pub fn actor_document(a: &Actor) -> Result<ActorDocument, FederationError> {
         manually_approves_followers: a.locked,
         discoverable: Some(true),
         published: Some(a.created_at),
+        icon: a.avatar_url.as_deref().map(image),
+        image: a.header_url.as_deref().map(image),
+        attachment: profile::fields(a)
+            .iter()
+            .map(|f| property_value(&f.name, &f.value))
+            .collect(),
     })
 }

@@ -6,6 +6,7 @@ use crate::{
     objects::actor,
     protocol::{
         Tag,
+        actor::image,
         addressing::{address, visibility_of},
         note::{Attachment, AttributedTo, NoteDocument, OptionReplies, QuestionOption},
     },
@@ -15,6 +16,7 @@ use activitypub_federation::{
 };
 use passage_core::{
     Context, Post, accounts,
+    emojis::{self, RemoteEmoji},
     media::{self, RemoteMedia},
     polls::{self, RemotePoll},
     posts::{self, RemotePost},
@@ -51,18 +53,28 @@ pub async fn note_from_post(ctx: &Context, post: &Post) -> Result<NoteDocument, 
     let mut mentions = Vec::new();
     let mut tag = Vec::new();
     for mentioned in posts::mentioned(ctx, post).await? {
-        tag.push(Tag {
-            kind: "Mention".into(),
-            href: Some(mentioned.ap_id.clone()),
-            name: Some(format!("@{}@{}", mentioned.username, mentioned.domain)),
-        });
+        tag.push(Tag::link(
+            "Mention",
+            mentioned.ap_id.clone(),
+            format!("@{}@{}", mentioned.username, mentioned.domain),
+        ));
         mentions.push(mentioned.ap_id);
     }
     for name in posts::tags(ctx, post).await? {
+        tag.push(Tag::link(
+            "Hashtag",
+            format!("{}/tags/{name}", ctx.urls.base()),
+            format!("#{name}"),
+        ));
+    }
+    let emojis = emojis::of_posts(&ctx.db, &[post.id]).await?;
+    for emoji in emojis.get(&post.id).into_iter().flatten() {
         tag.push(Tag {
-            kind: "Hashtag".into(),
-            href: Some(format!("{}/tags/{name}", ctx.urls.base())),
-            name: Some(format!("#{name}")),
+            kind: "Emoji".into(),
+            href: None,
+            name: Some(format!(":{}:", emoji.shortcode)),
+            id: emoji.ap_id.clone(),
+            icon: Some(image(&emoji.image_url)),
         });
     }
     let followers = author.followers_url.clone().unwrap_or_default();
@@ -269,6 +281,18 @@ impl Object for ApubPost {
                         width: a.width,
                         height: a.height,
                         focus: a.focal_point.map(|[x, y]| (x, y)),
+                    })
+                })
+                .collect(),
+            emojis: json
+                .tag
+                .iter()
+                .filter_map(|t| {
+                    let (shortcode, url) = t.emoji()?;
+                    Some(RemoteEmoji {
+                        shortcode,
+                        url,
+                        ap_id: t.id.clone(),
                     })
                 })
                 .collect(),

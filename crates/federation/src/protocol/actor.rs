@@ -33,6 +33,33 @@ pub struct ActorDocument {
     pub discoverable: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Avatar and header: an `Image`, a bare URL, or a list of either.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<serde_json::Value>,
+    /// Profile fields as Mastodon's `PropertyValue`s (other attachments are ignored).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "super::one_or_many"
+    )]
+    pub attachment: Vec<serde_json::Value>,
+}
+
+/// An `Image` with its URL, as Mastodon sends avatars and headers.
+pub fn image(url: &str) -> serde_json::Value {
+    let media_type = if url.ends_with(".png") {
+        "image/png"
+    } else {
+        "image/jpeg"
+    };
+    serde_json::json!({"type": "Image", "mediaType": media_type, "url": url})
+}
+
+/// A profile field as a `PropertyValue`.
+pub fn property_value(name: &str, value: &str) -> serde_json::Value {
+    serde_json::json!({"type": "PropertyValue", "name": name, "value": value})
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -56,5 +83,39 @@ impl ActorDocument {
             }
         }
         self.url.as_ref().and_then(first)
+    }
+
+    pub fn avatar_url(&self) -> Option<String> {
+        self.icon.as_ref().and_then(image_url)
+    }
+
+    pub fn header_url(&self) -> Option<String> {
+        self.image.as_ref().and_then(image_url)
+    }
+
+    /// `(name, value)` of each `PropertyValue` attachment.
+    pub fn fields(&self) -> Vec<(String, String)> {
+        self.attachment
+            .iter()
+            .filter(|a| a.get("type").and_then(|t| t.as_str()) == Some("PropertyValue"))
+            .filter_map(|a| {
+                let text = |k: &str| a.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+                Some((text("name")?, text("value")?))
+            })
+            .collect()
+    }
+}
+
+/// The URL of an image: a string, an object's `url` (itself a string or a Link), or the
+/// first of a list.
+fn image_url(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Object(m) => match m.get("url")? {
+            serde_json::Value::Object(link) => link.get("href")?.as_str().map(str::to_owned),
+            other => image_url(other),
+        },
+        serde_json::Value::Array(items) => items.iter().find_map(image_url),
+        _ => None,
     }
 }

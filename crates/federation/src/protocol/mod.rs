@@ -16,8 +16,8 @@ use url::Url;
 pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
 
 /// The JSON-LD context of everything we serve and send: ActivityStreams, security (keys) and
-/// the Mastodon extensions clients and peers read (`sensitive`, `Hashtag`,
-/// `manuallyApprovesFollowers`).
+/// the Mastodon extensions clients and peers read (`sensitive`, `Hashtag`, `Emoji`,
+/// `manuallyApprovesFollowers`, profile fields as schema.org `PropertyValue`s).
 pub fn context() -> Value {
     serde_json::json!([
         "https://www.w3.org/ns/activitystreams",
@@ -27,7 +27,11 @@ pub fn context() -> Value {
             "sensitive": "as:sensitive",
             "Hashtag": "as:Hashtag",
             "toot": "http://joinmastodon.org/ns#",
-            "discoverable": "toot:discoverable"
+            "discoverable": "toot:discoverable",
+            "Emoji": "toot:Emoji",
+            "schema": "http://schema.org#",
+            "PropertyValue": "schema:PropertyValue",
+            "value": "schema:value"
         }
     ])
 }
@@ -57,7 +61,7 @@ pub fn id_of(value: &Value) -> Option<&str> {
 }
 
 /// Reads a field that may be absent, one value, or a list of values.
-fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> {
+pub(crate) fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> {
     Ok(match Option::<Value>::deserialize(d)? {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(items)) => items,
@@ -87,6 +91,35 @@ pub struct Tag {
     pub href: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// An `Emoji`'s own id, and its picture (an `Image` with a `url`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon: Option<Value>,
+}
+
+impl Tag {
+    /// A Mention or Hashtag: a name and a link.
+    pub fn link(kind: &str, href: String, name: String) -> Self {
+        Self {
+            kind: kind.into(),
+            href: Some(href),
+            name: Some(name),
+            id: None,
+            icon: None,
+        }
+    }
+
+    /// The shortcode and picture of an `Emoji` tag (`:name:` and its icon's url).
+    pub fn emoji(&self) -> Option<(String, String)> {
+        if self.kind != "Emoji" {
+            return None;
+        }
+        let code = self.name.as_deref()?.trim_matches(':').to_owned();
+        let icon = self.icon.as_ref()?;
+        let url = icon.get("url").and_then(Value::as_str)?.to_owned();
+        Some((code, url))
+    }
 }
 
 /// Reads `tag`, which may be one object or a list, skipping entries we cannot read.

@@ -1,6 +1,6 @@
 //! Post documents at `/posts/{id}`. Public and unlisted posts are served to anyone; other
 //! posts only to a signed fetch by an actor allowed to see them; deleted posts answer 410
-//! with a Tombstone.
+//! with a Tombstone. Our custom emoji at `/emojis/{id}`, public like Mastodon's.
 
 use crate::{
     FederationData, FederationError, objects::note::note_from_post, protocol::with_context,
@@ -12,7 +12,7 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use passage_core::{posts, visibility::Visibility};
+use passage_core::{emojis, posts, visibility::Visibility};
 
 pub async fn get_post(
     Path(id): Path<String>,
@@ -41,4 +41,20 @@ pub async fn get_post(
         }
     }
     Ok(FederationJson(with_context(note_from_post(&data, &post).await?)).into_response())
+}
+
+pub async fn get_emoji(
+    Path(id): Path<String>,
+    data: FederationData,
+) -> Result<Response, FederationError> {
+    let id = id.parse().map_err(|_| FederationError::NotFound)?;
+    let emoji = emojis::local_by_id(&data, id).await?;
+    let doc = serde_json::json!({
+        "id": emoji.ap_id,
+        "type": "Emoji",
+        "name": format!(":{}:", emoji.shortcode),
+        "updated": emoji.updated_at,
+        "icon": crate::protocol::actor::image(&emoji.image_url),
+    });
+    Ok(FederationJson(with_context(doc)).into_response())
 }
