@@ -17,6 +17,11 @@ pub fn router(ctx: Context) -> Router {
             "/static/avatar.png",
             get(|| png(include_bytes!("../static/avatar.png"))),
         )
+        // Browsers ask every site for one; the default avatar serves until there is a logo.
+        .route(
+            "/favicon.ico",
+            get(|| png(include_bytes!("../static/avatar.png"))),
+        )
         .route(
             "/static/header.png",
             get(|| png(include_bytes!("../static/header.png"))),
