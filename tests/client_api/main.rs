@@ -6,6 +6,7 @@ mod blocks;
 mod emojis;
 mod federation;
 mod filters;
+mod grouped_notifications;
 mod lists;
 mod media;
 mod oauth;

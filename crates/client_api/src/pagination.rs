@@ -35,21 +35,24 @@ impl PageParams {
     }
 }
 
-/// A JSON list with its `Link` header.
-pub struct Paged<T> {
-    pub items: Vec<T>,
+/// A JSON body with its `Link` header: a list, or the object grouped notifications answer.
+pub struct Linked<B> {
+    pub body: B,
     pub link: Option<String>,
 }
 
-impl<T> Paged<T> {
+/// A JSON list with its `Link` header.
+pub type Paged<T> = Linked<Vec<T>>;
+
+impl<B> Linked<B> {
     /// `cursors` are the pagination ids of the first (newest) and last (oldest) item.
-    pub fn new(items: Vec<T>, base: &str, uri: &Uri, cursors: Option<(i64, i64)>) -> Self {
+    pub fn new(body: B, base: &str, uri: &Uri, cursors: Option<(i64, i64)>) -> Self {
         let link = cursors.map(|(newest, oldest)| {
             let next = page_url(base, uri, "max_id", oldest);
             let prev = page_url(base, uri, "min_id", newest);
             format!("<{next}>; rel=\"next\", <{prev}>; rel=\"prev\"")
         });
-        Self { items, link }
+        Self { body, link }
     }
 }
 
@@ -69,9 +72,9 @@ fn page_url(base: &str, uri: &Uri, key: &str, id: i64) -> String {
     format!("{base}{}?{}", uri.path(), query.finish())
 }
 
-impl<T: Serialize> IntoResponse for Paged<T> {
+impl<B: Serialize> IntoResponse for Linked<B> {
     fn into_response(self) -> Response {
-        let mut response = Json(self.items).into_response();
+        let mut response = Json(self.body).into_response();
         if let Some(link) = self.link.and_then(|l| HeaderValue::from_str(&l).ok()) {
             response.headers_mut().insert(LINK, link);
         }

@@ -22,6 +22,7 @@ pub mod keys;
 pub mod lists;
 pub mod markers;
 pub mod media;
+pub mod notification_groups;
 pub mod notifications;
 pub mod oauth;
 pub mod outbox;

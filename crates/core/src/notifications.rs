@@ -182,12 +182,27 @@ pub async fn subjects(
     ctx: &Context,
     viewer: &Actor,
     rows: &[Notification],
-) -> CoreResult<(
+) -> CoreResult<Subjects> {
+    let actor_ids: Vec<i64> = rows.iter().map(|n| n.from_actor_id).collect();
+    let post_ids: Vec<i64> = rows.iter().filter_map(|n| n.post_id).collect();
+    subjects_by_ids(ctx, viewer, actor_ids, &post_ids).await
+}
+
+/// Accounts and posts by id, as notifications show them.
+pub type Subjects = (
     std::collections::HashMap<i64, crate::views::AccountView>,
     std::collections::HashMap<i64, crate::views::PostView>,
-)> {
+);
+
+/// The accounts and posts named (grouped notifications name sample accounts beyond the
+/// page's own rows). Deleted posts are left out.
+pub async fn subjects_by_ids(
+    ctx: &Context,
+    viewer: &Actor,
+    mut actor_ids: Vec<i64>,
+    post_ids: &[i64],
+) -> CoreResult<Subjects> {
     use passage_db::queries::{actors, batch};
-    let mut actor_ids: Vec<i64> = rows.iter().map(|n| n.from_actor_id).collect();
     actor_ids.sort_unstable();
     actor_ids.dedup();
     let accounts = crate::views::accounts(ctx, actors::by_ids(&ctx.db, &actor_ids).await?)
@@ -195,11 +210,10 @@ pub async fn subjects(
         .into_iter()
         .map(|v| (v.actor.id, v))
         .collect();
-    let post_ids: Vec<i64> = rows.iter().filter_map(|n| n.post_id).collect();
     let posts = crate::views::posts(
         ctx,
         Some(viewer),
-        batch::posts_by_ids(&ctx.db, &post_ids).await?,
+        batch::posts_by_ids(&ctx.db, post_ids).await?,
     )
     .await?
     .into_iter()

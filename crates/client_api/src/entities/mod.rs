@@ -16,7 +16,9 @@ pub use filter::{
     Filter, FilterKeyword, FilterResult, FilterStatus, FilterV1, filter_from, filter_result_from,
     filter_status_from, filters_v1_from, keyword_from,
 };
-pub use notification::{Notification, notification_from};
+pub use notification::{
+    GroupedNotifications, Notification, NotificationGroup, grouped_from, notification_from,
+};
 pub use relationship::{Relationship, relationship_from};
 pub use scheduled::{ScheduledStatus, scheduled_from};
 pub use status::{MediaAttachment, Poll, Status, media_from, poll_from, status_from};

@@ -265,7 +265,7 @@ async fn statuses(
         // Five at most: one page, no Link header needed.
         let pinned = passage_core::pins::of(&state.ctx, viewer, &author).await?;
         return Ok(Paged {
-            items: super::statuses(&state, viewer, pinned, Some("account")).await?,
+            body: super::statuses(&state, viewer, pinned, Some("account")).await?,
             link: None,
         });
     }

@@ -3,6 +3,7 @@
 mod accounts;
 mod conversations;
 mod filters;
+mod grouped_notifications;
 mod instance;
 mod lists;
 mod media;
@@ -40,6 +41,7 @@ pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
         .merge(statuses::routes())
         .merge(timelines::routes())
         .merge(notifications::routes())
+        .merge(grouped_notifications::routes())
         .merge(search::routes())
         .merge(streaming::routes())
         .route(
