@@ -35,7 +35,7 @@ enum Key {
 
 impl Key {
     fn of(n: &Notification, grouped: &[String]) -> Self {
-        if !grouped.iter().any(|k| *k == n.kind) {
+        if !grouped.contains(&n.kind) {
             return Self::Single(n.id);
         }
         Self::Grouped {
