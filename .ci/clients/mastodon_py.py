@@ -49,7 +49,7 @@ url = ana.auth_request_url(redirect_uris=OOB, scopes=SCOPES, allow_http=True)
 ana.log_in(code=browser_login(url, "ana"), redirect_uri=OOB, scopes=SCOPES, allow_http=True)
 me = ana.account_verify_credentials()
 assert me.acct == "ana" and me.source.privacy == "public", me
-assert ana.retrieve_mastodon_version() == "4.2.0", ana.retrieve_mastodon_version()
+assert ana.retrieve_mastodon_version() == "4.3.0", ana.retrieve_mastodon_version()
 
 media = ana.media_post(io.BytesIO(png()), mime_type="image/png", description="A test picture")
 assert media.url and media.type == "image", media

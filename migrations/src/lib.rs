@@ -11,6 +11,7 @@ mod m20261124_000003_polls_threads;
 mod m20261124_000004_filters;
 mod m20261124_000005_conversations;
 mod m20261125_000006_profiles_emoji_schedules;
+mod m20261125_000007_notification_policy;
 
 /// Every migration, in order. `passage migrate` and server start-up run the pending ones.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_filters::Migration),
             Box::new(m20261124_000005_conversations::Migration),
             Box::new(m20261125_000006_profiles_emoji_schedules::Migration),
+            Box::new(m20261125_000007_notification_policy::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@ mod filters;
 mod grouped_notifications;
 mod lists;
 mod media;
+mod notification_policy;
 mod oauth;
 mod polls;
 mod profile;

@@ -497,3 +497,42 @@ async fn direct_posts_group_into_conversations() {
     assert_eq!(missing.status, reqwest::StatusCode::NOT_FOUND);
     net.shutdown().await;
 }
+
+#[tokio::test]
+async fn several_statuses_come_in_order_without_what_the_viewer_may_not_see() {
+    let net = TestNetwork::start(1).await;
+    let a = net.get(0);
+    let (ana, bea, _) = a.three_members().await;
+    let public = ana.status("Open call for trainers").await;
+    let private = ana
+        .json(
+            Method::POST,
+            "/api/v1/statuses",
+            json!({"status": "Followers only: budget draft", "visibility": "private"}),
+        )
+        .await;
+    let later = ana.status("Second open call").await;
+    let ids =
+        [&later["id"], &private.body["id"], &public["id"]].map(|v| v.as_str().unwrap().to_owned());
+    let query = format!(
+        "/api/v1/statuses?id[]={}&id[]={}&id[]={}&id[]=999&id[]=x",
+        ids[0], ids[1], ids[2]
+    );
+    let seen_by_bea = bea.get(&query).await;
+    let got: Vec<&str> = seen_by_bea
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        got,
+        [ids[0].as_str(), ids[2].as_str()],
+        "{}",
+        seen_by_bea.text
+    );
+    let seen_by_ana = ana.get(&query).await;
+    assert_eq!(seen_by_ana.body.as_array().unwrap().len(), 3);
+    net.shutdown().await;
+}

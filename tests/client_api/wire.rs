@@ -13,7 +13,7 @@ async fn instance_documents_and_wire_details() {
         assert_eq!(doc.status, 200, "{path}");
         let version = doc.body["version"].as_str().unwrap();
         assert!(
-            version.starts_with("4.2.0 (compatible; Passage "),
+            version.starts_with("4.3.0 (compatible; Passage "),
             "{version}"
         );
     }
@@ -26,7 +26,7 @@ async fn instance_documents_and_wire_details() {
             .starts_with("ws")
     );
     let v2 = anon.get("/api/v2/instance").await;
-    assert_eq!(v2.body["api_versions"]["mastodon"], 1);
+    assert_eq!(v2.body["api_versions"]["mastodon"], 2);
     assert!(v2.body["configuration"]["media_attachments"]["supported_mime_types"].is_array());
     assert!(v2.body["configuration"]["accounts"]["max_featured_tags"].is_number());
 

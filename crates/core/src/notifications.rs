@@ -1,8 +1,9 @@
 //! Notifications of local members: mentions, follows and follow requests, favourites and
-//! boosts of their posts. Use cases call [`record`] in the transaction of the change (local or
-//! arriving from another server alike); undoing the change withdraws the notification.
+//! boosts of their posts, as the member's notification policy lets them through. Use cases
+//! call [`record`] in the transaction of the change (local or arriving from another server
+//! alike); undoing the change withdraws the notification.
 
-use crate::{Actor, Context, error::CoreResult, streaming::Event};
+use crate::{Actor, Context, error::CoreResult, notification_policy::Action, streaming::Event};
 use passage_db::{Page, entities::notifications, now};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -53,16 +54,26 @@ pub(crate) async fn record(
     {
         return Ok(None);
     }
+    let action =
+        crate::notification_policy::decide(db, recipient.id, from_id, kind, post_id).await?;
+    if action == Action::Drop {
+        return Ok(None);
+    }
     let row = notifications::ActiveModel {
         recipient_id: Set(recipient.id),
         from_actor_id: Set(from_id),
         kind: Set(kind.as_str().to_owned()),
         post_id: Set(post_id),
         created_at: Set(now()),
+        filtered: Set(action == Action::Filter),
         ..Default::default()
     }
     .insert(db)
     .await?;
+    // A filtered notification waits under requests; nothing is streamed.
+    if row.filtered {
+        return Ok(None);
+    }
     Ok(Some(Event::Notification {
         id: row.id,
         recipient_id: row.recipient_id,
@@ -122,6 +133,8 @@ pub struct Filter {
     pub types: Vec<String>,
     pub exclude_types: Vec<String>,
     pub account_id: Option<i64>,
+    /// List the notifications the member's policy filtered too.
+    pub include_filtered: bool,
 }
 
 /// A page of `viewer`'s notifications, newest first.
@@ -133,6 +146,9 @@ pub async fn list(
 ) -> CoreResult<Vec<Notification>> {
     let mut select =
         notifications::Entity::find().filter(notifications::Column::RecipientId.eq(viewer.id));
+    if !filter.include_filtered {
+        select = select.filter(notifications::Column::Filtered.eq(false));
+    }
     if !filter.types.is_empty() {
         select = select.filter(notifications::Column::Kind.is_in(filter.types.clone()));
     }

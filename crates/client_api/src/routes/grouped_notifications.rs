@@ -2,12 +2,12 @@
 //! accounts and statuses they name, one group by key, its accounts, dismissing a group, and
 //! the unread counts both versions offer.
 
-use super::cursors;
+use super::{cursors, notifications::ListParams};
 use crate::{
     ApiResult, ApiState,
     auth::User,
     entities::{self, grouped_from},
-    pagination::{Linked, PageParams},
+    pagination::Linked,
     params::{Params, de},
 };
 use axum::{
@@ -19,7 +19,7 @@ use axum::{
 use passage_core::{
     Actor, Context, filters,
     notification_groups::{self, DEFAULT_GROUPED, Group},
-    notifications::{self, Filter, Subjects},
+    notifications::{self, Subjects},
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -35,18 +35,12 @@ pub fn routes() -> Router<ApiState> {
 }
 
 #[derive(Deserialize)]
-struct ListParams {
-    #[serde(default, deserialize_with = "de::list")]
-    types: Vec<String>,
-    #[serde(default, deserialize_with = "de::list")]
-    exclude_types: Vec<String>,
-    #[serde(default, deserialize_with = "de::opt_i64")]
-    account_id: Option<i64>,
+struct GroupedParams {
     /// Types the client can show grouped; when absent, Mastodon's default three.
     #[serde(default, deserialize_with = "de::list")]
     grouped_types: Vec<String>,
     #[serde(flatten)]
-    page: PageParams,
+    list: ListParams,
 }
 
 fn grouped_types(asked: Vec<String>) -> Vec<String> {
@@ -76,17 +70,13 @@ async fn list(
     State(state): State<ApiState>,
     user: User,
     uri: Uri,
-    Params(p): Params<ListParams>,
+    Params(p): Params<GroupedParams>,
 ) -> ApiResult<Linked<entities::GroupedNotifications>> {
     let viewer = user.require("read:notifications")?;
-    let filter = Filter {
-        types: p.types,
-        exclude_types: p.exclude_types,
-        account_id: p.account_id,
-    };
     let grouped = grouped_types(p.grouped_types);
+    let page = p.list.page.page();
     let (groups, read) =
-        notification_groups::page(&state.ctx, viewer, &filter, &grouped, p.page.page()).await?;
+        notification_groups::page(&state.ctx, viewer, &p.list.filter(), &grouped, page).await?;
     let (accounts, posts) = subjects(&state.ctx, viewer, &groups).await?;
     let body = grouped_from(&state.ctx, &groups, &accounts, &posts);
     let cursors = cursors(read.iter().map(|n| n.id));

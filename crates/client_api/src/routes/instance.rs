@@ -7,10 +7,10 @@ use axum::{Json, Router, extract::State, routing::get};
 use passage_core::{accounts, config::Registrations, emojis, posts};
 use serde_json::{Value, json};
 
-/// `4.2.0`, the Mastodon API level whose client-visible features Passage implements; clients
+/// `4.3.0`, the Mastodon API level whose client-visible features Passage implements; clients
 /// parse three numeric parts before the space (see the reference, §B.1).
 pub const VERSION: &str = concat!(
-    "4.2.0 (compatible; Passage ",
+    "4.3.0 (compatible; Passage ",
     env!("CARGO_PKG_VERSION"),
     ")"
 );
@@ -119,7 +119,7 @@ async fn v2(State(state): State<ApiState>) -> ApiResult<Json<Value>> {
             "message": null,
             "url": null
         },
-        "api_versions": {"mastodon": 1},
+        "api_versions": {"mastodon": 2},
         "contact": {"email": "", "account": null},
         "rules": [],
     })))

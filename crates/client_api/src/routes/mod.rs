@@ -7,6 +7,7 @@ mod grouped_notifications;
 mod instance;
 mod lists;
 mod media;
+mod notification_requests;
 mod notifications;
 mod oauth;
 mod polls;
@@ -42,6 +43,7 @@ pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
         .merge(timelines::routes())
         .merge(notifications::routes())
         .merge(grouped_notifications::routes())
+        .merge(notification_requests::routes())
         .merge(search::routes())
         .merge(streaming::routes())
         .route(

@@ -28,16 +28,30 @@ pub fn routes() -> Router<ApiState> {
         .route("/api/v1/notifications/{id}/dismiss", post(dismiss))
 }
 
+/// What v1 and v2 lists take alike.
 #[derive(Deserialize)]
-struct ListParams {
+pub(super) struct ListParams {
     #[serde(default, deserialize_with = "de::list")]
     types: Vec<String>,
     #[serde(default, deserialize_with = "de::list")]
     exclude_types: Vec<String>,
     #[serde(default, deserialize_with = "de::opt_i64")]
     account_id: Option<i64>,
+    #[serde(default, deserialize_with = "de::bool")]
+    include_filtered: bool,
     #[serde(flatten)]
-    page: PageParams,
+    pub page: PageParams,
+}
+
+impl ListParams {
+    pub(super) fn filter(&self) -> Filter {
+        Filter {
+            types: self.types.clone(),
+            exclude_types: self.exclude_types.clone(),
+            account_id: self.account_id,
+            include_filtered: self.include_filtered,
+        }
+    }
 }
 
 async fn render(
@@ -74,12 +88,7 @@ async fn list(
     Params(p): Params<ListParams>,
 ) -> ApiResult<Paged<entities::Notification>> {
     let viewer = user.require("read:notifications")?;
-    let filter = Filter {
-        types: p.types,
-        exclude_types: p.exclude_types,
-        account_id: p.account_id,
-    };
-    let rows = notifications::list(&state.ctx, viewer, &filter, p.page.page()).await?;
+    let rows = notifications::list(&state.ctx, viewer, &p.filter(), p.page.page()).await?;
     let cursors = super::cursors(rows.iter().map(|n| n.id));
     let items = render(&state.ctx, viewer, &rows).await?;
     Ok(Paged::new(items, state.ctx.urls.base(), &uri, cursors))

@@ -25,7 +25,7 @@ use serde_json::{Value, json};
 
 pub fn routes() -> Router<ApiState> {
     Router::new()
-        .route("/api/v1/statuses", post(create))
+        .route("/api/v1/statuses", post(create).get(several))
         .route("/api/v1/statuses/{id}", get(show).put(edit).delete(delete))
         .route("/api/v1/statuses/{id}/context", get(context))
         .route("/api/v1/statuses/{id}/source", get(source))
@@ -51,6 +51,35 @@ async fn visible(state: &ApiState, viewer: Option<&Actor>, raw: &str) -> ApiResu
         return Err(ApiError::not_found());
     }
     Ok(post)
+}
+
+#[derive(Deserialize)]
+struct Ids {
+    #[serde(default, deserialize_with = "de::list")]
+    id: Vec<String>,
+}
+
+/// Several statuses by id (`id[]`, at most a page): those the viewer may see, in the order
+/// asked; unknown or hidden ones are left out, as Mastodon does.
+async fn several(
+    State(state): State<ApiState>,
+    auth: Auth,
+    Params(form): Params<Ids>,
+) -> ApiResult<Json<Vec<entities::Status>>> {
+    let viewer = auth.actor();
+    if form.id.len() > passage_core::db::page::MAX_LIMIT as usize {
+        return Err(ApiError::invalid(format!(
+            "id: at most {} ids",
+            passage_core::db::page::MAX_LIMIT
+        )));
+    }
+    let mut found = Vec::with_capacity(form.id.len());
+    for raw in &form.id {
+        if let Ok(post) = visible(&state, viewer, raw).await {
+            found.push(post);
+        }
+    }
+    Ok(Json(statuses(&state, viewer, found, None).await?))
 }
 
 #[derive(Deserialize)]

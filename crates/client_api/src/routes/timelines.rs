@@ -31,6 +31,8 @@ pub fn routes() -> Router<ApiState> {
         // Not kept yet; valid empty answers so clients show empty screens, not errors.
         .route("/api/v1/domain_blocks", get(empty))
         .route("/api/v1/endorsements", get(empty))
+        // Posts about a trending link (4.3); with no trends there are none.
+        .route("/api/v1/timelines/link", get(empty))
 }
 
 async fn home(

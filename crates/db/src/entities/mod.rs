@@ -20,6 +20,8 @@ pub mod list_accounts;
 pub mod lists;
 pub mod markers;
 pub mod media_attachments;
+pub mod notification_permissions;
+pub mod notification_policies;
 pub mod notifications;
 pub mod oauth_apps;
 pub mod oauth_codes;

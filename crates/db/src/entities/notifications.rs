@@ -10,6 +10,8 @@ pub struct Model {
     pub kind: String,
     pub post_id: Option<i64>,
     pub created_at: DateTimeWithTimeZone,
+    /// Held back by the recipient's notification policy, shown under requests.
+    pub filtered: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

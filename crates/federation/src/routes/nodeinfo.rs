@@ -42,7 +42,7 @@ pub async fn nodeinfo(
         "metadata": {
             "nodeName": data.config.instance.name,
             "nodeDescription": data.config.instance.description,
-            "upstream": { "name": "mastodon", "version": "4.2.0" },
+            "upstream": { "name": "mastodon", "version": "4.3.0" },
         },
     });
     Ok(cors_json(doc))
