@@ -46,6 +46,16 @@ pub fn media_dir(ctx: &Context) -> PathBuf {
     PathBuf::from(&ctx.config.storage.data_dir).join("media")
 }
 
+fn check_size(ctx: &Context, bytes: &[u8]) -> CoreResult<()> {
+    let max = ctx.config.media.max_bytes;
+    if bytes.len() > max {
+        return Err(CoreError::TooLarge(format!(
+            "the file is larger than {max} bytes"
+        )));
+    }
+    Ok(())
+}
+
 fn check_description(text: &Option<String>) -> CoreResult<()> {
     if text
         .as_ref()
@@ -71,24 +81,13 @@ fn check_focus(focus: Option<(f64, f64)>) -> CoreResult<()> {
 
 /// Stores an upload of `actor`, not yet attached to a post.
 pub async fn upload(ctx: &Context, actor: &Actor, upload: Upload) -> CoreResult<Media> {
-    if upload.bytes.len() > ctx.config.media.max_bytes {
-        return Err(CoreError::TooLarge(format!(
-            "the file is larger than {} bytes",
-            ctx.config.media.max_bytes
-        )));
-    }
+    check_size(ctx, &upload.bytes)?;
     check_description(&upload.description)?;
     check_focus(upload.focus)?;
     let max_pixels = ctx.config.media.max_pixels;
     let bytes = upload.bytes;
-    let processed = tokio::task::spawn_blocking(move || process(&bytes, max_pixels))
-        .await
-        .map_err(|e| CoreError::Internal(format!("media task: {e}")))??;
-
-    let dir = media_dir(ctx);
-    tokio::fs::create_dir_all(&dir)
-        .await
-        .map_err(|e| CoreError::Internal(format!("creating {}: {e}", dir.display())))?;
+    let processed = blocking(move || process(&bytes, max_pixels)).await?;
+    let dir = ready_media_dir(ctx).await?;
     let stem = uuid::Uuid::new_v4().simple().to_string();
     let file_name = format!("{stem}.{}", processed.extension);
     let thumbnail_name = format!("{stem}_small.jpg");
@@ -132,14 +131,9 @@ pub(crate) async fn store_picture(
     bytes: Vec<u8>,
     (width, height): (u32, u32),
 ) -> CoreResult<String> {
-    if bytes.len() > ctx.config.media.max_bytes {
-        return Err(CoreError::TooLarge(format!(
-            "the file is larger than {} bytes",
-            ctx.config.media.max_bytes
-        )));
-    }
+    check_size(ctx, &bytes)?;
     let max_pixels = ctx.config.media.max_pixels;
-    let (encoded, extension) = tokio::task::spawn_blocking(move || {
+    let (encoded, extension) = blocking(move || {
         let (image, format) = decode(&bytes, max_pixels)?;
         let image = if image.width() > width || image.height() > height {
             image.resize_to_fill(width, height, image::imageops::FilterType::Lanczos3)
@@ -155,15 +149,29 @@ pub(crate) async fn store_picture(
             _ => Err(unsupported()),
         }
     })
-    .await
-    .map_err(|e| CoreError::Internal(format!("media task: {e}")))??;
+    .await?;
+    let dir = ready_media_dir(ctx).await?;
+    let name = format!("{}.{extension}", uuid::Uuid::new_v4().simple());
+    write(&dir.join(&name), &encoded).await?;
+    Ok(name)
+}
+
+/// Image work runs off the async threads: decoding a large picture takes a while.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> CoreResult<T> + Send + 'static,
+) -> CoreResult<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| CoreError::Internal(format!("media task: {e}")))?
+}
+
+/// The media directory, created when missing.
+async fn ready_media_dir(ctx: &Context) -> CoreResult<PathBuf> {
     let dir = media_dir(ctx);
     tokio::fs::create_dir_all(&dir)
         .await
         .map_err(|e| CoreError::Internal(format!("creating {}: {e}", dir.display())))?;
-    let name = format!("{}.{extension}", uuid::Uuid::new_v4().simple());
-    write(&dir.join(&name), &encoded).await?;
-    Ok(name)
+    Ok(dir)
 }
 
 async fn write(path: &std::path::Path, bytes: &[u8]) -> CoreResult<()> {

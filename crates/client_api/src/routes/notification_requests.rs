@@ -221,9 +221,20 @@ struct Ids {
     id: Vec<String>,
 }
 
-/// Ids of requests that exist; unknown ones are skipped, as Mastodon does for bulk actions.
-fn ids(form: &Ids) -> Vec<i64> {
-    form.id.iter().filter_map(|i| i.parse().ok()).collect()
+/// Applies `act` to each request named; unknown ones are skipped, as Mastodon does for bulk
+/// actions.
+async fn each<'a, F, Fut>(ids: &[String], act: F) -> ApiResult<Json<Value>>
+where
+    F: Fn(i64) -> Fut,
+    Fut: std::future::Future<Output = passage_core::CoreResult<()>> + 'a,
+{
+    for from in ids.iter().filter_map(|i| i.parse().ok()) {
+        match act(from).await {
+            Ok(()) | Err(passage_core::CoreError::NotFound) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(Json(json!({})))
 }
 
 async fn accept_many(
@@ -232,13 +243,7 @@ async fn accept_many(
     Params(form): Params<Ids>,
 ) -> ApiResult<Json<Value>> {
     let member = user.require("write:notifications")?;
-    for from in ids(&form) {
-        match policy::accept(&state.ctx, member, from).await {
-            Ok(()) | Err(passage_core::CoreError::NotFound) => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Ok(Json(json!({})))
+    each(&form.id, |from| policy::accept(&state.ctx, member, from)).await
 }
 
 async fn dismiss_many(
@@ -247,13 +252,7 @@ async fn dismiss_many(
     Params(form): Params<Ids>,
 ) -> ApiResult<Json<Value>> {
     let member = user.require("write:notifications")?;
-    for from in ids(&form) {
-        match policy::dismiss(&state.ctx, member, from).await {
-            Ok(()) | Err(passage_core::CoreError::NotFound) => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Ok(Json(json!({})))
+    each(&form.id, |from| policy::dismiss(&state.ctx, member, from)).await
 }
 
 /// Accepting a request takes effect at once, so the merge Mastodon runs later is always done.
