@@ -54,6 +54,7 @@ async fn pictures_and_fields_show_in_the_api_and_federate() {
         .part("avatar", file(png(800, 600), "me.png"))
         .part("header", file(png(300, 100), "banner.png"))
         .text("display_name", "Ana from the city")
+        .text("bot", "1")
         .text("fields_attributes[0][name]", "Website")
         .text(
             "fields_attributes[0][value]",
@@ -83,6 +84,7 @@ async fn pictures_and_fields_show_in_the_api_and_federate() {
         "https://city.example/inclusion"
     );
     assert_eq!(me["fields"][1]["value"], "Latvian, English");
+    assert_eq!(me["bot"], true);
 
     // The avatar is cropped square to 400 pixels and re-encoded.
     let served = ana.http.get(&avatar).send().await.unwrap();
@@ -94,6 +96,7 @@ async fn pictures_and_fields_show_in_the_api_and_federate() {
     let seen = b.lookup(&format!("ana@{}", a.domain())).await;
     assert_eq!(seen.avatar_url.as_deref(), Some(avatar.as_str()));
     assert_eq!(seen.header_url.as_deref(), me["header"].as_str());
+    assert_eq!(seen.kind, "Service", "a bot federates as a Service");
     let fields = passage_core::profile::fields(&seen);
     assert_eq!(fields.len(), 2);
     assert_eq!(fields[1].name, "Languages");

@@ -3,7 +3,11 @@
 //! Also the defaults a member posts with, since clients change both in one request.
 
 use crate::{
-    Actor, Context, CoreError, accounts::login_of, error::CoreResult, media, visibility::Visibility,
+    Actor, Context, CoreError,
+    accounts::{ActorKind, login_of},
+    error::CoreResult,
+    media,
+    visibility::Visibility,
 };
 use passage_db::{
     entities::{actors, users},
@@ -66,6 +70,9 @@ pub struct ProfileUpdate {
     pub display_name: Option<String>,
     pub note: Option<String>,
     pub locked: Option<bool>,
+    /// An automated account: a member's actor becomes a `Service`, as Mastodon shows bots.
+    /// Organisations stay `Group`s.
+    pub bot: Option<bool>,
     /// Image files as uploaded.
     pub avatar: Option<Vec<u8>>,
     pub header: Option<Vec<u8>>,
@@ -113,6 +120,7 @@ impl ProfileUpdate {
         self.display_name.is_some()
             || self.note.is_some()
             || self.locked.is_some()
+            || self.bot.is_some()
             || self.avatar.is_some()
             || self.header.is_some()
             || self.fields.is_some()
@@ -191,6 +199,19 @@ pub async fn update(ctx: &Context, actor: &Actor, update: ProfileUpdate) -> Core
     }
     if let Some(locked) = update.locked {
         row.locked = Set(locked);
+    }
+    if let Some(bot) = update.bot
+        && matches!(
+            ActorKind::parse(&actor.kind),
+            Ok(ActorKind::Person | ActorKind::Service)
+        )
+    {
+        let kind = if bot {
+            ActorKind::Service
+        } else {
+            ActorKind::Person
+        };
+        row.kind = Set(kind.as_str().to_owned());
     }
     if let Some(typed) = update.fields {
         row.fields = Set(encode_fields(&render_fields(ctx, typed)));

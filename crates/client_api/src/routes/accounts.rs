@@ -149,6 +149,8 @@ struct ProfileForm {
     note: Option<String>,
     #[serde(default, deserialize_with = "de::opt_bool")]
     locked: Option<bool>,
+    #[serde(default, deserialize_with = "de::opt_bool")]
+    bot: Option<bool>,
     #[serde(default)]
     source: SourceForm,
     #[serde(default, deserialize_with = "de::opt_items")]
@@ -187,6 +189,7 @@ async fn update_credentials(
         display_name: form.display_name,
         note: form.note,
         locked: form.locked,
+        bot: form.bot,
         avatar: files.take("avatar"),
         header: files.take("header"),
         fields: form.fields_attributes.map(|fields| {
