@@ -96,9 +96,8 @@ pub async fn schedule(
         scheduled_posts::Entity::find().filter(scheduled_posts::Column::ActorId.eq(author.id));
     if new.idempotency_key.is_some() {
         for row in own.clone().all(&ctx.db).await? {
-            let done = view(ctx, row).await?;
-            if done.params.idempotency == new.idempotency_key {
-                return Ok(done);
+            if decode(&row)?.idempotency == new.idempotency_key {
+                return view(ctx, row).await;
             }
         }
     }
@@ -154,20 +153,30 @@ fn decode(row: &scheduled_posts::Model) -> CoreResult<Params> {
 }
 
 async fn view(ctx: &Context, row: scheduled_posts::Model) -> CoreResult<Scheduled> {
-    let params = decode(&row)?;
-    let held = media::of_scheduled(&ctx.db, &[row.id]).await?;
-    // In the order the author chose, as the post will show them.
-    let media = params
-        .media_ids
-        .iter()
-        .filter_map(|id| held.iter().find(|m| m.id == *id).cloned())
-        .collect();
-    Ok(Scheduled {
-        id: row.id,
-        scheduled_at: row.scheduled_at,
-        params,
-        media,
-    })
+    views(ctx, vec![row]).await?.pop().or_not_found()
+}
+
+/// Scheduled posts with their uploads, for a page in two reads of the media table at most.
+async fn views(ctx: &Context, rows: Vec<scheduled_posts::Model>) -> CoreResult<Vec<Scheduled>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let held = media::of_scheduled(&ctx.db, &ids).await?;
+    rows.into_iter()
+        .map(|row| {
+            let params = decode(&row)?;
+            // In the order the author chose, as the post will show them.
+            let media = params
+                .media_ids
+                .iter()
+                .filter_map(|id| held.iter().find(|m| m.id == *id).cloned())
+                .collect();
+            Ok(Scheduled {
+                id: row.id,
+                scheduled_at: row.scheduled_at,
+                params,
+                media,
+            })
+        })
+        .collect()
 }
 
 async fn own_row(ctx: &Context, owner: &Actor, id: i64) -> CoreResult<scheduled_posts::Model> {
@@ -192,11 +201,7 @@ pub async fn list(ctx: &Context, owner: &Actor, page: Page) -> CoreResult<Vec<Sc
             .all(&ctx.db)
             .await?,
     );
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        out.push(view(ctx, row).await?);
-    }
-    Ok(out)
+    views(ctx, rows).await
 }
 
 /// Moves a scheduled post to another time.
