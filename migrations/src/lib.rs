@@ -12,6 +12,7 @@ mod m20261124_000004_filters;
 mod m20261124_000005_conversations;
 mod m20261125_000006_profiles_emoji_schedules;
 mod m20261125_000007_notification_policy;
+mod m20261126_000008_organisations_events;
 
 /// Every migration, in order. `passage migrate` and server start-up run the pending ones.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000005_conversations::Migration),
             Box::new(m20261125_000006_profiles_emoji_schedules::Migration),
             Box::new(m20261125_000007_notification_policy::Migration),
+            Box::new(m20261126_000008_organisations_events::Migration),
         ]
     }
 }

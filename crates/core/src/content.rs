@@ -59,7 +59,7 @@ pub fn hashtags_in(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -47,6 +47,28 @@ pub enum Intent {
     PollVote {
         vote_id: i64,
     },
+    /// A local member answers an event on another server (sent as `Join` to its host).
+    JoinEvent {
+        post_id: i64,
+        join_ap_id: String,
+    },
+    /// A local member withdraws that answer (`Leave`).
+    LeaveEvent {
+        post_id: i64,
+        join_ap_id: String,
+    },
+    /// The host of one of our events replies to someone's `Join`.
+    AnswerJoin(JoinAnswer),
+}
+
+/// A reply to a `Join` of one of our events: `reply` is `Accept`, `Reject` or `Ignore`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinAnswer {
+    pub post_id: i64,
+    pub participant_id: i64,
+    /// The peer's Join, when it had an id.
+    pub join_ap_id: Option<String>,
+    pub reply: String,
 }
 
 /// A Follow, named by its activity id and its two parties (the row may be gone by the time

@@ -229,6 +229,11 @@ pub async fn edit(ctx: &Context, author: &Actor, post_id: i64, change: Edit) -> 
     let text = change.text.as_str();
     check_text(text)?;
     let post = own_post(ctx, author, post_id).await?;
+    if !crate::events::of_posts(&ctx.db, &[post.id]).await?.is_empty() {
+        return Err(CoreError::Invalid(
+            "events are changed through /api/passage/v1/events".into(),
+        ));
+    }
     let mentions = mentioned(ctx, &post).await?;
     let mention_ids: Vec<i64> = mentions.iter().map(|a| a.id).collect();
     let html = content::render_plain(
@@ -282,7 +287,7 @@ async fn own_post(ctx: &Context, author: &Actor, post_id: i64) -> CoreResult<Pos
     Ok(post)
 }
 
-async fn tombstone(db: &impl ConnectionTrait, post: Post) -> CoreResult<Post> {
+pub(crate) async fn tombstone(db: &impl ConnectionTrait, post: Post) -> CoreResult<Post> {
     let mut row: posts::ActiveModel = post.into();
     row.content = Set(String::new());
     row.source = Set(None);

@@ -35,6 +35,8 @@ pub struct Model {
     /// Profile fields as a JSON array of `{"name", "value"}` (value as sanitised HTML).
     #[sea_orm(column_type = "Text", nullable)]
     pub fields: Option<String>,
+    /// Organisations only: whether anyone may see who its members are.
+    pub members_public: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,684 @@
+//! Events: posts with a time, a place and answers. An event is a row in `posts` (so it shows
+//! in timelines, can be boosted, favourited and replied to from any Mastodon client) plus a
+//! row in `events` with what makes it an event. The post's text is composed from the event
+//! (name, localised date and place, registration link, description), because that is all a
+//! microblog client shows; federation renders the structured `Event` from the `events` row.
+//!
+//! Local events are published by their host: an organisation (by its admins and moderators)
+//! or a member on their own behalf. Remote events arrive through federation and are stored
+//! the same way. Answers (RSVPs) are in [`rsvp`].
+
+pub mod rsvp;
+pub mod text;
+
+use crate::{
+    Actor, Context, Post,
+    content,
+    error::{CoreError, CoreResult, OrNotFound},
+    organisations,
+    outbox::{self, Intent},
+    posts::{self, RemotePost},
+    streaming,
+    visibility::{FOR_EVERYONE, Visibility},
+};
+use chrono::{NaiveDateTime, TimeZone};
+use chrono_tz::Tz;
+use passage_db::{
+    Timestamp,
+    entities::{events, posts as post_rows},
+    now,
+    queries::posts as pq,
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait, sea_query::Query,
+};
+
+pub type Event = events::Model;
+
+/// Longest event name, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+/// Largest capacity an event may declare.
+pub const MAX_CAPACITY: i64 = 1_000_000;
+
+/// Mobilizon's categories and FEP-8a8e's additions, as both send them (upper case).
+pub const CATEGORIES: [&str; 37] = [
+    "ARTS",
+    "AUTO_BOAT_AIR",
+    "BOOK_CLUBS",
+    "BUSINESS",
+    "CAUSES",
+    "CLIMATE_ENVIRONMENT",
+    "COMEDY",
+    "COMMUNITY",
+    "CRAFTS",
+    "CREATIVE_JAM",
+    "DIY_MAKER_SPACES",
+    "FAMILY_EDUCATION",
+    "FASHION_BEAUTY",
+    "FESTIVALS",
+    "FILM_MEDIA",
+    "FOOD_DRINK",
+    "GAMES",
+    "HEALTH",
+    "INCLUSIVE_SPACES",
+    "LANGUAGE_CULTURE",
+    "LEARNING",
+    "LGBTQ",
+    "MEDITATION_WELLBEING",
+    "MEETING",
+    "MOVEMENTS_POLITICS",
+    "MUSIC",
+    "NETWORKING",
+    "OUTDOORS_ADVENTURE",
+    "PARTY",
+    "PERFORMING_VISUAL_ARTS",
+    "PETS",
+    "PHOTOGRAPHY",
+    "SCIENCE_TECH",
+    "SPIRITUALITY_RELIGION_BELIEFS",
+    "SPORTS",
+    "THEATRE",
+    "WORKSHOPS_SKILL_SHARING",
+];
+
+/// Whether the event takes place as planned (iCalendar's `STATUS`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Confirmed,
+    Tentative,
+    Cancelled,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Confirmed => "confirmed",
+            Self::Tentative => "tentative",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    /// Reads our names and the iCalendar and schema.org ones peers send, in any case.
+    pub fn parse(s: &str) -> CoreResult<Self> {
+        match s.to_ascii_lowercase().trim_start_matches("https://schema.org/") {
+            "confirmed" | "eventscheduled" | "eventrescheduled" | "eventpostponed"
+            | "eventmovedonline" => Ok(Self::Confirmed),
+            "tentative" => Ok(Self::Tentative),
+            "cancelled" | "canceled" | "eventcancelled" => Ok(Self::Cancelled),
+            other => Err(CoreError::Invalid(format!(
+                "status: {other:?} is not confirmed, tentative or cancelled"
+            ))),
+        }
+    }
+}
+
+/// How people take part (FEP-8a8e `joinMode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JoinMode {
+    /// Anyone may join; a full event puts people on its waiting list.
+    Free,
+    /// The organisers accept or refuse each request.
+    Restricted,
+    /// Registration happens elsewhere (`external_url`).
+    External,
+    /// Nobody registers: the event is an announcement.
+    None,
+}
+
+impl JoinMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Free => "free",
+            Self::Restricted => "restricted",
+            Self::External => "external",
+            Self::None => "none",
+        }
+    }
+
+    /// Mobilizon's `invite` is read as restricted: the organisers decide.
+    pub fn parse(s: &str) -> CoreResult<Self> {
+        match s {
+            "free" => Ok(Self::Free),
+            "restricted" | "invite" => Ok(Self::Restricted),
+            "external" => Ok(Self::External),
+            "none" => Ok(Self::None),
+            other => Err(CoreError::Invalid(format!(
+                "join_mode: {other:?} is not free, restricted, external or none"
+            ))),
+        }
+    }
+}
+
+/// A physical place. Every part is optional; a place needs at least a name or an address.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Place {
+    pub name: Option<String>,
+    pub street_address: Option<String>,
+    pub locality: Option<String>,
+    pub region: Option<String>,
+    pub postal_code: Option<String>,
+    pub country: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
+/// What an organiser writes: a new event, or the whole of an event being changed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventInput {
+    pub name: String,
+    /// Plain text, rendered like a post (links, hashtags).
+    pub description: String,
+    pub starts_at: Timestamp,
+    pub ends_at: Option<Timestamp>,
+    /// IANA zone name, e.g. `Europe/Brussels`.
+    pub timezone: String,
+    pub status: Status,
+    pub join_mode: JoinMode,
+    pub external_url: Option<String>,
+    pub capacity: Option<i64>,
+    pub category: Option<String>,
+    pub place: Place,
+    pub online_url: Option<String>,
+    pub language: Option<String>,
+    pub visibility: Visibility,
+    /// An upload of the organiser shown as the event's banner.
+    pub banner_media_id: Option<i64>,
+}
+
+impl EventInput {
+    /// A public, free event with nothing but a name and a time.
+    pub fn new(name: &str, starts_at: Timestamp, timezone: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            description: String::new(),
+            starts_at,
+            ends_at: None,
+            timezone: timezone.to_owned(),
+            status: Status::Confirmed,
+            join_mode: JoinMode::Free,
+            external_url: None,
+            capacity: None,
+            category: None,
+            place: Place::default(),
+            online_url: None,
+            language: None,
+            visibility: Visibility::Public,
+            banner_media_id: None,
+        }
+    }
+
+    /// Everything that can be checked without the database. Errors name the field.
+    pub fn check(&mut self) -> CoreResult<()> {
+        self.name = self.name.trim().to_owned();
+        if self.name.is_empty() || self.name.chars().count() > MAX_NAME_CHARS {
+            return Err(CoreError::Invalid(format!(
+                "name: 1-{MAX_NAME_CHARS} characters"
+            )));
+        }
+        if self.description.chars().count() > posts::MAX_CHARS {
+            return Err(CoreError::Invalid(format!(
+                "description: at most {} characters",
+                posts::MAX_CHARS
+            )));
+        }
+        zone(&self.timezone)?;
+        if let Some(end) = self.ends_at
+            && end <= self.starts_at
+        {
+            return Err(CoreError::Invalid("ends_at: must be after starts_at".into()));
+        }
+        if let Some(capacity) = self.capacity
+            && !(0..=MAX_CAPACITY).contains(&capacity)
+        {
+            return Err(CoreError::Invalid(format!(
+                "capacity: between 0 and {MAX_CAPACITY}"
+            )));
+        }
+        if let Some(category) = &mut self.category {
+            *category = category.trim().to_ascii_uppercase();
+            if !CATEGORIES.contains(&category.as_str()) {
+                return Err(CoreError::Invalid(format!(
+                    "category: one of {}",
+                    CATEGORIES.join(", ")
+                )));
+            }
+        }
+        check_web_url("online_url", self.online_url.as_deref())?;
+        if let Some(url) = &self.external_url
+            && !url.starts_with("mailto:")
+        {
+            check_web_url("external_url", Some(url))?;
+        }
+        if self.join_mode == JoinMode::External && self.external_url.is_none() {
+            return Err(CoreError::Invalid(
+                "external_url: needed when join_mode is external".into(),
+            ));
+        }
+        if self.visibility == Visibility::Direct {
+            return Err(CoreError::Invalid(
+                "visibility: an event is public, unlisted or private".into(),
+            ));
+        }
+        let p = &self.place;
+        if p.latitude.is_some_and(|l| !(-90.0..=90.0).contains(&l))
+            || p.longitude.is_some_and(|l| !(-180.0..=180.0).contains(&l))
+        {
+            return Err(CoreError::Invalid(
+                "place: latitude within ±90, longitude within ±180".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn check_web_url(field: &str, url: Option<&str>) -> CoreResult<()> {
+    match url {
+        Some(u) if !(u.starts_with("https://") || u.starts_with("http://"))
+            || url::Url::parse(u).is_err() =>
+        {
+            Err(CoreError::Invalid(format!("{field}: not a web address")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// An IANA zone by name, or a clear error.
+pub fn zone(name: &str) -> CoreResult<Tz> {
+    name.parse::<Tz>()
+        .map_err(|_| CoreError::Invalid(format!("timezone: {name:?} is not an IANA time zone")))
+}
+
+/// A time as clients send it: RFC 3339 with an offset, or a local date and time
+/// (`2026-12-01T18:00`, with or without seconds) read in `timezone`.
+pub fn parse_time(field: &str, text: &str, timezone: &str) -> CoreResult<Timestamp> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&chrono::Utc).fixed_offset());
+    }
+    let tz = zone(timezone)?;
+    let local = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+        .ok_or_else(|| {
+            CoreError::Invalid(format!(
+                "{field}: {text:?} is not a date and time (2026-12-01T18:00 or RFC 3339)"
+            ))
+        })?;
+    let at = tz.from_local_datetime(&local).earliest().ok_or_else(|| {
+        CoreError::Invalid(format!("{field}: {text:?} does not exist in {timezone}"))
+    })?;
+    Ok(at.with_timezone(&chrono::Utc).fixed_offset())
+}
+
+/// An event with its post.
+pub async fn get(ctx: &Context, post_id: i64) -> CoreResult<(Post, Event)> {
+    let post = posts::by_id(ctx, post_id).await?;
+    if post.deleted_at.is_some() {
+        return Err(CoreError::NotFound);
+    }
+    let event = events::Entity::find_by_id(post_id)
+        .one(&ctx.db)
+        .await?
+        .or_not_found()?;
+    Ok((post, event))
+}
+
+/// The event rows of `post_ids` that are events.
+pub async fn of_posts(db: &impl ConnectionTrait, post_ids: &[i64]) -> CoreResult<Vec<Event>> {
+    if post_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(events::Entity::find()
+        .filter(events::Column::PostId.is_in(post_ids.iter().copied()))
+        .all(db)
+        .await?)
+}
+
+/// Publishes an event as `host`, written by `creator` (the host itself, or an admin or
+/// moderator of the organisation `host`).
+pub async fn create(
+    ctx: &Context,
+    creator: &Actor,
+    host: &Actor,
+    mut input: EventInput,
+) -> CoreResult<(Post, Event)> {
+    if !host.local {
+        return Err(CoreError::Forbidden("events are published from here".into()));
+    }
+    organisations::check_publisher(ctx, creator, host).await?;
+    input.check()?;
+    let language = input
+        .language
+        .clone()
+        .or_else(|| ctx.config.instance.languages.first().cloned());
+    let ap_id = format!("{}/events/{}", ctx.urls.base(), uuid::Uuid::now_v7());
+    let id = ctx.ids.next();
+    let at = now();
+    let mut event = event_row(id, &input, Some(creator.id), None, at);
+    let (content, tags) = compose(ctx, &mut event, language.as_deref(), &ap_id, &input.description);
+    let txn = ctx.db.begin().await?;
+    let banner = match input.banner_media_id {
+        Some(media) => crate::media::for_new_post(&txn, creator, &[media]).await?,
+        None => Vec::new(),
+    };
+    let post = post_rows::ActiveModel {
+        id: Set(id),
+        ap_id: Set(ap_id.clone()),
+        author_id: Set(host.id),
+        url: Set(Some(ap_id)),
+        content: Set(content),
+        source: Set(Some(input.description.clone())),
+        summary: Set(None),
+        sensitive: Set(false),
+        language: Set(language),
+        visibility: Set(input.visibility.as_str().to_owned()),
+        in_reply_to_ap_id: Set(None),
+        in_reply_to_id: Set(None),
+        reblog_of_id: Set(None),
+        local: Set(true),
+        published_at: Set(at),
+        edited_at: Set(None),
+        deleted_at: Set(None),
+        thread_id: Set(Some(id)),
+    }
+    .insert(&txn)
+    .await?;
+    let event = events::ActiveModel::from(event).insert(&txn).await?;
+    pq::set_mentions_and_tags(&txn, post.id, &[], &tags).await?;
+    crate::media::attach(&txn, banner, post.id).await?;
+    outbox::record(&txn, host.id, &Intent::CreatePost { post_id: post.id }).await?;
+    txn.commit().await?;
+    outbox::notify(ctx);
+    ctx.stream.publish([streaming::Event::Post(post.id)]);
+    Ok((post, event))
+}
+
+/// What an event holds now, as an input to change: the API merges a client's changes into it.
+pub fn input_of(post: &Post, event: &Event) -> EventInput {
+    EventInput {
+        name: event.name.clone(),
+        description: post.source.clone().unwrap_or_default(),
+        starts_at: event.starts_at,
+        ends_at: event.ends_at,
+        timezone: event.timezone.clone().unwrap_or_else(|| "UTC".into()),
+        status: Status::parse(&event.status).unwrap_or(Status::Confirmed),
+        join_mode: JoinMode::parse(&event.join_mode).unwrap_or(JoinMode::None),
+        external_url: event.external_url.clone(),
+        capacity: event.capacity.map(i64::from),
+        category: event.category.clone(),
+        place: Place {
+            name: event.place_name.clone(),
+            street_address: event.street_address.clone(),
+            locality: event.locality.clone(),
+            region: event.region.clone(),
+            postal_code: event.postal_code.clone(),
+            country: event.country.clone(),
+            latitude: event.latitude,
+            longitude: event.longitude,
+        },
+        online_url: event.online_url.clone(),
+        language: post.language.clone(),
+        visibility: Visibility::parse(&post.visibility).unwrap_or(Visibility::Public),
+        banner_media_id: None,
+    }
+}
+
+/// Changes a local event; its followers and participants get an Update. A new start time
+/// keeps the one before as `previous_starts_at` (FEP-8a8e's postponement). Seats freed by a
+/// larger capacity go to the waiting list.
+pub async fn update(
+    ctx: &Context,
+    by: &Actor,
+    post_id: i64,
+    mut input: EventInput,
+) -> CoreResult<(Post, Event)> {
+    let (post, before, host) = managed(ctx, by, post_id).await?;
+    input.check()?;
+    let previous = if input.starts_at != before.starts_at {
+        Some(before.previous_starts_at.unwrap_or(before.starts_at))
+    } else {
+        before.previous_starts_at
+    };
+    let at = now();
+    let mut event = event_row(post.id, &input, before.organiser_id, previous, at);
+    let language = input.language.clone().or(post.language.clone());
+    let (content, tags) =
+        compose(ctx, &mut event, language.as_deref(), &post.ap_id, &input.description);
+    let txn = ctx.db.begin().await?;
+    let mut row: post_rows::ActiveModel = post.into();
+    row.content = Set(content);
+    row.source = Set(Some(input.description.clone()));
+    row.language = Set(language);
+    row.visibility = Set(input.visibility.as_str().to_owned());
+    row.edited_at = Set(Some(at));
+    let post = row.update(&txn).await?;
+    let event = events::ActiveModel::from(event).reset_all().update(&txn).await?;
+    pq::set_mentions_and_tags(&txn, post.id, &[], &tags).await?;
+    rsvp::fill_seats(&txn, &host, &event).await?;
+    outbox::record(&txn, host.id, &Intent::UpdatePost { post_id: post.id }).await?;
+    txn.commit().await?;
+    outbox::notify(ctx);
+    ctx.stream.publish([streaming::Event::Edited(post.id)]);
+    Ok((post, event))
+}
+
+/// Cancels a local event. It stays visible, marked cancelled, and everyone who follows the
+/// host or answered the event hears about it.
+pub async fn cancel(ctx: &Context, by: &Actor, post_id: i64) -> CoreResult<(Post, Event)> {
+    let (post, event, _) = managed(ctx, by, post_id).await?;
+    let mut input = input_of(&post, &event);
+    input.status = Status::Cancelled;
+    update(ctx, by, post_id, input).await
+}
+
+/// Deletes a local event: its post becomes a tombstone and recipients get a Delete.
+pub async fn delete(ctx: &Context, by: &Actor, post_id: i64) -> CoreResult<()> {
+    let (post, _, host) = managed(ctx, by, post_id).await?;
+    let txn = ctx.db.begin().await?;
+    posts::tombstone(&txn, post).await?;
+    outbox::record(&txn, host.id, &Intent::DeletePost { post_id }).await?;
+    txn.commit().await?;
+    outbox::notify(ctx);
+    ctx.stream.publish([streaming::Event::Deleted(post_id)]);
+    Ok(())
+}
+
+/// A local event `by` may manage, with its host.
+pub async fn managed(ctx: &Context, by: &Actor, post_id: i64) -> CoreResult<(Post, Event, Actor)> {
+    let (post, event) = get(ctx, post_id).await?;
+    let host = crate::accounts::by_id(ctx, post.author_id).await?;
+    if !post.local {
+        return Err(CoreError::Forbidden(
+            "this event is managed on its own server".into(),
+        ));
+    }
+    organisations::check_publisher(ctx, by, &host).await?;
+    Ok((post, event, host))
+}
+
+fn event_row(
+    post_id: i64,
+    input: &EventInput,
+    organiser_id: Option<i64>,
+    previous_starts_at: Option<Timestamp>,
+    at: Timestamp,
+) -> Event {
+    let p = &input.place;
+    Event {
+        post_id,
+        name: input.name.clone(),
+        description: String::new(),
+        starts_at: input.starts_at,
+        ends_at: input.ends_at,
+        timezone: Some(input.timezone.clone()),
+        status: input.status.as_str().to_owned(),
+        previous_starts_at,
+        join_mode: input.join_mode.as_str().to_owned(),
+        external_url: input.external_url.clone(),
+        capacity: input.capacity.map(|c| c as i32),
+        category: input.category.clone(),
+        place_name: p.name.clone(),
+        street_address: p.street_address.clone(),
+        locality: p.locality.clone(),
+        region: p.region.clone(),
+        postal_code: p.postal_code.clone(),
+        country: p.country.clone(),
+        latitude: p.latitude,
+        longitude: p.longitude,
+        online_url: input.online_url.clone(),
+        organiser_id,
+        series_id: None,
+        rrule: None,
+        remote_participant_count: None,
+        updated_at: at,
+    }
+}
+
+/// The post text and hashtags of a local event; `event.description` gets the rendered HTML.
+fn compose(
+    ctx: &Context,
+    event: &mut Event,
+    language: Option<&str>,
+    page: &str,
+    description: &str,
+) -> (String, Vec<String>) {
+    event.description =
+        content::render_plain(description, &[], &format!("{}/tags", ctx.urls.base()));
+    let text = text::status_html(event, language.unwrap_or("en"), page, &event.description);
+    (text, content::hashtags_in(description))
+}
+
+/// An event from another server, already checked for origin by federation.
+#[derive(Clone, Debug)]
+pub struct RemoteEvent {
+    pub post: RemotePost,
+    /// The event's fields; `post_id`, `organiser_id` and `updated_at` are set here.
+    pub event: Event,
+}
+
+/// Stores or refreshes a remote event and its post. Only the host (the post's author) may
+/// change it.
+pub async fn upsert_remote(
+    ctx: &Context,
+    host: &Actor,
+    organiser: Option<&Actor>,
+    mut remote: RemoteEvent,
+) -> CoreResult<(Post, Event)> {
+    let language = remote.post.language.clone().unwrap_or_else(|| "en".into());
+    let page = remote.post.url.clone().unwrap_or_else(|| remote.post.ap_id.clone());
+    let description = content::sanitize(&remote.post.content_html);
+    remote.post.content_html =
+        text::status_html(&remote.event, &language, &page, &description);
+    let post = posts::upsert_remote(ctx, host, remote.post).await?;
+    if post.deleted_at.is_some() {
+        return Err(CoreError::NotFound);
+    }
+    let mut event = remote.event;
+    event.post_id = post.id;
+    event.description = description;
+    event.organiser_id = organiser.map(|a| a.id);
+    event.updated_at = now();
+    let row = events::ActiveModel::from(event.clone()).reset_all();
+    events::Entity::insert(row)
+        .on_conflict(
+            sea_orm::sea_query::OnConflict::column(events::Column::PostId)
+                .update_columns(EVENT_COLUMNS)
+                .to_owned(),
+        )
+        .exec(&ctx.db)
+        .await?;
+    Ok((post, event))
+}
+
+/// Every column a refresh of a remote event rewrites.
+const EVENT_COLUMNS: [events::Column; 25] = [
+    events::Column::Name,
+    events::Column::Description,
+    events::Column::StartsAt,
+    events::Column::EndsAt,
+    events::Column::Timezone,
+    events::Column::Status,
+    events::Column::PreviousStartsAt,
+    events::Column::JoinMode,
+    events::Column::ExternalUrl,
+    events::Column::Capacity,
+    events::Column::Category,
+    events::Column::PlaceName,
+    events::Column::StreetAddress,
+    events::Column::Locality,
+    events::Column::Region,
+    events::Column::PostalCode,
+    events::Column::Country,
+    events::Column::Latitude,
+    events::Column::Longitude,
+    events::Column::OnlineUrl,
+    events::Column::OrganiserId,
+    events::Column::SeriesId,
+    events::Column::Rrule,
+    events::Column::RemoteParticipantCount,
+    events::Column::UpdatedAt,
+];
+
+/// Which events a listing or a calendar shows.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// Only events hosted by this actor.
+    pub host_id: Option<i64>,
+    pub category: Option<String>,
+    pub language: Option<String>,
+    /// Only events published here.
+    pub local_only: bool,
+    /// Only events ending (or, without an end, starting) after this time.
+    pub after: Option<Timestamp>,
+}
+
+/// Public and unlisted events matching `filter`, soonest first, at most `limit`.
+pub async fn list(ctx: &Context, filter: &Filter, limit: u64) -> CoreResult<Vec<(Post, Event)>> {
+    let mut posts_q = Query::select()
+        .column(post_rows::Column::Id)
+        .from(post_rows::Entity)
+        .and_where(post_rows::Column::DeletedAt.is_null())
+        .and_where(post_rows::Column::Visibility.is_in(FOR_EVERYONE))
+        .to_owned();
+    if let Some(host) = filter.host_id {
+        posts_q.and_where(post_rows::Column::AuthorId.eq(host));
+    }
+    if filter.local_only {
+        posts_q.and_where(post_rows::Column::Local.eq(true));
+    }
+    if let Some(language) = &filter.language {
+        posts_q.and_where(post_rows::Column::Language.eq(language.clone()));
+    }
+    let mut q = events::Entity::find().filter(events::Column::PostId.in_subquery(posts_q));
+    if let Some(category) = &filter.category {
+        q = q.filter(events::Column::Category.eq(category.to_ascii_uppercase()));
+    }
+    if let Some(after) = filter.after {
+        q = q.filter(
+            sea_orm::Condition::any()
+                .add(events::Column::EndsAt.gt(after))
+                .add(
+                    sea_orm::Condition::all()
+                        .add(events::Column::EndsAt.is_null())
+                        .add(events::Column::StartsAt.gt(after)),
+                ),
+        );
+    }
+    let rows = q
+        .order_by_asc(events::Column::StartsAt)
+        .limit(limit)
+        .all(&ctx.db)
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|e| e.post_id).collect();
+    let posts = post_rows::Entity::find()
+        .filter(post_rows::Column::Id.is_in(ids))
+        .all(&ctx.db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|e| {
+            let post = posts.iter().find(|p| p.id == e.post_id)?.clone();
+            Some((post, e))
+        })
+        .collect())
+}

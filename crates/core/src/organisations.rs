@@ -1,0 +1,230 @@
+//! Organisations and cities: local `Group` actors run by members with roles. Admins manage
+//! members and roles; admins and moderators publish events and resources as the organisation
+//! and manage who attends; every member may see members-only resources. Who the members are
+//! is shown to the members themselves, and to everyone only when the organisation chooses
+//! (`members_public`): for migrant-led organisations, membership can be sensitive.
+
+use crate::{
+    Actor, Context,
+    accounts::{self, ActorKind, NewAccount, Role},
+    error::{CoreError, CoreResult},
+};
+use passage_db::{
+    entities::{actors, organisation_members as om},
+    now,
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+    sea_query::OnConflict,
+};
+
+pub type Membership = om::Model;
+
+/// Creates an organisation actor; `founder`, when given, becomes its first admin.
+pub async fn create(
+    ctx: &Context,
+    username: &str,
+    display_name: &str,
+    founder: Option<&Actor>,
+) -> CoreResult<Actor> {
+    let mut new = NewAccount::person(username);
+    new.kind = ActorKind::Group;
+    new.display_name = display_name.to_owned();
+    let org = accounts::create(ctx, new).await?;
+    if let Some(founder) = founder {
+        put_member(ctx, &org, founder, Role::Admin).await?;
+    }
+    Ok(org)
+}
+
+/// A local organisation by username.
+pub async fn local(ctx: &Context, username: &str) -> CoreResult<Actor> {
+    let org = accounts::local_by_username(ctx, username).await?;
+    if org.kind != ActorKind::Group.as_str() {
+        return Err(CoreError::NotFound);
+    }
+    Ok(org)
+}
+
+/// The role `member` holds in `org`, if any.
+pub async fn role_of(ctx: &Context, org: &Actor, member: &Actor) -> CoreResult<Option<Role>> {
+    om::Entity::find_by_id((org.id, member.id))
+        .one(&ctx.db)
+        .await?
+        .map(|m| Role::parse(&m.role))
+        .transpose()
+}
+
+/// True when `actor` may publish as `host` and manage what it published: `host` itself (a
+/// member posting on their own behalf), or an admin or moderator of the organisation `host`.
+pub async fn can_publish_as(ctx: &Context, actor: &Actor, host: &Actor) -> CoreResult<bool> {
+    if actor.id == host.id {
+        return Ok(true);
+    }
+    Ok(matches!(
+        role_of(ctx, host, actor).await?,
+        Some(Role::Admin | Role::Moderator)
+    ))
+}
+
+/// Fails unless `actor` may publish as `host` (see [`can_publish_as`]).
+pub async fn check_publisher(ctx: &Context, actor: &Actor, host: &Actor) -> CoreResult<()> {
+    if can_publish_as(ctx, actor, host).await? {
+        Ok(())
+    } else {
+        Err(CoreError::Forbidden(format!(
+            "only admins and moderators of {} publish as it",
+            host.username
+        )))
+    }
+}
+
+/// Adds a member or changes their role. `by` must be an admin of the organisation; `None` is
+/// the instance's own administration (the CLI).
+pub async fn set_member(
+    ctx: &Context,
+    by: Option<&Actor>,
+    org: &Actor,
+    member: &Actor,
+    role: Role,
+) -> CoreResult<()> {
+    check_admin(ctx, by, org).await?;
+    if !member.local || member.kind != ActorKind::Person.as_str() {
+        return Err(CoreError::Invalid(
+            "members are people with an account on this instance".into(),
+        ));
+    }
+    if let Some(by) = by
+        && by.id == member.id
+        && role != Role::Admin
+    {
+        keep_an_admin(ctx, org, member).await?;
+    }
+    put_member(ctx, org, member, role).await
+}
+
+/// Removes a member; the last admin cannot leave the organisation without one.
+pub async fn remove_member(
+    ctx: &Context,
+    by: Option<&Actor>,
+    org: &Actor,
+    member: &Actor,
+) -> CoreResult<()> {
+    if by.is_none_or(|by| by.id != member.id) {
+        check_admin(ctx, by, org).await?;
+    }
+    keep_an_admin(ctx, org, member).await?;
+    om::Entity::delete_by_id((org.id, member.id))
+        .exec(&ctx.db)
+        .await?;
+    Ok(())
+}
+
+/// The members with their roles, oldest first. Visible to the organisation's members, and to
+/// everyone when it has made the list public.
+pub async fn members(
+    ctx: &Context,
+    viewer: Option<&Actor>,
+    org: &Actor,
+) -> CoreResult<Vec<(Actor, Role)>> {
+    let is_member = match viewer {
+        Some(viewer) => role_of(ctx, org, viewer).await?.is_some(),
+        None => false,
+    };
+    if !org.members_public && !is_member {
+        return Err(CoreError::Forbidden(
+            "this organisation's members are not public".into(),
+        ));
+    }
+    let rows = om::Entity::find()
+        .filter(om::Column::OrganisationId.eq(org.id))
+        .order_by_asc(om::Column::CreatedAt)
+        .all(&ctx.db)
+        .await?;
+    with_actors(ctx, rows, |m| m.member_id).await
+}
+
+/// The organisations `member` belongs to, with their role in each.
+pub async fn of_member(ctx: &Context, member: &Actor) -> CoreResult<Vec<(Actor, Role)>> {
+    let rows = om::Entity::find()
+        .filter(om::Column::MemberId.eq(member.id))
+        .order_by_asc(om::Column::CreatedAt)
+        .all(&ctx.db)
+        .await?;
+    with_actors(ctx, rows, |m| m.organisation_id).await
+}
+
+/// Memberships with the actor `side` names, loaded in one query, in the rows' order.
+async fn with_actors(
+    ctx: &Context,
+    rows: Vec<Membership>,
+    side: impl Fn(&Membership) -> i64,
+) -> CoreResult<Vec<(Actor, Role)>> {
+    let ids: Vec<i64> = rows.iter().map(&side).collect();
+    let actors = passage_db::queries::actors::by_ids(&ctx.db, &ids).await?;
+    rows.iter()
+        .filter_map(|m| {
+            let actor = actors.iter().find(|a| a.id == side(m))?.clone();
+            Some(Role::parse(&m.role).map(|role| (actor, role)))
+        })
+        .collect()
+}
+
+/// Whether anyone may see the member list.
+pub async fn set_members_public(
+    ctx: &Context,
+    by: Option<&Actor>,
+    org: &Actor,
+    public: bool,
+) -> CoreResult<Actor> {
+    check_admin(ctx, by, org).await?;
+    let mut row: actors::ActiveModel = org.clone().into();
+    row.members_public = Set(public);
+    row.updated_at = Set(now());
+    Ok(row.update(&ctx.db).await?)
+}
+
+async fn check_admin(ctx: &Context, by: Option<&Actor>, org: &Actor) -> CoreResult<()> {
+    if org.kind != ActorKind::Group.as_str() || !org.local {
+        return Err(CoreError::NotFound);
+    }
+    match by {
+        None => Ok(()),
+        Some(by) if role_of(ctx, org, by).await? == Some(Role::Admin) => Ok(()),
+        Some(_) => Err(CoreError::Forbidden(
+            "only the organisation's admins manage its members".into(),
+        )),
+    }
+}
+
+/// Fails when `leaving` is the organisation's only admin.
+async fn keep_an_admin(ctx: &Context, org: &Actor, leaving: &Actor) -> CoreResult<()> {
+    let admins = om::Entity::find()
+        .filter(om::Column::OrganisationId.eq(org.id))
+        .filter(om::Column::Role.eq(Role::Admin.as_str()))
+        .all(&ctx.db)
+        .await?;
+    if admins.len() == 1 && admins[0].member_id == leaving.id {
+        return Err(CoreError::Conflict(
+            "an organisation needs at least one admin; name another first".into(),
+        ));
+    }
+    Ok(())
+}
+
+async fn put_member(ctx: &Context, org: &Actor, member: &Actor, role: Role) -> CoreResult<()> {
+    om::Entity::insert(om::ActiveModel {
+        organisation_id: Set(org.id),
+        member_id: Set(member.id),
+        role: Set(role.as_str().to_owned()),
+        created_at: Set(now()),
+    })
+    .on_conflict(
+        OnConflict::columns([om::Column::OrganisationId, om::Column::MemberId])
+            .update_column(om::Column::Role)
+            .to_owned(),
+    )
+    .exec(&ctx.db)
+    .await?;
+    Ok(())
+}
