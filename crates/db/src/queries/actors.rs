@@ -1,7 +1,10 @@
 //! Actors: local accounts, organisations, the instance actor, and remote actors we know.
 
 use crate::entities::actors::{self, Column, Entity};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::SelectStatement,
+};
 
 pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<actors::Model>, DbErr> {
     Entity::find_by_id(id).one(db).await
@@ -108,4 +111,42 @@ pub async fn search(
         .limit(limit)
         .all(db)
         .await
+}
+
+/// The inboxes (shared where known) of the remote actors among `ids` (a query selecting actor
+/// ids), each once: one delivery per server, not per recipient.
+pub async fn remote_inboxes_among(
+    db: &impl ConnectionTrait,
+    ids: SelectStatement,
+) -> Result<Vec<String>, DbErr> {
+    let rows: Vec<(String, Option<String>)> = Entity::find()
+        .select_only()
+        .column(Column::InboxUrl)
+        .column(Column::SharedInboxUrl)
+        .filter(Column::Id.in_subquery(ids))
+        .filter(Column::Local.eq(false))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut inboxes: Vec<String> = rows
+        .into_iter()
+        .map(|(inbox, shared)| shared.filter(|s| !s.is_empty()).unwrap_or(inbox))
+        .collect();
+    inboxes.sort();
+    inboxes.dedup();
+    Ok(inboxes)
+}
+
+/// The inboxes of the remote actors who answered an event.
+pub async fn remote_participant_inboxes(
+    db: &impl ConnectionTrait,
+    event_id: i64,
+) -> Result<Vec<String>, DbErr> {
+    use crate::entities::event_participants as ep;
+    let ids = sea_orm::sea_query::Query::select()
+        .column(ep::Column::ActorId)
+        .from(ep::Entity)
+        .and_where(ep::Column::EventId.eq(event_id))
+        .to_owned();
+    remote_inboxes_among(db, ids).await
 }

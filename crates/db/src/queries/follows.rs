@@ -1,9 +1,6 @@
 //! Follow relations, pending and accepted.
 
-use crate::entities::{
-    actors,
-    follows::{self, Column, Entity},
-};
+use crate::entities::follows::{self, Column, Entity};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
     sea_query::Query,
@@ -73,20 +70,5 @@ pub async fn remote_follower_inboxes(
         .and_where(Column::FolloweeId.eq(followee_id))
         .and_where(Column::Accepted.eq(true))
         .to_owned();
-    let rows: Vec<(String, Option<String>)> = actors::Entity::find()
-        .select_only()
-        .column(actors::Column::InboxUrl)
-        .column(actors::Column::SharedInboxUrl)
-        .filter(actors::Column::Id.in_subquery(followers))
-        .filter(actors::Column::Local.eq(false))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut inboxes: Vec<String> = rows
-        .into_iter()
-        .map(|(inbox, shared)| shared.filter(|s| !s.is_empty()).unwrap_or(inbox))
-        .collect();
-    inboxes.sort();
-    inboxes.dedup();
-    Ok(inboxes)
+    super::actors::remote_inboxes_among(db, followers).await
 }

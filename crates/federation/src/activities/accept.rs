@@ -1,13 +1,26 @@
-//! `Accept` of one of our `Follow`s: the relation becomes active. Only the followee may
-//! accept; the Follow may come inline (Mastodon) or as an id (some others).
+//! `Accept`, and the shared handling of every answer-type activity (`Accept`, `Reject`,
+//! `TentativeAccept`, `Ignore`). What is answered decides what it means:
+//! - our `Follow`: the followee accepts or refuses it;
+//! - our member's `Join` of an event elsewhere: its server seats them or refuses;
+//! - one of our `Event`s itself: Friendica's RSVP (going, maybe, not going);
+//! - an `Invite` to one of our events: Hubzilla's RSVP.
+//!
+//! The object may come inline or as an id.
 
 use crate::{
     FederationData, FederationError,
-    activities::{follow::Follow, same_id},
-    protocol::IdOr,
+    activities::{local_event, same_id},
+    objects::actor,
+    protocol::id_of,
 };
 use activitypub_federation::{kinds::activity::AcceptType, traits::Activity};
+use passage_core::{
+    CoreError, accounts,
+    events::rsvp::{self, Answer, Style},
+    follows,
+};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use url::Url;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -17,7 +30,7 @@ pub struct Accept {
     #[serde(rename = "type")]
     pub kind: AcceptType,
     pub actor: Url,
-    pub object: IdOr<Follow>,
+    pub object: Value,
 }
 
 #[async_trait::async_trait]
@@ -29,33 +42,73 @@ impl Activity for Accept {
     }
 
     async fn receive(self, data: &FederationData) -> Result<(), FederationError> {
-        answer(&self.actor, &self.object, true, data).await
+        answer(&self.actor, &self.object, Reply::Yes, data).await
     }
 }
 
-/// Shared by Accept and Reject: find our Follow the answer refers to, check the answering
-/// actor is its followee, and record the answer.
+/// What an answer-type activity says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reply {
+    Yes,
+    Maybe,
+    No,
+}
+
+/// Applies an answer from `actor` to `object` (see the module comment).
 pub(crate) async fn answer(
     actor: &Url,
-    object: &IdOr<Follow>,
-    accepted: bool,
+    object: &Value,
+    reply: Reply,
     data: &FederationData,
 ) -> Result<(), FederationError> {
-    use passage_core::{accounts, follows};
-    let follow_id = match object {
-        IdOr::Id(id) => id.clone(),
-        IdOr::Object(follow) => follow.id.clone(),
-    };
-    let follow = follows::by_ap_id(data, follow_id.as_str())
-        .await?
-        .ok_or(FederationError::NotFound)?;
-    let followee = accounts::by_id(data, follow.followee_id).await?;
-    if !same_id(actor, &followee.ap_id) {
-        return Err(FederationError::Forbidden(
-            "only the followee answers a follow".into(),
-        ));
+    let id = id_of(object).ok_or_else(|| FederationError::BadRequest("object without id".into()))?;
+    let kind = object.get("type").and_then(Value::as_str);
+    if matches!(kind, None | Some("Follow"))
+        && let Some(follow) = follows::by_ap_id(data, id).await?
+    {
+        let followee = accounts::by_id(data, follow.followee_id).await?;
+        if !same_id(actor, &followee.ap_id) {
+            return Err(FederationError::Forbidden(
+                "only the followee answers a follow".into(),
+            ));
+        }
+        let follower = accounts::by_id(data, follow.follower_id).await?;
+        follows::receive_answer(data, &follower, &followee, reply == Reply::Yes).await?;
+        return Ok(());
     }
-    let follower = accounts::by_id(data, follow.follower_id).await?;
-    follows::receive_answer(data, &follower, &followee, accepted).await?;
-    Ok(())
+    if matches!(kind, None | Some("Join")) && !data.urls.is_local(id) {
+        // Only a Join we sent has a local id; any other is not ours to settle.
+        return Err(FederationError::NotFound);
+    }
+    if matches!(kind, None | Some("Join")) {
+        let from = actor::resolve(actor.as_str(), data).await?;
+        return match rsvp::receive_reply(data, &from, id, reply == Reply::Yes).await {
+            Err(CoreError::NotFound) => Err(FederationError::NotFound),
+            other => Ok(other?),
+        };
+    }
+    let (event_id, style) = match kind {
+        Some("Invite") => (
+            object.get("object").and_then(id_of).unwrap_or_default(),
+            Style::AcceptInvite,
+        ),
+        _ => (id, Style::AcceptEvent),
+    };
+    let event = local_event(event_id, data).await?;
+    let participant = actor::resolve(actor.as_str(), data).await?;
+    if reply == Reply::No {
+        rsvp::leave(data, &participant, event.id).await?;
+        return Ok(());
+    }
+    let answer = Answer {
+        going: reply == Reply::Yes,
+        style,
+        activity_id: None,
+        message: None,
+    };
+    match rsvp::answer(data, &participant, event.id, answer).await {
+        // A refused answer (cancelled, over, no registrations) is settled, not an error.
+        Ok(_) | Err(CoreError::Invalid(_)) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
 }

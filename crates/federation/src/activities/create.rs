@@ -6,7 +6,7 @@ use crate::{
     FederationData, FederationError,
     objects::{
         actor,
-        note::{ApubPost, verify_origin},
+        note::{ApubPost, sent_by_author, verify_origin},
     },
     protocol::{note::NoteDocument, urls_lenient},
 };
@@ -40,7 +40,7 @@ impl Activity for Create {
 
     async fn verify(&self, _data: &FederationData) -> Result<(), FederationError> {
         let author = verify_origin(&self.object, &self.id)?;
-        if author != self.actor {
+        if !sent_by_author(&self.object, &author, &self.actor) {
             return Err(FederationError::Forbidden(
                 "object is attributed to another actor".into(),
             ));

@@ -24,8 +24,12 @@ pub mod block;
 pub mod create;
 pub mod delete;
 pub mod follow;
+pub mod ignore;
+pub mod join;
+pub mod leave;
 pub mod like;
 pub mod reject;
+pub mod tentative_accept;
 pub mod undo;
 pub mod update;
 
@@ -63,6 +67,10 @@ pub async fn receive(value: Value, data: &FederationData) -> Result<Received, Fe
         "Like" => run::<like::Like>(value, data).await,
         "Announce" => run::<announce::Announce>(value, data).await,
         "Block" => run::<block::Block>(value, data).await,
+        "Join" => run::<join::Join>(value, data).await,
+        "Leave" => run::<leave::Leave>(value, data).await,
+        "TentativeAccept" => run::<tentative_accept::TentativeAccept>(value, data).await,
+        "Ignore" => run::<ignore::Ignore>(value, data).await,
         _ => Ok(Received::Ignored),
     }
 }
@@ -83,6 +91,20 @@ pub(crate) async fn local_actor(id: &Url, data: &FederationData) -> Result<Actor
         Some(actor) if actor.local => Ok(actor),
         _ => Err(FederationError::NotFound),
     }
+}
+
+/// One of our events (its post), or 404.
+pub(crate) async fn local_event(id: &str, data: &FederationData) -> Result<passage_core::Post, FederationError> {
+    if !data.urls.is_local(id) {
+        return Err(FederationError::NotFound);
+    }
+    let post = passage_core::posts::by_ap_id(data, id)
+        .await?
+        .ok_or(FederationError::NotFound)?;
+    if passage_core::events::of_posts(&data.db, &[post.id]).await?.is_empty() {
+        return Err(FederationError::NotFound);
+    }
+    Ok(post)
 }
 
 /// Ids are compared as strings: they are opaque to us.

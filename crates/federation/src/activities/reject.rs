@@ -1,12 +1,13 @@
-//! `Reject` of one of our `Follow`s (or removal of a follower): the relation is dropped.
+//! `Reject` of one of our `Follow`s (or removal of a follower), of our member's `Join` of an
+//! event elsewhere, or of one of our `Event`s (Friendica's "not attending"). See `accept`.
 
 use crate::{
     FederationData, FederationError,
-    activities::{accept::answer, follow::Follow},
-    protocol::IdOr,
+    activities::accept::{Reply, answer},
 };
 use activitypub_federation::{kinds::activity::RejectType, traits::Activity};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use url::Url;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -16,7 +17,7 @@ pub struct Reject {
     #[serde(rename = "type")]
     pub kind: RejectType,
     pub actor: Url,
-    pub object: IdOr<Follow>,
+    pub object: Value,
 }
 
 #[async_trait::async_trait]
@@ -28,6 +29,6 @@ impl Activity for Reject {
     }
 
     async fn receive(self, data: &FederationData) -> Result<(), FederationError> {
-        answer(&self.actor, &self.object, false, data).await
+        answer(&self.actor, &self.object, Reply::No, data).await
     }
 }

@@ -1,7 +1,12 @@
 //! `Undo` of a `Follow`, `Like`, `Announce` or `Block`. Only the actor of the undone activity may undo
 //! it (FEP-fe34 same-owner rule); the object may be inline or an id.
 
-use crate::{FederationData, FederationError, activities::same_id, objects::actor, protocol::IdOr};
+use crate::{
+    FederationData, FederationError,
+    activities::{local_event, same_id},
+    objects::actor,
+    protocol::{IdOr, id_of},
+};
 use activitypub_federation::{kinds::activity::UndoType, traits::Activity};
 use passage_core::{accounts, blocks, follows, reactions};
 use serde::{Deserialize, Serialize};
@@ -77,6 +82,14 @@ impl Activity for Undo {
         }
         if matches!(kind, None | Some("Announce")) {
             reactions::receive_undo_announce(data, &undoer, id.as_str()).await?;
+        }
+        // Undo of a Join: the person leaves one of our events.
+        if let IdOr::Object(undone) = &self.object
+            && undone.kind == "Join"
+        {
+            let event = local_event(id_of(&undone.object).unwrap_or_default(), data).await?;
+            passage_core::events::rsvp::leave(data, &undoer, event.id).await?;
+            return Ok(());
         }
         // A Block names no row of ours by id: the undone object (its target) says whom.
         if let IdOr::Object(undone) = &self.object

@@ -5,7 +5,7 @@ use crate::{
     FederationData, FederationError,
     objects::{
         actor::ApubActor,
-        note::{ApubPost, verify_origin},
+        note::{ApubPost, sent_by_author, verify_origin},
     },
     protocol::{actor::ActorDocument, note::NoteDocument},
 };
@@ -56,7 +56,8 @@ impl Activity for Update {
     async fn verify(&self, data: &FederationData) -> Result<(), FederationError> {
         match self.updated()? {
             Updated::Post(note) => {
-                if verify_origin(&note, &self.id)? != self.actor {
+                let author = verify_origin(&note, &self.id)?;
+                if !sent_by_author(&note, &author, &self.actor) {
                     return Err(FederationError::Forbidden(
                         "only the author may update a post".into(),
                     ));

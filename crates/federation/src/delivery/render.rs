@@ -198,6 +198,69 @@ pub async fn render(
                 inboxes: vec![author.inbox_url],
             }
         }
+        Intent::JoinEvent {
+            post_id,
+            join_ap_id,
+        } => {
+            let (event, host) = post_and_author(ctx, *post_id).await?;
+            let body = to_json(json!({
+                "id": join_ap_id,
+                "type": "Join",
+                "actor": actor.ap_id,
+                "to": [host.ap_id],
+                "object": event.ap_id,
+            }))?;
+            Rendered {
+                id: join_ap_id.clone(),
+                body,
+                inboxes: vec![host.inbox_url],
+            }
+        }
+        Intent::LeaveEvent {
+            post_id,
+            join_ap_id,
+        } => {
+            let (event, host) = post_and_author(ctx, *post_id).await?;
+            let id = ctx.urls.new_activity();
+            let body = to_json(json!({
+                "id": id,
+                "type": "Leave",
+                "actor": actor.ap_id,
+                "to": [host.ap_id],
+                "object": event.ap_id,
+                "instrument": join_ap_id,
+            }))?;
+            Rendered {
+                id,
+                body,
+                inboxes: vec![host.inbox_url],
+            }
+        }
+        Intent::AnswerJoin(answer) => {
+            let Some(join_ap_id) = &answer.join_ap_id else {
+                return Ok(None);
+            };
+            let event = posts::by_id(ctx, answer.post_id).await?;
+            let participant = accounts::by_id(ctx, answer.participant_id).await?;
+            let id = ctx.urls.new_activity();
+            let body = to_json(json!({
+                "id": id,
+                "type": answer.reply,
+                "actor": actor.ap_id,
+                "to": [participant.ap_id],
+                "object": {
+                    "id": join_ap_id,
+                    "type": "Join",
+                    "actor": participant.ap_id,
+                    "object": event.ap_id,
+                },
+            }))?;
+            Rendered {
+                id,
+                body,
+                inboxes: vec![participant.inbox_url],
+            }
+        }
         Intent::UpdateActor => {
             let id = ctx.urls.new_activity();
             let body = to_json(json!({
@@ -315,6 +378,8 @@ async fn post_inboxes(
         fq::remote_follower_inboxes(&ctx.db, author.id).await?
     };
     inboxes.extend(mentioned.iter().filter(|a| !a.local).map(inbox_of));
+    // Everyone who answered an event hears of its changes, followers or not.
+    inboxes.extend(passage_core::db::queries::actors::remote_participant_inboxes(&ctx.db, post.id).await?);
     inboxes.sort();
     inboxes.dedup();
     Ok(inboxes)

@@ -17,6 +17,7 @@ use activitypub_federation::{
 use passage_core::{
     Context, Post, accounts,
     emojis::{self, RemoteEmoji},
+    events,
     media::{self, RemoteMedia},
     polls::{self, RemotePoll},
     posts::{self, RemotePost},
@@ -114,9 +115,13 @@ pub async fn note_from_post(ctx: &Context, post: &Post) -> Result<NoteDocument, 
         end_time: None,
         closed: None,
         voters_count: None,
+        event: Default::default(),
     };
     if let Some(poll) = poll {
         set_question(&mut note, &poll);
+    }
+    if let Some(event) = events::of_posts(&ctx.db, &[post.id]).await?.pop() {
+        super::event::set_event(ctx, &mut note, post, &event).await?;
     }
     Ok(note)
 }
@@ -160,11 +165,18 @@ fn attachment_from(ctx: &Context, m: &media::Media) -> Option<Attachment> {
         media_type: Some(m.content_type.clone()),
         url: serde_json::Value::String(url),
         name: m.description.clone(),
+        href: None,
         blurhash: m.blurhash.clone(),
         focal_point: m.focus_x.zip(m.focus_y).map(|(x, y)| [x, y]),
         width: m.width,
         height: m.height,
     })
+}
+
+/// True when `sender` may speak for a post: its author, or, for a Mobilizon group's event,
+/// the organiser it names as `actor` (on the same server, checked by [`verify_origin`]).
+pub fn sent_by_author(json: &NoteDocument, author: &Url, sender: &Url) -> bool {
+    author == sender || (json.kind == "Event" && json.event.actor.as_ref() == Some(sender))
 }
 
 /// Checks a Note received from (or fetched at) `expected_domain`: its id and its author must
@@ -219,6 +231,23 @@ impl Object for ApubPost {
     }
 
     async fn from_json(json: NoteDocument, data: &FederationData) -> Result<Self, FederationError> {
+        let remote = remote_post(&json, data).await?;
+        if json.kind == "Event" {
+            return ApubPost::new(super::event::receive(json, remote, data).await?);
+        }
+        ApubPost::new(posts::upsert_remote(data, &remote.author, remote.post).await?)
+    }
+}
+
+/// A remote post as read from its document, with its author (an event's host).
+pub struct ReadPost {
+    pub author: passage_core::Actor,
+    pub post: RemotePost,
+}
+
+/// Reads what every kind of post shares: text, addressing, mentions, tags, media, emoji, poll.
+pub async fn remote_post(json: &NoteDocument, data: &FederationData) -> Result<ReadPost, FederationError> {
+    {
         let author_id = json
             .attributed_to
             .author()
@@ -303,6 +332,9 @@ impl Object for ApubPost {
                 voters_count: json.voters_count.map(|n| n.max(0)),
             }),
         };
-        ApubPost::new(posts::upsert_remote(data, &author, remote).await?)
+        Ok(ReadPost {
+            author,
+            post: remote,
+        })
     }
 }

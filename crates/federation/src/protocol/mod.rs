@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod addressing;
+pub mod event;
 pub mod note;
 
 #[cfg(test)]
@@ -31,7 +32,36 @@ pub fn context() -> Value {
             "Emoji": "toot:Emoji",
             "schema": "http://schema.org#",
             "PropertyValue": "schema:PropertyValue",
-            "value": "schema:value"
+            "value": "schema:value",
+            "sc": "http://schema.org#",
+            "mz": "https://joinmobilizon.org/ns#",
+            "ical": "http://www.w3.org/2002/12/cal/ical#",
+            "location": { "@id": "sc:location", "@type": "sc:Place" },
+            "address": { "@id": "sc:address", "@type": "sc:PostalAddress" },
+            "PostalAddress": "sc:PostalAddress",
+            "streetAddress": "sc:streetAddress",
+            "addressLocality": "sc:addressLocality",
+            "addressRegion": "sc:addressRegion",
+            "postalCode": "sc:postalCode",
+            "addressCountry": "sc:addressCountry",
+            "VirtualLocation": "sc:VirtualLocation",
+            "category": "sc:category",
+            "inLanguage": "sc:inLanguage",
+            "uuid": "sc:identifier",
+            "maximumAttendeeCapacity": "sc:maximumAttendeeCapacity",
+            "remainingAttendeeCapacity": "sc:remainingAttendeeCapacity",
+            "eventStatus": { "@id": "sc:eventStatus", "@type": "@id" },
+            "previousStartTime": "sc:previousStartDate",
+            "timezone": "mz:timezone",
+            "joinMode": "mz:joinMode",
+            "externalParticipationUrl": "mz:externalParticipationUrl",
+            "participantCount": "mz:participantCount",
+            "isOnline": "mz:isOnline",
+            "anonymousParticipationEnabled": "mz:anonymousParticipationEnabled",
+            "repliesModerationOption": "mz:repliesModerationOption",
+            "commentsEnabled": "pt:commentsEnabled",
+            "pt": "https://joinpeertube.org/ns#",
+            "status": "ical:status"
         }
     ])
 }

@@ -56,6 +56,10 @@ pub struct NoteDocument {
     pub closed: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voters_count: Option<i64>,
+    /// What an `Event` adds (all absent on other kinds). A Question's `endTime` above is an
+    /// Event's end.
+    #[serde(flatten)]
+    pub event: super::event::EventFields,
 }
 
 /// One option of a `Question`: its title as `name`, its votes as `replies.totalItems`.
@@ -92,7 +96,11 @@ pub struct Attachment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_type: Option<String>,
     /// A URL, or a `Link` object with `href` (PeerTube, Pixelfed).
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
     pub url: serde_json::Value,
+    /// A `Link` attachment's address (Mobilizon's "Website" link of an online event).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -150,7 +158,7 @@ impl AttributedTo {
 
 impl NoteDocument {
     /// Kinds read as posts.
-    pub const KINDS: [&'static str; 4] = ["Note", "Article", "Page", "Question"];
+    pub const KINDS: [&'static str; 5] = ["Note", "Article", "Page", "Question", "Event"];
 
     /// Most poll options read from a remote `Question`, and longest title kept: generous
     /// beside Mastodon's 4 × 50, small enough that a hostile poll costs nothing.

@@ -20,6 +20,24 @@ pub async fn get_post(
     request: Request,
 ) -> Result<Response, FederationError> {
     let ap_id = format!("{}/posts/{id}", data.urls.base());
+    serve_post(ap_id, data, request).await
+}
+
+/// An event at `/events/{id}`: the same post document, rendered as an `Event`.
+pub async fn get_event(
+    Path(id): Path<String>,
+    data: FederationData,
+    request: Request,
+) -> Result<Response, FederationError> {
+    let ap_id = format!("{}/events/{id}", data.urls.base());
+    serve_post(ap_id, data, request).await
+}
+
+async fn serve_post(
+    ap_id: String,
+    data: FederationData,
+    request: Request,
+) -> Result<Response, FederationError> {
     let post = posts::by_ap_id(&data, &ap_id)
         .await?
         .ok_or(FederationError::NotFound)?;

@@ -1,0 +1,57 @@
+//! `Join` of one of our events (Mobilizon, FEP-8a8e): the person is seated, put on the
+//! waiting list, or held for the organisers, and answered with `Accept` once seated. A Join
+//! we cannot take is answered with `Reject`, or `Ignore` when the event takes no
+//! registrations; either way the Join itself was handled, so the inbox answers 2xx.
+//! `participationMessage` (Mobilizon) is kept for the organisers.
+
+use crate::{FederationData, FederationError, activities::local_event, objects::actor, protocol::id_of};
+use activitypub_federation::{kinds::activity::JoinType, traits::Activity};
+use passage_core::{
+    CoreError,
+    events::rsvp::{self, Answer, Style},
+};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use url::Url;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Join {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: JoinType,
+    pub actor: Url,
+    pub object: Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participation_message: Option<String>,
+}
+
+#[async_trait::async_trait]
+impl Activity for Join {
+    activity_basics!();
+
+    async fn verify(&self, data: &FederationData) -> Result<(), FederationError> {
+        let object = id_of(&self.object).unwrap_or_default();
+        if !data.urls.is_local(object) {
+            return Err(FederationError::BadRequest(
+                "the joined object is not on this instance".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    async fn receive(self, data: &FederationData) -> Result<(), FederationError> {
+        let event = local_event(id_of(&self.object).unwrap_or_default(), data).await?;
+        let participant = actor::resolve(self.actor.as_str(), data).await?;
+        let answer = Answer {
+            going: true,
+            style: Style::Join,
+            activity_id: Some(self.id.to_string()),
+            message: self.participation_message,
+        };
+        match rsvp::answer(data, &participant, event.id, answer).await {
+            Ok(_) | Err(CoreError::Invalid(_)) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
