@@ -2,6 +2,7 @@
 
 mod accounts;
 mod conversations;
+mod events;
 mod filters;
 mod grouped_notifications;
 mod instance;
@@ -10,6 +11,7 @@ mod media;
 mod notification_requests;
 mod notifications;
 mod oauth;
+mod organisations;
 mod polls;
 mod reports;
 mod scheduled_statuses;
@@ -46,6 +48,8 @@ pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
         .merge(notification_requests::routes())
         .merge(search::routes())
         .merge(streaming::routes())
+        .merge(events::routes())
+        .merge(organisations::routes())
         .route(
             "/api/{*rest}",
             axum::routing::any(|| async { ApiError::not_found() }),
