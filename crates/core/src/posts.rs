@@ -229,7 +229,10 @@ pub async fn edit(ctx: &Context, author: &Actor, post_id: i64, change: Edit) -> 
     let text = change.text.as_str();
     check_text(text)?;
     let post = own_post(ctx, author, post_id).await?;
-    if !crate::events::of_posts(&ctx.db, &[post.id]).await?.is_empty() {
+    if !crate::events::of_posts(&ctx.db, &[post.id])
+        .await?
+        .is_empty()
+    {
         return Err(CoreError::Invalid(
             "events are changed through /api/passage/v1/events".into(),
         ));

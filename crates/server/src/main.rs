@@ -4,7 +4,7 @@ use clap::{Parser, Subcommand};
 use passage_core::{
     Context,
     accounts::{self, ActorKind, NewAccount, Role},
-    emojis,
+    emojis, organisations,
     posts::{self, NewPost},
     visibility::Visibility,
 };
@@ -115,6 +115,17 @@ enum OrgCommand {
         name: String,
         #[arg(long, default_value = "")]
         summary: String,
+        /// A member who becomes the organisation's first admin.
+        #[arg(long)]
+        admin: Option<String>,
+    },
+    /// Add a member to an organisation, or change their role.
+    Member {
+        org: String,
+        member: String,
+        /// admin, moderator (both publish as the organisation) or member.
+        #[arg(long, default_value = "member")]
+        role: String,
     },
 }
 
@@ -234,6 +245,7 @@ async fn admin(ctx: &Context, command: Admin) -> Result<(), passage_core::CoreEr
                     username,
                     name,
                     summary,
+                    admin,
                 },
         } => {
             let mut new = NewAccount::person(&username);
@@ -242,6 +254,20 @@ async fn admin(ctx: &Context, command: Admin) -> Result<(), passage_core::CoreEr
             new.summary = summary;
             let actor = accounts::create(ctx, new).await?;
             println!("created organisation {} ({})", actor.username, actor.ap_id);
+            if let Some(admin) = admin {
+                let member = accounts::local_by_username(ctx, &admin).await?;
+                organisations::set_member(ctx, None, &actor, &member, Role::Admin).await?;
+                println!("{admin} is its admin");
+            }
+        }
+        Admin::Org {
+            command: OrgCommand::Member { org, member, role },
+        } => {
+            let org = organisations::local(ctx, &org).await?;
+            let person = accounts::local_by_username(ctx, &member).await?;
+            let role = Role::parse(&role)?;
+            organisations::set_member(ctx, None, &org, &person, role).await?;
+            println!("{member} is now {} of {}", role.as_str(), org.username);
         }
         Admin::Emoji {
             command:

@@ -4,7 +4,12 @@
 //! participants and waiting list.
 
 use super::{account, accounts, id};
-use crate::{ApiError, ApiResult, ApiState, auth::User, entities::time, params::{Params, de}};
+use crate::{
+    ApiError, ApiResult, ApiState,
+    auth::User,
+    entities::time,
+    params::{Params, de},
+};
 use axum::{
     Json, Router,
     extract::{Path, Query, State},
@@ -28,8 +33,14 @@ pub fn routes() -> Router<ApiState> {
         .route("/api/passage/v1/events/{id}/cancel", post(cancel))
         .route("/api/passage/v1/events/{id}/join", post(join))
         .route("/api/passage/v1/events/{id}/leave", post(leave))
-        .route("/api/passage/v1/events/{id}/participants", get(participants))
-        .route("/api/passage/v1/events/{id}/waiting_list", get(waiting_list))
+        .route(
+            "/api/passage/v1/events/{id}/participants",
+            get(participants),
+        )
+        .route(
+            "/api/passage/v1/events/{id}/waiting_list",
+            get(waiting_list),
+        )
         .route(
             "/api/passage/v1/events/{id}/participants/{account_id}/accept",
             post(accept),
@@ -290,7 +301,8 @@ async fn create(
     let timezone = opt(form.timezone.clone()).ok_or_else(|| {
         ApiError::invalid("timezone: required (an IANA zone such as Europe/Brussels)")
     })?;
-    let start = opt(form.starts_at.clone()).ok_or_else(|| ApiError::invalid("starts_at: required"))?;
+    let start =
+        opt(form.starts_at.clone()).ok_or_else(|| ApiError::invalid("starts_at: required"))?;
     let starts_at = events::parse_time("starts_at", &start, &timezone)?;
     let mut input = EventInput::new("", starts_at, &timezone);
     form.apply(&mut input)?;
@@ -430,7 +442,12 @@ async fn waiting_list(
     participant_list(&state, &user, &event_id, Some(rsvp::State::Waiting)).await
 }
 
-async fn decide(state: &ApiState, user: &User, path: (String, String), accept: bool) -> ApiResult<Json<Value>> {
+async fn decide(
+    state: &ApiState,
+    user: &User,
+    path: (String, String),
+    accept: bool,
+) -> ApiResult<Json<Value>> {
     let me = user.require("write:statuses")?;
     let decided = rsvp::decide(&state.ctx, me, id(&path.0)?, id(&path.1)?, accept).await?;
     Ok(Json(json!({ "rsvp": decided.map(|s| s.as_str()) })))

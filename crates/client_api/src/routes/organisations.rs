@@ -3,7 +3,11 @@
 //! lists are shown to members, and to others only when the organisation made them public.
 
 use super::{account, id};
-use crate::{ApiResult, ApiState, auth::User, params::{Params, de}};
+use crate::{
+    ApiResult, ApiState,
+    auth::User,
+    params::{Params, de},
+};
 use axum::{
     Json, Router,
     extract::{Path, State},
@@ -30,7 +34,11 @@ pub fn routes() -> Router<ApiState> {
         )
 }
 
-async fn org_json(state: &ApiState, org: passage_core::Actor, role: Option<Role>) -> ApiResult<Value> {
+async fn org_json(
+    state: &ApiState,
+    org: passage_core::Actor,
+    role: Option<Role>,
+) -> ApiResult<Value> {
     let members_public = org.members_public;
     Ok(json!({
         "account": account(state, org).await?,
@@ -116,7 +124,9 @@ async fn set_member(
     let member = accounts::by_id(&state.ctx, member_id).await?;
     let role = Role::parse(form.role.as_deref().unwrap_or("member"))?;
     organisations::set_member(&state.ctx, Some(me), &org, &member, role).await?;
-    Ok(Json(json!({ "account": account(&state, member).await?, "role": role.as_str() })))
+    Ok(Json(
+        json!({ "account": account(&state, member).await?, "role": role.as_str() }),
+    ))
 }
 
 async fn remove_member(

@@ -12,8 +12,7 @@ pub mod rsvp;
 pub mod text;
 
 use crate::{
-    Actor, Context, Post,
-    content,
+    Actor, Context, Post, content,
     error::{CoreError, CoreResult, OrNotFound},
     organisations,
     outbox::{self, Intent},
@@ -101,7 +100,10 @@ impl Status {
 
     /// Reads our names and the iCalendar and schema.org ones peers send, in any case.
     pub fn parse(s: &str) -> CoreResult<Self> {
-        match s.to_ascii_lowercase().trim_start_matches("https://schema.org/") {
+        match s
+            .to_ascii_lowercase()
+            .trim_start_matches("https://schema.org/")
+        {
             "confirmed" | "eventscheduled" | "eventrescheduled" | "eventpostponed"
             | "eventmovedonline" => Ok(Self::Confirmed),
             "tentative" => Ok(Self::Tentative),
@@ -226,7 +228,9 @@ impl EventInput {
         if let Some(end) = self.ends_at
             && end <= self.starts_at
         {
-            return Err(CoreError::Invalid("ends_at: must be after starts_at".into()));
+            return Err(CoreError::Invalid(
+                "ends_at: must be after starts_at".into(),
+            ));
         }
         if let Some(capacity) = self.capacity
             && !(0..=MAX_CAPACITY).contains(&capacity)
@@ -274,8 +278,9 @@ impl EventInput {
 
 fn check_web_url(field: &str, url: Option<&str>) -> CoreResult<()> {
     match url {
-        Some(u) if !(u.starts_with("https://") || u.starts_with("http://"))
-            || url::Url::parse(u).is_err() =>
+        Some(u)
+            if !(u.starts_with("https://") || u.starts_with("http://"))
+                || url::Url::parse(u).is_err() =>
         {
             Err(CoreError::Invalid(format!("{field}: not a web address")))
         }
@@ -343,7 +348,9 @@ pub async fn create(
     mut input: EventInput,
 ) -> CoreResult<(Post, Event)> {
     if !host.local {
-        return Err(CoreError::Forbidden("events are published from here".into()));
+        return Err(CoreError::Forbidden(
+            "events are published from here".into(),
+        ));
     }
     organisations::check_publisher(ctx, creator, host).await?;
     input.check()?;
@@ -355,7 +362,13 @@ pub async fn create(
     let id = ctx.ids.next();
     let at = now();
     let mut event = event_row(id, &input, Some(creator.id), None, at);
-    let (content, tags) = compose(ctx, &mut event, language.as_deref(), &ap_id, &input.description);
+    let (content, tags) = compose(
+        ctx,
+        &mut event,
+        language.as_deref(),
+        &ap_id,
+        &input.description,
+    );
     let txn = ctx.db.begin().await?;
     let banner = match input.banner_media_id {
         Some(media) => crate::media::for_new_post(&txn, creator, &[media]).await?,
@@ -442,8 +455,13 @@ pub async fn update(
     let at = now();
     let mut event = event_row(post.id, &input, before.organiser_id, previous, at);
     let language = input.language.clone().or(post.language.clone());
-    let (content, tags) =
-        compose(ctx, &mut event, language.as_deref(), &post.ap_id, &input.description);
+    let (content, tags) = compose(
+        ctx,
+        &mut event,
+        language.as_deref(),
+        &post.ap_id,
+        &input.description,
+    );
     let txn = ctx.db.begin().await?;
     let mut row: post_rows::ActiveModel = post.into();
     row.content = Set(content);
@@ -452,7 +470,10 @@ pub async fn update(
     row.visibility = Set(input.visibility.as_str().to_owned());
     row.edited_at = Set(Some(at));
     let post = row.update(&txn).await?;
-    let event = events::ActiveModel::from(event).reset_all().update(&txn).await?;
+    let event = events::ActiveModel::from(event)
+        .reset_all()
+        .update(&txn)
+        .await?;
     pq::set_mentions_and_tags(&txn, post.id, &[], &tags).await?;
     rsvp::fill_seats(&txn, &host, &event).await?;
     outbox::record(&txn, host.id, &Intent::UpdatePost { post_id: post.id }).await?;
@@ -565,10 +586,13 @@ pub async fn upsert_remote(
     mut remote: RemoteEvent,
 ) -> CoreResult<(Post, Event)> {
     let language = remote.post.language.clone().unwrap_or_else(|| "en".into());
-    let page = remote.post.url.clone().unwrap_or_else(|| remote.post.ap_id.clone());
+    let page = remote
+        .post
+        .url
+        .clone()
+        .unwrap_or_else(|| remote.post.ap_id.clone());
     let description = content::sanitize(&remote.post.content_html);
-    remote.post.content_html =
-        text::status_html(&remote.event, &language, &page, &description);
+    remote.post.content_html = text::status_html(&remote.event, &language, &page, &description);
     let post = posts::upsert_remote(ctx, host, remote.post).await?;
     if post.deleted_at.is_some() {
         return Err(CoreError::NotFound);

@@ -111,7 +111,12 @@ impl Answer {
 /// `Ignore` when the event takes no registrations) when the event cannot take it. On an
 /// event elsewhere, our member's answer is sent as a `Join` and stays pending until the
 /// other server accepts it.
-pub async fn answer(ctx: &Context, actor: &Actor, post_id: i64, answer: Answer) -> CoreResult<State> {
+pub async fn answer(
+    ctx: &Context,
+    actor: &Actor,
+    post_id: i64,
+    answer: Answer,
+) -> CoreResult<State> {
     let (post, event) = get(ctx, post_id).await?;
     if let Err(refusal) = open_to_answers(&post, &event) {
         if answer.style == Style::Join && !actor.local && post.local {
@@ -187,7 +192,10 @@ pub async fn answer(ctx: &Context, actor: &Actor, post_id: i64, answer: Answer) 
     }
     if !post.local {
         let join_ap_id = activity_id.unwrap_or_default();
-        let intent = Intent::JoinEvent { post_id, join_ap_id };
+        let intent = Intent::JoinEvent {
+            post_id,
+            join_ap_id,
+        };
         outbox::record(&txn, actor.id, &intent).await?;
     } else if state == State::Going && answer.style == Style::Join {
         let intent = join_answer(&post, actor, activity_id, "Accept");
@@ -202,6 +210,8 @@ pub async fn answer(ctx: &Context, actor: &Actor, post_id: i64, answer: Answer) 
 /// event elsewhere sends a `Leave`.
 pub async fn leave(ctx: &Context, actor: &Actor, post_id: i64) -> CoreResult<()> {
     let (post, event) = get(ctx, post_id).await?;
+    // Read before the transaction: on SQLite it holds the only connection.
+    let host = accounts::by_id(ctx, post.author_id).await?;
     let txn = ctx.db.begin().await?;
     lock_event(&txn, post_id).await?;
     let Some(row) = participant(&txn, post_id, actor.id).await? else {
@@ -210,7 +220,6 @@ pub async fn leave(ctx: &Context, actor: &Actor, post_id: i64) -> CoreResult<()>
     };
     ep::Entity::delete_by_id(row.id).exec(&txn).await?;
     if post.local {
-        let host = accounts::by_id(ctx, post.author_id).await?;
         fill_seats(&txn, &host, &event).await?;
     } else if actor.local {
         let intent = Intent::LeaveEvent {
@@ -379,23 +388,23 @@ pub(crate) async fn fill_seats(
     event: &Event,
 ) -> CoreResult<usize> {
     let Some(capacity) = event.capacity else {
-        return promote(db, host, event, u64::MAX).await;
+        return promote(db, host, event, None).await;
     };
     if Status::parse(&event.status)? == Status::Cancelled {
         return Ok(0);
     }
     let going = count(db, event.post_id, State::Going).await?;
     let free = (capacity as u64).saturating_sub(going);
-    promote(db, host, event, free).await
+    promote(db, host, event, Some(free)).await
 }
 
 async fn promote(
     db: &impl ConnectionTrait,
     host: &Actor,
     event: &Event,
-    seats: u64,
+    seats: Option<u64>,
 ) -> CoreResult<usize> {
-    if seats == 0 {
+    if seats == Some(0) {
         return Ok(0);
     }
     let waiting = ep::Entity::find()
@@ -441,7 +450,10 @@ fn open_to_answers(post: &Post, event: &Event) -> CoreResult<()> {
             JoinMode::External => {
                 return Err(CoreError::Invalid(format!(
                     "registration for this event is at {}",
-                    event.external_url.as_deref().unwrap_or("its organisers' site")
+                    event
+                        .external_url
+                        .as_deref()
+                        .unwrap_or("its organisers' site")
                 )));
             }
             _ => {}

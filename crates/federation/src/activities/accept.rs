@@ -61,7 +61,8 @@ pub(crate) async fn answer(
     reply: Reply,
     data: &FederationData,
 ) -> Result<(), FederationError> {
-    let id = id_of(object).ok_or_else(|| FederationError::BadRequest("object without id".into()))?;
+    let id =
+        id_of(object).ok_or_else(|| FederationError::BadRequest("object without id".into()))?;
     let kind = object.get("type").and_then(Value::as_str);
     if matches!(kind, None | Some("Follow"))
         && let Some(follow) = follows::by_ap_id(data, id).await?

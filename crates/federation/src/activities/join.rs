@@ -4,7 +4,9 @@
 //! registrations; either way the Join itself was handled, so the inbox answers 2xx.
 //! `participationMessage` (Mobilizon) is kept for the organisers.
 
-use crate::{FederationData, FederationError, activities::local_event, objects::actor, protocol::id_of};
+use crate::{
+    FederationData, FederationError, activities::local_event, objects::actor, protocol::id_of,
+};
 use activitypub_federation::{kinds::activity::JoinType, traits::Activity};
 use passage_core::{
     CoreError,

@@ -1,7 +1,9 @@
 //! `Leave` of one of our events (Mobilizon, FEP-8a8e): the person's answer is withdrawn and
 //! a seat they held goes to the first person waiting.
 
-use crate::{FederationData, FederationError, activities::local_event, objects::actor, protocol::id_of};
+use crate::{
+    FederationData, FederationError, activities::local_event, objects::actor, protocol::id_of,
+};
 use activitypub_federation::{kinds::activity::LeaveType, traits::Activity};
 use passage_core::events::rsvp;
 use serde::{Deserialize, Serialize};

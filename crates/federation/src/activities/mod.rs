@@ -94,14 +94,20 @@ pub(crate) async fn local_actor(id: &Url, data: &FederationData) -> Result<Actor
 }
 
 /// One of our events (its post), or 404.
-pub(crate) async fn local_event(id: &str, data: &FederationData) -> Result<passage_core::Post, FederationError> {
+pub(crate) async fn local_event(
+    id: &str,
+    data: &FederationData,
+) -> Result<passage_core::Post, FederationError> {
     if !data.urls.is_local(id) {
         return Err(FederationError::NotFound);
     }
     let post = passage_core::posts::by_ap_id(data, id)
         .await?
         .ok_or(FederationError::NotFound)?;
-    if passage_core::events::of_posts(&data.db, &[post.id]).await?.is_empty() {
+    if passage_core::events::of_posts(&data.db, &[post.id])
+        .await?
+        .is_empty()
+    {
         return Err(FederationError::NotFound);
     }
     Ok(post)

@@ -379,7 +379,9 @@ async fn post_inboxes(
     };
     inboxes.extend(mentioned.iter().filter(|a| !a.local).map(inbox_of));
     // Everyone who answered an event hears of its changes, followers or not.
-    inboxes.extend(passage_core::db::queries::actors::remote_participant_inboxes(&ctx.db, post.id).await?);
+    inboxes.extend(
+        passage_core::db::queries::actors::remote_participant_inboxes(&ctx.db, post.id).await?,
+    );
     inboxes.sort();
     inboxes.dedup();
     Ok(inboxes)

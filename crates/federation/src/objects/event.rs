@@ -30,7 +30,8 @@ pub async fn set_event(
     let language = post.language.clone().unwrap_or_else(|| "en".into());
     let page = post.url.clone().unwrap_or_else(|| post.ap_id.clone());
     let tz = text::zone(event);
-    let local_time = |t: passage_core::db::Timestamp| tz.from_utc_datetime(&t.naive_utc()).fixed_offset();
+    let local_time =
+        |t: passage_core::db::Timestamp| tz.from_utc_datetime(&t.naive_utc()).fixed_offset();
     let status = Status::parse(&event.status).unwrap_or(Status::Confirmed);
     let going = rsvp::going_counts(&ctx.db, &[post.id]).await?;
     let going = going.first().map_or(0, |(_, n)| *n);
@@ -40,11 +41,11 @@ pub async fn set_event(
     note.content_map = Some([(language.clone(), event.description.clone())].into());
     note.summary = Some(text::summary_html(event, &language, &page));
     note.end_time = event.ends_at.map(local_time);
-    if let Some(banner) = note
-        .attachment
-        .iter_mut()
-        .find(|a| a.media_type.as_deref().is_some_and(|m| m.starts_with("image/")))
-    {
+    if let Some(banner) = note.attachment.iter_mut().find(|a| {
+        a.media_type
+            .as_deref()
+            .is_some_and(|m| m.starts_with("image/"))
+    }) {
         banner.name.get_or_insert_with(|| "Banner".into());
     }
     if let Some(online) = &event.online_url {
@@ -145,10 +146,7 @@ pub async fn receive(
         .start_time
         .ok_or_else(|| FederationError::BadRequest("an Event needs a startTime".into()))?;
     let ends_at = json.end_time.filter(|end| *end > starts_at);
-    let timezone = f
-        .timezone
-        .clone()
-        .filter(|tz| events::zone(tz).is_ok());
+    let timezone = f.timezone.clone().filter(|tz| events::zone(tz).is_ok());
     let status = f
         .any_status()
         .and_then(|s| Status::parse(s).ok())
@@ -183,6 +181,9 @@ pub async fn receive(
         .take(events::MAX_NAME_CHARS)
         .collect();
     let mut post = read.post;
+    // An Event's summary is its date-and-place line, not a content warning (Mastodon reads
+    // it the same way); our own line is composed in core.
+    post.summary = None;
     post.language = post
         .language
         .or_else(|| f.in_language.clone())
@@ -197,10 +198,9 @@ pub async fn receive(
         status: status.as_str().into(),
         previous_starts_at: f.previous_start_time,
         join_mode: join_mode.as_str().into(),
-        external_url: f
-            .external_participation_url
-            .clone()
-            .filter(|u| u.starts_with("https://") || u.starts_with("http://") || u.starts_with("mailto:")),
+        external_url: f.external_participation_url.clone().filter(|u| {
+            u.starts_with("https://") || u.starts_with("http://") || u.starts_with("mailto:")
+        }),
         capacity,
         category: f
             .category

@@ -246,7 +246,10 @@ pub struct ReadPost {
 }
 
 /// Reads what every kind of post shares: text, addressing, mentions, tags, media, emoji, poll.
-pub async fn remote_post(json: &NoteDocument, data: &FederationData) -> Result<ReadPost, FederationError> {
+pub async fn remote_post(
+    json: &NoteDocument,
+    data: &FederationData,
+) -> Result<ReadPost, FederationError> {
     {
         let author_id = json
             .attributed_to

@@ -117,7 +117,9 @@ impl EventFields {
             _ => {}
         }
         if parts.latitude.is_some_and(|l| !(-90.0..=90.0).contains(&l))
-            || parts.longitude.is_some_and(|l| !(-180.0..=180.0).contains(&l))
+            || parts
+                .longitude
+                .is_some_and(|l| !(-180.0..=180.0).contains(&l))
         {
             parts.latitude = None;
             parts.longitude = None;

@@ -113,3 +113,76 @@ fn mastodon_addressing_reads_as_mastodon_meant() {
         "contentMap gives the language"
     );
 }
+
+#[test]
+fn mobilizon_event_reads_with_place_status_and_organiser() {
+    let path = format!(
+        "{}/lemmy-apub-assets/mobilizon/objects/event.json",
+        fixtures_dir()
+    );
+    let event: NoteDocument =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(event.kind, "Event");
+    let f = &event.event;
+    assert_eq!(f.timezone.as_deref(), Some("Europe/London"));
+    assert_eq!(f.any_status(), Some("CONFIRMED"));
+    assert_eq!(f.join_mode.as_deref(), Some("free"));
+    assert_eq!(
+        f.start_time.unwrap().to_rfc3339(),
+        "2022-12-11T19:00:00+00:00"
+    );
+    assert!(event.end_time.unwrap() > f.start_time.unwrap());
+    let place = f.place().unwrap();
+    assert_eq!(place.name.as_deref(), Some("The Kenn Centre"));
+    assert_eq!(place.postal_code.as_deref(), Some("EX6 7TW"));
+    assert_eq!(place.locality.as_deref(), Some("Teignbridge"));
+    assert!((place.latitude.unwrap() - 50.668816).abs() < 1e-4);
+    assert_eq!(f.virtual_location(), None);
+    // The organiser sends; the group is the host.
+    assert_eq!(
+        f.actor.as_ref().unwrap().as_str(),
+        "https://rendezvous.nomagic.uk/@emorrp1"
+    );
+    let host = event.attributed_to.author().unwrap();
+    assert!(host.as_str().ends_with("@devon_caledonian_society"));
+    assert!(crate::objects::note::sent_by_author(
+        &event,
+        &host,
+        f.actor.as_ref().unwrap()
+    ));
+    assert_eq!(event.attachment[0].name.as_deref(), Some("Banner"));
+}
+
+#[test]
+fn fep_8a8e_hybrid_event_reads_both_locations() {
+    let event: NoteDocument = serde_json::from_value(serde_json::json!({
+        "id": "https://g.example/federation/m/42",
+        "type": "Event",
+        "attributedTo": "https://g.example/federation/u/relay",
+        "name": "Know your rights",
+        "startTime": "2026-03-01T18:00:00+01:00",
+        "endTime": "2026-03-01T20:00:00+01:00",
+        "timezone": "Europe/Rome",
+        "eventStatus": "https://schema.org/EventCancelled",
+        "location": [
+            { "type": "VirtualLocation", "url": "https://jitsi.example/x" },
+            { "type": "Place", "name": "Colosseo", "address": "Piazza del Colosseo, Roma",
+              "latitude": 41.89, "longitude": 12.49 }
+        ]
+    }))
+    .unwrap();
+    let f = &event.event;
+    assert_eq!(
+        f.virtual_location().as_deref(),
+        Some("https://jitsi.example/x")
+    );
+    let place = f.place().unwrap();
+    assert_eq!(
+        place.street_address.as_deref(),
+        Some("Piazza del Colosseo, Roma")
+    );
+    assert_eq!(
+        passage_core::events::Status::parse(f.any_status().unwrap()).unwrap(),
+        passage_core::events::Status::Cancelled
+    );
+}

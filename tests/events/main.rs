@@ -1,0 +1,6 @@
+//! Organisations, events and answers across real instances, driven through the client API.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod input;
+mod rsvp;
