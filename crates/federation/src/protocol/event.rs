@@ -4,6 +4,7 @@
 //! "Website"; the status as `status`, `ical:status` or schema.org's `eventStatus`; the place
 //! with a `PostalAddress` or a plain-text `address`.
 
+use passage_core::events::Place;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -63,19 +64,6 @@ pub struct EventFields {
     pub draft: Option<bool>,
 }
 
-/// A physical place as read from `location`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PlaceParts {
-    pub name: Option<String>,
-    pub street_address: Option<String>,
-    pub locality: Option<String>,
-    pub region: Option<String>,
-    pub postal_code: Option<String>,
-    pub country: Option<String>,
-    pub latitude: Option<f64>,
-    pub longitude: Option<f64>,
-}
-
 /// Longest text kept from any one part of a remote place.
 const MAX_PART: usize = 300;
 
@@ -94,12 +82,12 @@ impl EventFields {
     }
 
     /// The first physical place (`Place`, or an untyped object with an address).
-    pub fn place(&self) -> Option<PlaceParts> {
+    pub fn place(&self) -> Option<Place> {
         let place = self.locations().into_iter().find(|l| {
             let kind = l.get("type").and_then(Value::as_str);
             kind == Some("Place") || (kind.is_none() && l.get("address").is_some())
         })?;
-        let mut parts = PlaceParts {
+        let mut parts = Place {
             name: text(place.get("name")),
             latitude: place.get("latitude").and_then(Value::as_f64),
             longitude: place.get("longitude").and_then(Value::as_f64),
@@ -124,7 +112,7 @@ impl EventFields {
             parts.latitude = None;
             parts.longitude = None;
         }
-        (parts != PlaceParts::default()).then_some(parts)
+        (parts != Place::default()).then_some(parts)
     }
 
     /// The online address: a `VirtualLocation`'s `url`.
