@@ -364,22 +364,6 @@ pub async fn going_counts(
     Ok(out)
 }
 
-/// The events `member` answered (going, maybe, waiting or pending), for their own calendar.
-pub async fn answered_by(ctx: &Context, member: &Actor) -> CoreResult<Vec<(Post, Event, State)>> {
-    let rows = ep::Entity::find()
-        .filter(ep::Column::ActorId.eq(member.id))
-        .all(&ctx.db)
-        .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        if let Ok((post, event)) = get(ctx, row.event_id).await {
-            out.push((post, event, State::parse(&row.state)?));
-        }
-    }
-    out.sort_by_key(|(_, e, _)| e.starts_at);
-    Ok(out)
-}
-
 /// Gives free seats to the people waiting longest, and queues the `Accept` each of them is
 /// owed. Returns how many moved up.
 pub(crate) async fn fill_seats(
