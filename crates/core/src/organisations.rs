@@ -25,11 +25,13 @@ pub async fn create(
     ctx: &Context,
     username: &str,
     display_name: &str,
+    summary: &str,
     founder: Option<&Actor>,
 ) -> CoreResult<Actor> {
     let mut new = NewAccount::person(username);
     new.kind = ActorKind::Group;
     new.display_name = display_name.to_owned();
+    new.summary = summary.to_owned();
     let org = accounts::create(ctx, new).await?;
     if let Some(founder) = founder {
         put_member(ctx, &org, founder, Role::Admin).await?;

@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 use passage_core::{
     Context,
-    accounts::{self, ActorKind, NewAccount, Role},
+    accounts::{self, NewAccount, Role},
     emojis, organisations,
     posts::{self, NewPost},
     visibility::Visibility,
@@ -248,15 +248,14 @@ async fn admin(ctx: &Context, command: Admin) -> Result<(), passage_core::CoreEr
                     admin,
                 },
         } => {
-            let mut new = NewAccount::person(&username);
-            new.kind = ActorKind::Group;
-            new.display_name = name;
-            new.summary = summary;
-            let actor = accounts::create(ctx, new).await?;
+            let founder = match &admin {
+                Some(admin) => Some(accounts::local_by_username(ctx, admin).await?),
+                None => None,
+            };
+            let actor =
+                organisations::create(ctx, &username, &name, &summary, founder.as_ref()).await?;
             println!("created organisation {} ({})", actor.username, actor.ap_id);
             if let Some(admin) = admin {
-                let member = accounts::local_by_username(ctx, &admin).await?;
-                organisations::set_member(ctx, None, &actor, &member, Role::Admin).await?;
                 println!("{admin} is its admin");
             }
         }

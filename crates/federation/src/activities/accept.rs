@@ -77,11 +77,14 @@ pub(crate) async fn answer(
         follows::receive_answer(data, &follower, &followee, reply == Reply::Yes).await?;
         return Ok(());
     }
-    if matches!(kind, None | Some("Join")) && !data.urls.is_local(id) {
-        // Only a Join we sent has a local id; any other is not ours to settle.
-        return Err(FederationError::NotFound);
-    }
-    if matches!(kind, None | Some("Join")) {
+    // An object given by id alone is either one of our events (Friendica) or our Join.
+    let names_our_event =
+        kind == Some("Event") || (kind.is_none() && local_event(id, data).await.is_ok());
+    if !names_our_event && matches!(kind, None | Some("Join")) {
+        if !data.urls.is_local(id) {
+            // Only a Join we sent has a local id; any other is not ours to settle.
+            return Err(FederationError::NotFound);
+        }
         let from = actor::resolve(actor.as_str(), data).await?;
         return match rsvp::receive_reply(data, &from, id, reply == Reply::Yes).await {
             Err(CoreError::NotFound) => Err(FederationError::NotFound),
