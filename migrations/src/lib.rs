@@ -13,6 +13,7 @@ mod m20261124_000005_conversations;
 mod m20261125_000006_profiles_emoji_schedules;
 mod m20261125_000007_notification_policy;
 mod m20261126_000008_organisations_events;
+mod m20261127_000009_calendars;
 
 /// Every migration, in order. `passage migrate` and server start-up run the pending ones.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_profiles_emoji_schedules::Migration),
             Box::new(m20261125_000007_notification_policy::Migration),
             Box::new(m20261126_000008_organisations_events::Migration),
+            Box::new(m20261127_000009_calendars::Migration),
         ]
     }
 }

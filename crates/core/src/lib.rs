@@ -37,6 +37,7 @@ pub mod reactions;
 pub mod relationships;
 pub mod reports;
 pub mod scheduled;
+mod secrets;
 pub mod streaming;
 pub mod tags;
 pub mod threads;

@@ -8,6 +8,7 @@
 //! (Mastodon clients never refresh); refreshing rotates both tokens.
 
 use crate::{Actor, Context, accounts, error::CoreError};
+use crate::secrets::{digest_of, random_token};
 use aws_lc_rs::digest;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use passage_db::{
@@ -544,17 +545,6 @@ pub async fn authenticate(ctx: &Context, token: &str) -> OauthResult<Option<Gran
         actor,
         scopes: Scopes::parse(&row.scopes)?,
     }))
-}
-
-fn random_token() -> OauthResult<String> {
-    let mut bytes = [0u8; 32];
-    aws_lc_rs::rand::fill(&mut bytes)
-        .map_err(|_| CoreError::Internal("no randomness for a token".into()))?;
-    Ok(URL_SAFE_NO_PAD.encode(bytes))
-}
-
-fn digest_of(secret: &str) -> String {
-    URL_SAFE_NO_PAD.encode(digest::digest(&digest::SHA256, secret.as_bytes()))
 }
 
 #[cfg(test)]

@@ -8,8 +8,10 @@
 //! or a member on their own behalf. Remote events arrive through federation and are stored
 //! the same way. Answers (RSVPs) are in [`rsvp`].
 
+pub mod calendar;
 mod listing;
 pub mod rsvp;
+pub mod series;
 pub mod text;
 
 pub use listing::{Filter, list};
@@ -189,6 +191,9 @@ pub struct EventInput {
     pub visibility: Visibility,
     /// An upload of the organiser shown as the event's banner.
     pub banner_media_id: Option<i64>,
+    /// An RFC 5545 `RRULE` (`FREQ=WEEKLY;COUNT=6`): publishes a series, one event per
+    /// occurrence. Read when an event is created only.
+    pub recurrence: Option<String>,
 }
 
 impl EventInput {
@@ -210,6 +215,7 @@ impl EventInput {
             language: None,
             visibility: Visibility::Public,
             banner_media_id: None,
+            recurrence: None,
         }
     }
 
@@ -343,7 +349,8 @@ pub async fn of_posts(db: &impl ConnectionTrait, post_ids: &[i64]) -> CoreResult
 }
 
 /// Publishes an event as `host`, written by `creator` (the host itself, or an admin or
-/// moderator of the organisation `host`).
+/// moderator of the organisation `host`). With a `recurrence`, publishes the whole series, one
+/// event per occurrence, and returns the first.
 pub async fn create(
     ctx: &Context,
     creator: &Actor,
@@ -357,14 +364,63 @@ pub async fn create(
     }
     organisations::check_publisher(ctx, creator, host).await?;
     input.check()?;
+    let series = match &input.recurrence {
+        Some(rule) => Some(series::expand(
+            rule,
+            input.starts_at,
+            zone(&input.timezone)?,
+        )?),
+        None => None,
+    };
+    let series_id = series
+        .as_ref()
+        .map(|_| format!("{}/events/series/{}", ctx.urls.base(), uuid::Uuid::now_v7()));
+    let starts = series
+        .as_ref()
+        .map_or_else(|| vec![input.starts_at], |s| s.starts.clone());
+    let length = input.ends_at.map(|end| end - input.starts_at);
+    let txn = ctx.db.begin().await?;
+    let banner = match input.banner_media_id {
+        Some(media) => crate::media::for_new_post(&txn, creator, &[media]).await?,
+        None => Vec::new(),
+    };
+    let mut created = Vec::with_capacity(starts.len());
+    for (n, start) in starts.into_iter().enumerate() {
+        let mut occurrence = input.clone();
+        occurrence.starts_at = start;
+        occurrence.ends_at = length.map(|l| start + l);
+        let mut event = event_row(ctx.ids.next(), &occurrence, Some(creator.id), None, now());
+        if let Some(s) = &series {
+            event.series_id.clone_from(&series_id);
+            event.rrule = Some(s.rule.clone());
+            event.recurrence_id = Some(start);
+        }
+        // The banner goes with the first occurrence; an upload belongs to one post.
+        let banner = if n == 0 { banner.clone() } else { Vec::new() };
+        created.push(insert(ctx, &txn, host, &occurrence, event, banner).await?);
+    }
+    txn.commit().await?;
+    outbox::notify(ctx);
+    ctx.stream
+        .publish(created.iter().map(|(p, _)| streaming::Event::Post(p.id)));
+    created.into_iter().next().ok_or(CoreError::NotFound)
+}
+
+/// Stores one new local event with its post, and queues its Create.
+async fn insert(
+    ctx: &Context,
+    txn: &sea_orm::DatabaseTransaction,
+    host: &Actor,
+    input: &EventInput,
+    mut event: Event,
+    banner: Vec<crate::media::Media>,
+) -> CoreResult<(Post, Event)> {
     let language = input
         .language
         .clone()
         .or_else(|| ctx.config.instance.languages.first().cloned());
     let ap_id = format!("{}/events/{}", ctx.urls.base(), uuid::Uuid::now_v7());
-    let id = ctx.ids.next();
-    let at = now();
-    let mut event = event_row(id, &input, Some(creator.id), None, at);
+    let id = event.post_id;
     let (content, tags) = compose(
         ctx,
         &mut event,
@@ -372,11 +428,6 @@ pub async fn create(
         &ap_id,
         &input.description,
     );
-    let txn = ctx.db.begin().await?;
-    let banner = match input.banner_media_id {
-        Some(media) => crate::media::for_new_post(&txn, creator, &[media]).await?,
-        None => Vec::new(),
-    };
     let post = post_rows::ActiveModel {
         id: Set(id),
         ap_id: Set(ap_id.clone()),
@@ -392,20 +443,17 @@ pub async fn create(
         in_reply_to_id: Set(None),
         reblog_of_id: Set(None),
         local: Set(true),
-        published_at: Set(at),
+        published_at: Set(event.updated_at),
         edited_at: Set(None),
         deleted_at: Set(None),
         thread_id: Set(Some(id)),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    let event = events::ActiveModel::from(event).insert(&txn).await?;
-    pq::set_mentions_and_tags(&txn, post.id, &[], &tags).await?;
-    crate::media::attach(&txn, banner, post.id).await?;
-    outbox::record(&txn, host.id, &Intent::CreatePost { post_id: post.id }).await?;
-    txn.commit().await?;
-    outbox::notify(ctx);
-    ctx.stream.publish([streaming::Event::Post(post.id)]);
+    let event = events::ActiveModel::from(event).insert(txn).await?;
+    pq::set_mentions_and_tags(txn, post.id, &[], &tags).await?;
+    crate::media::attach(txn, banner, post.id).await?;
+    outbox::record(txn, host.id, &Intent::CreatePost { post_id: post.id }).await?;
     Ok((post, event))
 }
 
@@ -436,6 +484,7 @@ pub fn input_of(post: &Post, event: &Event) -> EventInput {
         language: post.language.clone(),
         visibility: Visibility::parse(&post.visibility).unwrap_or(Visibility::Public),
         banner_media_id: None,
+        recurrence: None,
     }
 }
 
@@ -457,6 +506,10 @@ pub async fn update(
     };
     let at = now();
     let mut event = event_row(post.id, &input, before.organiser_id, previous, at);
+    event.sequence = before.sequence + 1;
+    event.series_id = before.series_id;
+    event.rrule = before.rrule;
+    event.recurrence_id = before.recurrence_id;
     let language = input.language.clone().or(post.language.clone());
     let (content, tags) = compose(
         ctx,
@@ -555,6 +608,8 @@ fn event_row(
         rrule: None,
         remote_participant_count: None,
         updated_at: at,
+        sequence: 0,
+        recurrence_id: None,
     }
 }
 
@@ -610,6 +665,14 @@ pub async fn upsert_remote(
         .on_conflict(
             sea_orm::sea_query::OnConflict::column(events::Column::PostId)
                 .update_columns(EVENT_COLUMNS)
+                // Calendars that already hold the event take the refresh as a change.
+                .value(
+                    events::Column::Sequence,
+                    sea_orm::sea_query::ExprTrait::add(
+                        sea_orm::sea_query::Expr::col((events::Entity, events::Column::Sequence)),
+                        1,
+                    ),
+                )
                 .to_owned(),
         )
         .exec(&ctx.db)

@@ -43,6 +43,8 @@ pub struct Model {
     pub rrule: Option<String>,
     pub remote_participant_count: Option<i32>,
     pub updated_at: DateTimeWithTimeZone,
+    pub sequence: i32,
+    pub recurrence_id: Option<DateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

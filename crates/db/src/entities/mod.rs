@@ -5,6 +5,7 @@ pub mod account_blocks;
 pub mod account_mutes;
 pub mod actors;
 pub mod bookmarks;
+pub mod calendar_tokens;
 pub mod conversation_states;
 pub mod custom_emojis;
 pub mod deliveries;

@@ -223,6 +223,8 @@ pub async fn receive(
             .participant_count
             .map(|n| n.clamp(0, i64::from(i32::MAX)) as i32),
         updated_at: passage_core::db::now(),
+        sequence: 0,
+        recurrence_id: None,
     };
     let remote = RemoteEvent { post, event };
     let (post, _) = events::upsert_remote(data, &read.author, organiser.as_ref(), remote).await?;
