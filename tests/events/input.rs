@@ -40,6 +40,21 @@ async fn bad_events_are_refused_with_the_field_named_and_nothing_stored() {
         ("external", json!({"join_mode": "external"}), "external_url"),
         ("visibility", json!({"visibility": "direct"}), "visibility"),
         ("latitude", json!({"place": {"latitude": 123}}), "latitude"),
+        (
+            "endless series",
+            json!({"recurrence": "FREQ=WEEKLY"}),
+            "recurrence",
+        ),
+        (
+            "long series",
+            json!({"recurrence": "FREQ=DAILY;COUNT=500"}),
+            "recurrence",
+        ),
+        (
+            "not a rule",
+            json!({"recurrence": "every other week"}),
+            "recurrence",
+        ),
     ];
     for (case, change, field) in cases {
         let mut body = good.clone();
@@ -71,6 +86,16 @@ async fn bad_events_are_refused_with_the_field_named_and_nothing_stored() {
     assert_eq!(past.body["previous_starts_at"], "2031-03-01T16:00:00.000Z");
     let late = ana.post(&format!("/api/passage/v1/events/{id}/join")).await;
     assert_eq!(late.status, 422, "{}", late.text);
+    // A series is chosen when it is created, not added later.
+    let series = ana
+        .json(
+            Method::PATCH,
+            &format!("/api/passage/v1/events/{id}"),
+            json!({"recurrence": "FREQ=WEEKLY;COUNT=3"}),
+        )
+        .await;
+    assert_eq!(series.status, 422, "{}", series.text);
+    assert!(series.text.contains("recurrence"), "{}", series.text);
     let missing = ana.get("/api/passage/v1/events/999999").await;
     assert_eq!(missing.status, 404);
     // Editing an event as a plain status is refused with a pointer to the events API.

@@ -3,7 +3,11 @@
 
 use reqwest::Method;
 use serde_json::{Value, json};
-use testkit::{TestNetwork, client::Client};
+use testkit::{
+    TestNetwork,
+    calendar::{Feed, fetch},
+    client::Client,
+};
 
 /// The event as `who` sees it on their own instance.
 async fn event_on(who: &Client, id: &str) -> Value {
@@ -24,6 +28,25 @@ async fn find_event(who: &Client, url: &str) -> String {
         .as_str()
         .unwrap_or_else(|| panic!("not found: {}", found.text))
         .to_owned()
+}
+
+/// `who`'s private feed of the events they answered, on their own instance.
+async fn answers_feed(who: &Client) -> String {
+    let issued = who.post("/api/passage/v1/calendar/answers_feed").await;
+    assert_eq!(issued.status, 200, "{}", issued.text);
+    issued.body["url"].as_str().unwrap().to_owned()
+}
+
+/// The answer `feed` shows for the event `uid`, if it holds it.
+fn partstat(feed: &Feed, uid: &str) -> Option<String> {
+    feed.events()
+        .into_iter()
+        .find(|e| e.get("UID") == Some(uid))
+        .map(|e| {
+            e.param("ATTENDEE", "PARTSTAT")
+                .unwrap_or_default()
+                .to_owned()
+        })
 }
 
 #[tokio::test]
@@ -89,8 +112,14 @@ async fn answers_wait_move_up_and_hear_of_cancellation_across_instances() {
     assert_eq!(event["category"], "LEARNING");
     assert_eq!(event["remaining_capacity"], 1);
     let url = event["url"].as_str().unwrap().to_owned();
+    let uid = event["uri"].as_str().unwrap().to_owned();
     let id_a = event["id"].as_str().unwrap().to_owned();
     net.deliver_all().await;
+    let org_feed = format!("{}/@mile/feed/ics", a.base_url());
+    let listed = fetch(&org_feed).await;
+    assert_eq!(listed.event(&uid).get("STATUS"), Some("CONFIRMED"));
+    let (bea_feed, cem_feed) = (answers_feed(&bea).await, answers_feed(&cem).await);
+    assert_eq!(partstat(&fetch(&bea_feed).await, &uid), None);
 
     // Followers on B see it as a status a microblog client can use: name, date, place, link.
     let home = bea.get("/api/v1/timelines/home").await;
@@ -141,6 +170,15 @@ async fn answers_wait_move_up_and_hear_of_cancellation_across_instances() {
         event_on(&cem, &id_b).await["rsvp"],
         "pending",
         "waiting: not accepted yet"
+    );
+    // Their calendars on B say so: bea is in, cem waits for an answer.
+    assert_eq!(
+        partstat(&fetch(&bea_feed).await, &uid).as_deref(),
+        Some("ACCEPTED")
+    );
+    assert_eq!(
+        partstat(&fetch(&cem_feed).await, &uid).as_deref(),
+        Some("NEEDS-ACTION")
     );
 
     // Only organisers see who answered; joins are not copied to other participants.
@@ -193,6 +231,11 @@ async fn answers_wait_move_up_and_hear_of_cancellation_across_instances() {
     assert_eq!(people.body.as_array().unwrap().len(), 2);
     assert_eq!(people.body[0]["account"]["username"], "cem");
     assert_eq!(people.body[0]["rsvp"], "going");
+    assert_eq!(partstat(&fetch(&bea_feed).await, &uid), None, "bea left");
+    assert_eq!(
+        partstat(&fetch(&cem_feed).await, &uid).as_deref(),
+        Some("ACCEPTED")
+    );
 
     // Cancelling reaches followers and participants alike (eva follows nobody).
     let cancelled = ana
@@ -202,6 +245,15 @@ async fn answers_wait_move_up_and_hear_of_cancellation_across_instances() {
     net.deliver_all().await;
     assert_eq!(event_on(&bea, &id_b).await["status"], "cancelled");
     assert_eq!(event_on(&eva, &id_c).await["status"], "cancelled");
+    // Calendars strike it through: the host's feed on A and cem's own feed on B.
+    let listed = fetch(&org_feed).await;
+    let on_a = listed.event(&uid);
+    assert_eq!(on_a.get("STATUS"), Some("CANCELLED"));
+    assert_eq!(on_a.get("SEQUENCE"), Some("1"));
+    let mine = fetch(&cem_feed).await;
+    let on_b = mine.event(&uid);
+    assert_eq!(on_b.get("STATUS"), Some("CANCELLED"));
+    assert_ne!(on_b.get("SEQUENCE"), Some("0"), "{}", mine.text);
     let late = b.member("dan").await;
     let _ = late;
     let dan = b.login("dan").await;

@@ -16,6 +16,7 @@ use sea_orm::{ConnectionTrait, Database};
 use std::{path::PathBuf, sync::Arc};
 use tokio::net::TcpListener;
 
+pub mod calendar;
 pub mod client;
 
 const TEST_TOML: &str = include_str!("../../config/test.toml");

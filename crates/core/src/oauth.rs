@@ -7,8 +7,8 @@
 //! digests are stored, so a copy of the database grants nothing. Access tokens do not expire
 //! (Mastodon clients never refresh); refreshing rotates both tokens.
 
-use crate::{Actor, Context, accounts, error::CoreError};
 use crate::secrets::{digest_of, random_token};
+use crate::{Actor, Context, accounts, error::CoreError};
 use aws_lc_rs::digest;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use passage_db::{

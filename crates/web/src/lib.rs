@@ -1,7 +1,8 @@
 //! Server-rendered HTML: the front page, the OAuth login and consent page apps send members
-//! to, and the default avatar and header images. Profile, post, event and admin pages come
-//! with their issues.
+//! to, and the default avatar and header images; and the iCalendar feeds of events. Profile,
+//! post, event and admin pages come with their issues.
 
+mod calendar;
 mod oauth;
 mod pages;
 
@@ -13,6 +14,7 @@ pub fn router(ctx: Context) -> Router {
         .nest_service("/media", media_files(&ctx))
         .route("/", get(pages::home))
         .route("/oauth/authorize", get(oauth::show).post(oauth::decide))
+        .merge(calendar::routes())
         .route(
             "/static/avatar.png",
             get(|| png(include_bytes!("../static/avatar.png"))),

@@ -115,6 +115,10 @@ async fn event_json(
         "local": post.local,
         "host": account(state, host).await?,
         "rsvp": mine,
+        "series_id": event.series_id,
+        "recurrence": event.rrule,
+        // "Add to calendar": this event alone, as iCalendar.
+        "ics_url": post.local.then(|| format!("{}/ics", post.ap_id)),
     }))
 }
 
@@ -143,6 +147,8 @@ struct EventForm {
     visibility: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
     banner_id: Option<String>,
+    /// An RFC 5545 `RRULE`, when creating a series.
+    recurrence: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -232,6 +238,7 @@ impl EventForm {
             input.visibility = Visibility::parse(&visibility)?;
         }
         input.banner_media_id = number("banner_id", self.banner_id)?;
+        input.recurrence = opt(self.recurrence);
         Ok(())
     }
 }
@@ -333,6 +340,11 @@ async fn update(
     let (post, event, _) = events::managed(&state.ctx, me, id(&event_id)?).await?;
     let mut input = events::input_of(&post, &event);
     form.apply(&mut input)?;
+    if input.recurrence.is_some() {
+        return Err(ApiError::invalid(
+            "recurrence: a series is set when it is created; change its occurrences one by one",
+        ));
+    }
     let (post, event) = events::update(&state.ctx, me, post.id, input).await?;
     Ok(Json(event_json(&state, Some(me), &post, &event).await?))
 }

@@ -1,6 +1,7 @@
 //! Routes by resource, as Mastodon's API documentation groups them.
 
 mod accounts;
+mod calendar;
 mod conversations;
 mod events;
 mod filters;
@@ -49,6 +50,7 @@ pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
         .merge(search::routes())
         .merge(streaming::routes())
         .merge(events::routes())
+        .merge(calendar::routes())
         .merge(organisations::routes())
         .route(
             "/api/{*rest}",

@@ -3,7 +3,7 @@
 //! reached through a secret feed address that the member can replace or revoke.
 //! Turning this into iCalendar text is the web's business.
 
-use super::{Event, Filter, list, rsvp::State};
+use super::{Event, Filter, list, rsvp::State, series};
 use crate::{
     Actor, Context, Post, accounts,
     error::{CoreError, CoreResult},
@@ -28,7 +28,7 @@ pub const KEEP_PAST_DAYS: i64 = 30;
 /// One entry of a feed.
 #[derive(Clone, Debug)]
 pub enum Entry {
-    Single(Post, Event),
+    Single(Box<(Post, Event)>),
     /// A recurring series, with every occurrence it ever had: deleted ones (their post has
     /// `deleted_at`) and ones no longer public become exceptions of the rule.
     Series {
@@ -55,11 +55,11 @@ pub async fn feed(ctx: &Context, mut filter: Filter) -> CoreResult<Vec<Entry>> {
         .iter()
         .filter_map(|(_, e)| e.series_id.clone())
         .collect();
-    let mut occurrences = series(ctx, &series_ids).await?;
+    let mut occurrences = series::occurrences(ctx, &series_ids).await?;
     let mut entries = Vec::with_capacity(found.len());
     for (post, event) in found {
         let Some(id) = event.series_id.clone() else {
-            entries.push(Entry::Single(post, event));
+            entries.push(Entry::Single(Box::new((post, event))));
             continue;
         };
         let Some(members) = occurrences.remove(&id) else {
@@ -80,42 +80,9 @@ pub async fn feed(ctx: &Context, mut filter: Filter) -> CoreResult<Vec<Entry>> {
     Ok(entries)
 }
 
-/// Every occurrence of each series, deleted ones included, by series.
-async fn series(
-    ctx: &Context,
-    ids: &[String],
-) -> CoreResult<std::collections::HashMap<String, Vec<(Post, Event)>>> {
-    let mut by_series = std::collections::HashMap::<String, Vec<(Post, Event)>>::new();
-    if ids.is_empty() {
-        return Ok(by_series);
-    }
-    let rows = events::Entity::find()
-        .filter(events::Column::SeriesId.is_in(ids.iter().cloned()))
-        .order_by_asc(events::Column::RecurrenceId)
-        .all(&ctx.db)
-        .await?;
-    let posts = post_rows::Entity::find()
-        .filter(post_rows::Column::Id.is_in(rows.iter().map(|e| e.post_id)))
-        .all(&ctx.db)
-        .await?;
-    for event in rows {
-        let (Some(id), Some(post)) = (
-            event.series_id.clone(),
-            posts.iter().find(|p| p.id == event.post_id).cloned(),
-        ) else {
-            continue;
-        };
-        by_series.entry(id).or_default().push((post, event));
-    }
-    Ok(by_series)
-}
-
 /// The events `actor` answered (going, maybe, waiting or pending), from a month ago on,
 /// whatever their visibility: the feed is private to them.
-pub async fn answered_by(
-    ctx: &Context,
-    actor: &Actor,
-) -> CoreResult<Vec<(Post, Event, State)>> {
+pub async fn answered_by(ctx: &Context, actor: &Actor) -> CoreResult<Vec<(Post, Event, State)>> {
     let answers = ep::Entity::find()
         .filter(ep::Column::ActorId.eq(actor.id))
         .limit(FEED_LIMIT)

@@ -5,11 +5,20 @@
 //! so calendars can show the series as one `RRULE` with the occurrences that were moved,
 //! cancelled or deleted as exceptions.
 
-use crate::error::{CoreError, CoreResult};
+use super::Event;
+use crate::{
+    Context, Post,
+    error::{CoreError, CoreResult},
+};
 use chrono::Utc;
 use chrono_tz::Tz;
-use passage_db::Timestamp;
+use passage_db::{
+    Timestamp,
+    entities::{events, posts as post_rows},
+};
 use rrule::{RRule, Unvalidated};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
 
 /// Most occurrences one series may have: each becomes a post in its followers' timelines.
 pub const MAX_OCCURRENCES: u16 = 52;
@@ -66,6 +75,36 @@ pub fn expand(text: &str, first: Timestamp, zone: Tz) -> CoreResult<Recurrence> 
     Ok(Recurrence { rule: text, starts })
 }
 
+/// Every occurrence of each series, deleted ones included, by series.
+pub async fn occurrences(
+    ctx: &Context,
+    ids: &[String],
+) -> CoreResult<HashMap<String, Vec<(Post, Event)>>> {
+    let mut by_series = HashMap::<String, Vec<(Post, Event)>>::new();
+    if ids.is_empty() {
+        return Ok(by_series);
+    }
+    let rows = events::Entity::find()
+        .filter(events::Column::SeriesId.is_in(ids.iter().cloned()))
+        .order_by_asc(events::Column::RecurrenceId)
+        .all(&ctx.db)
+        .await?;
+    let posts = post_rows::Entity::find()
+        .filter(post_rows::Column::Id.is_in(rows.iter().map(|e| e.post_id)))
+        .all(&ctx.db)
+        .await?;
+    for event in rows {
+        let (Some(id), Some(post)) = (
+            event.series_id.clone(),
+            posts.iter().find(|p| p.id == event.post_id).cloned(),
+        ) else {
+            continue;
+        };
+        by_series.entry(id).or_default().push((post, event));
+    }
+    Ok(by_series)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,7 +121,12 @@ mod tests {
     fn weekly_series_keep_their_local_hour_across_a_daylight_saving_change() {
         // 2031-10-26 is the last Sunday of October: Brussels leaves summer time.
         let first = brussels(2031, 10, 15, 18);
-        let r = expand("RRULE:FREQ=WEEKLY;COUNT=3", first, chrono_tz::Europe::Brussels).unwrap();
+        let r = expand(
+            "RRULE:FREQ=WEEKLY;COUNT=3",
+            first,
+            chrono_tz::Europe::Brussels,
+        )
+        .unwrap();
         assert_eq!(r.rule, "FREQ=WEEKLY;COUNT=3");
         assert_eq!(
             r.starts,
@@ -92,7 +136,10 @@ mod tests {
                 brussels(2031, 10, 29, 18)
             ]
         );
-        assert_eq!(r.starts[2].with_timezone(&Utc).format("%H").to_string(), "17");
+        assert_eq!(
+            r.starts[2].with_timezone(&Utc).format("%H").to_string(),
+            "17"
+        );
     }
 
     #[test]
@@ -107,7 +154,10 @@ mod tests {
             ("FREQ=WEEKLY;BYDAY=TU;COUNT=3", "own start"),
         ] {
             let err = expand(rule, first, z).unwrap_err().to_string();
-            assert!(err.contains("recurrence") && err.contains(why), "{rule}: {err}");
+            assert!(
+                err.contains("recurrence") && err.contains(why),
+                "{rule}: {err}"
+            );
         }
     }
 }

@@ -100,6 +100,7 @@ pub async fn set_event(
     f.replies_moderation_option = Some("allow_all".into());
     f.comments_enabled = Some(true);
     f.draft = Some(false);
+    f.context = event.series_id.clone().map(Value::String);
     note.url = Some(Value::String(page));
     Ok(())
 }

@@ -29,6 +29,7 @@ pub fn router(config: FederationConfig<Federation>) -> Router {
         .route("/users/{name}/following", get(collections::following))
         .route("/posts/{id}", get(objects::get_post))
         .route("/events/{id}", get(objects::get_event))
+        .route("/events/series/{id}", get(objects::get_series))
         .route("/emojis/{id}", get(objects::get_emoji))
         .route("/.well-known/webfinger", get(webfinger::webfinger))
         .route("/.well-known/host-meta", get(webfinger::host_meta))

@@ -12,7 +12,7 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use passage_core::{emojis, posts, visibility::Visibility};
+use passage_core::{accounts, emojis, events, posts, visibility::Visibility};
 
 pub async fn get_post(
     Path(id): Path<String>,
@@ -31,6 +31,35 @@ pub async fn get_event(
 ) -> Result<Response, FederationError> {
     let ap_id = format!("{}/events/{id}", data.urls.base());
     serve_post(ap_id, data, request).await
+}
+
+/// A recurring series at `/events/series/{id}`: the collection of its public occurrences,
+/// which each name it as their `context` (FEP-7888), so a peer can find the others.
+pub async fn get_series(
+    Path(id): Path<String>,
+    data: FederationData,
+) -> Result<Response, FederationError> {
+    let series_id = format!("{}/events/series/{id}", data.urls.base());
+    let mut all = events::series::occurrences(&data, std::slice::from_ref(&series_id)).await?;
+    let occurrences = all.remove(&series_id).ok_or(FederationError::NotFound)?;
+    let host = occurrences.first().map(|(p, _)| p.author_id);
+    let items: Vec<&str> = occurrences
+        .iter()
+        .filter(|(post, _)| events::calendar::Entry::listed(post))
+        .map(|(post, _)| post.ap_id.as_str())
+        .collect();
+    let host = match host {
+        Some(id) => Some(accounts::by_id(&data, id).await?.ap_id),
+        None => None,
+    };
+    let doc = serde_json::json!({
+        "id": series_id,
+        "type": "OrderedCollection",
+        "attributedTo": host,
+        "totalItems": items.len(),
+        "orderedItems": items,
+    });
+    Ok(FederationJson(with_context(doc)).into_response())
 }
 
 async fn serve_post(
