@@ -14,6 +14,7 @@ mod m20261125_000006_profiles_emoji_schedules;
 mod m20261125_000007_notification_policy;
 mod m20261126_000008_organisations_events;
 mod m20261127_000009_calendars;
+mod m20261127_000010_resources;
 
 /// Every migration, in order. `passage migrate` and server start-up run the pending ones.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000007_notification_policy::Migration),
             Box::new(m20261126_000008_organisations_events::Migration),
             Box::new(m20261127_000009_calendars::Migration),
+            Box::new(m20261127_000010_resources::Migration),
         ]
     }
 }

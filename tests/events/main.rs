@@ -4,4 +4,5 @@
 
 mod calendar;
 mod input;
+mod resources;
 mod rsvp;

@@ -36,6 +36,7 @@ pub mod profile;
 pub mod reactions;
 pub mod relationships;
 pub mod reports;
+pub mod resources;
 pub mod scheduled;
 mod secrets;
 pub mod streaming;

@@ -6,6 +6,11 @@
 //! document of another kind), and metadata such as the GPS position a phone writes into a
 //! photo is dropped, which matters for members who must not be located. A thumbnail and a
 //! blurhash are made at the same time. Decoding is capped in bytes and pixels.
+//!
+//! Documents (PDF, OpenDocument, Office Open XML, EPUB), which resources carry, are recognised
+//! from their bytes alone and stored as they are, under the extension of what they are; they
+//! are served like every upload, never sniffed and sandboxed, and Mastodon clients get them
+//! as attachments of type `unknown` (a link to the file).
 
 use crate::{Actor, Context, CoreError, error::CoreResult};
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
@@ -79,11 +84,44 @@ fn check_focus(focus: Option<(f64, f64)>) -> CoreResult<()> {
     Ok(())
 }
 
+/// Documents accepted, by the type their bytes show, with the extension they are stored under.
+const DOCUMENTS: [(&str, &str); 8] = [
+    ("application/pdf", "pdf"),
+    ("application/vnd.oasis.opendocument.text", "odt"),
+    ("application/vnd.oasis.opendocument.spreadsheet", "ods"),
+    ("application/vnd.oasis.opendocument.presentation", "odp"),
+    (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "docx",
+    ),
+    (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xlsx",
+    ),
+    (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "pptx",
+    ),
+    ("application/epub+zip", "epub"),
+];
+
+/// The document type of `bytes`, if they are one of [`DOCUMENTS`].
+fn document_type(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    let found = infer::get(bytes)?;
+    DOCUMENTS
+        .iter()
+        .find(|(mime, _)| *mime == found.mime_type())
+        .copied()
+}
+
 /// Stores an upload of `actor`, not yet attached to a post.
 pub async fn upload(ctx: &Context, actor: &Actor, upload: Upload) -> CoreResult<Media> {
     check_size(ctx, &upload.bytes)?;
     check_description(&upload.description)?;
     check_focus(upload.focus)?;
+    if let Some(kind) = document_type(&upload.bytes) {
+        return store_document(ctx, actor, upload, kind).await;
+    }
     let max_pixels = ctx.config.media.max_pixels;
     let bytes = upload.bytes;
     let processed = blocking(move || process(&bytes, max_pixels)).await?;
@@ -121,6 +159,34 @@ pub async fn upload(ctx: &Context, actor: &Actor, upload: Upload) -> CoreResult<
             Err(e.into())
         }
     }
+}
+
+/// Stores a document as it came: there is nothing in it to re-encode or preview.
+async fn store_document(
+    ctx: &Context,
+    actor: &Actor,
+    upload: Upload,
+    (content_type, extension): (&str, &str),
+) -> CoreResult<Media> {
+    let dir = ready_media_dir(ctx).await?;
+    let file_name = format!("{}.{extension}", uuid::Uuid::new_v4().simple());
+    write(&dir.join(&file_name), &upload.bytes).await?;
+    let row = media_attachments::ActiveModel {
+        actor_id: Set(actor.id),
+        post_id: Set(None),
+        kind: Set("unknown".into()),
+        content_type: Set(content_type.into()),
+        file_name: Set(Some(file_name.clone())),
+        description: Set(upload.description.filter(|d| !d.trim().is_empty())),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&ctx.db)
+    .await;
+    if row.is_err() {
+        let _ = tokio::fs::remove_file(dir.join(&file_name)).await;
+    }
+    Ok(row?)
 }
 
 /// Stores a profile picture of at most `width`×`height` (cropped to that shape, as Mastodon
@@ -181,7 +247,11 @@ async fn write(path: &std::path::Path, bytes: &[u8]) -> CoreResult<()> {
 }
 
 fn unsupported() -> CoreError {
-    CoreError::Unsupported("only JPEG, PNG, GIF and WebP images are accepted".into())
+    CoreError::Unsupported(
+        "only JPEG, PNG, GIF and WebP images, and PDF, OpenDocument, Office and EPUB documents \
+         are accepted"
+            .into(),
+    )
 }
 
 /// Decodes an image within the byte and pixel caps: the size is read from the header first,

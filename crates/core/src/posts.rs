@@ -237,6 +237,11 @@ pub async fn edit(ctx: &Context, author: &Actor, post_id: i64, change: Edit) -> 
             "events are changed through /api/passage/v1/events".into(),
         ));
     }
+    if crate::resources::of_post(&ctx.db, post.id).await?.is_some() {
+        return Err(CoreError::Invalid(
+            "resources are changed through /api/passage/v1/resources".into(),
+        ));
+    }
     let mentions = mentioned(ctx, &post).await?;
     let mention_ids: Vec<i64> = mentions.iter().map(|a| a.id).collect();
     let html = content::render_plain(

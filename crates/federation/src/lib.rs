@@ -5,6 +5,9 @@
 //! This is the only crate that knows ActivityPub JSON. It turns incoming activities into calls
 //! of `core` use cases, and `core`'s outbound intents into signed deliveries.
 
+// The JSON-LD context is one large `json!` literal.
+#![recursion_limit = "256"]
+
 pub mod activities;
 pub mod delivery;
 pub mod error;

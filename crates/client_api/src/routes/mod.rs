@@ -15,6 +15,7 @@ mod oauth;
 mod organisations;
 mod polls;
 mod reports;
+mod resources;
 mod scheduled_statuses;
 mod search;
 mod statuses;
@@ -52,6 +53,7 @@ pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
         .merge(events::routes())
         .merge(calendar::routes())
         .merge(organisations::routes())
+        .merge(resources::routes())
         .route(
             "/api/{*rest}",
             axum::routing::any(|| async { ApiError::not_found() }),

@@ -38,7 +38,11 @@ pub async fn set_event(
     note.kind = "Event".into();
     note.name = Some(event.name.clone());
     note.content = event.description.clone();
-    note.content_map = Some([(language.clone(), event.description.clone())].into());
+    note.content_map = Some(
+        [(language.clone(), event.description.clone())]
+            .into_iter()
+            .collect(),
+    );
     note.summary = Some(text::summary_html(event, &language, &page));
     note.end_time = event.ends_at.map(local_time);
     if let Some(banner) = note.attachment.iter_mut().find(|a| {
@@ -100,8 +104,8 @@ pub async fn set_event(
     f.replies_moderation_option = Some("allow_all".into());
     f.comments_enabled = Some(true);
     f.draft = Some(false);
-    f.context = event.series_id.clone().map(Value::String);
     note.url = Some(Value::String(page));
+    note.context = event.series_id.clone().map(Value::String);
     Ok(())
 }
 

@@ -3,3 +3,4 @@
 pub mod actor;
 pub mod event;
 pub mod note;
+pub mod resource;

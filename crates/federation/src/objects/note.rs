@@ -21,9 +21,9 @@ use passage_core::{
     media::{self, RemoteMedia},
     polls::{self, RemotePoll},
     posts::{self, RemotePost},
+    resources,
     visibility::Visibility,
 };
-use std::collections::BTreeMap;
 use url::Url;
 
 /// A post row with its id parsed once.
@@ -83,7 +83,7 @@ pub async fn note_from_post(ctx: &Context, post: &Post) -> Result<NoteDocument, 
     let content_map = post
         .language
         .as_ref()
-        .map(|lang| BTreeMap::from([(lang.clone(), post.content.clone())]));
+        .map(|lang| [(lang.clone(), post.content.clone())].into_iter().collect());
     let poll = polls::of_post(ctx, post.id).await?;
     let mut note = NoteDocument {
         id: Url::parse(&post.ap_id)?,
@@ -94,7 +94,12 @@ pub async fn note_from_post(ctx: &Context, post: &Post) -> Result<NoteDocument, 
         name: None,
         content: post.content.clone(),
         content_map,
+        name_map: None,
         summary: post.summary.clone(),
+        summary_map: None,
+        context: None,
+        audience: None,
+        license: None,
         sensitive: post.sensitive,
         in_reply_to: post
             .in_reply_to_ap_id
@@ -122,6 +127,9 @@ pub async fn note_from_post(ctx: &Context, post: &Post) -> Result<NoteDocument, 
     }
     if let Some(event) = events::of_posts(&ctx.db, &[post.id]).await?.pop() {
         super::event::set_event(ctx, &mut note, post, &event).await?;
+    }
+    if let Some((resource, texts)) = resources::of_post(&ctx.db, post.id).await? {
+        super::resource::set_resource(ctx, &mut note, post, &author, &resource, &texts).await?;
     }
     Ok(note)
 }
@@ -292,7 +300,12 @@ pub async fn remote_post(
                 .as_ref()
                 .and_then(|u| u.as_str().map(str::to_owned)),
             content_html: json.html(),
-            summary: json.summary.clone().filter(|s| !s.is_empty()),
+            // A content warning is a microblog idea: an Article's or a Page's summary is an
+            // abstract of what its content already holds.
+            summary: json
+                .summary
+                .clone()
+                .filter(|s| !s.is_empty() && !matches!(json.kind.as_str(), "Article" | "Page")),
             sensitive: json.sensitive,
             language: json.language(),
             visibility,

@@ -62,10 +62,6 @@ pub struct EventFields {
     pub comments_enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub draft: Option<bool>,
-    /// For an occurrence of a recurring series, the series (FEP-7888). Other servers put a
-    /// conversation here, in any shape, so it is read as anything.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context: Option<Value>,
 }
 
 /// Longest text kept from any one part of a remote place.

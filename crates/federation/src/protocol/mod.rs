@@ -61,7 +61,9 @@ pub fn context() -> Value {
             "repliesModerationOption": "mz:repliesModerationOption",
             "commentsEnabled": "pt:commentsEnabled",
             "pt": "https://joinpeertube.org/ns#",
-            "status": "ical:status"
+            "status": "ical:status",
+            "license": "sc:license",
+            "ResourceCollection": "mz:ResourceCollection"
         }
     ])
 }

@@ -2,8 +2,8 @@
 //! WordPress send and we read as posts), and `Tombstone`.
 
 use super::{Tag, attachments_lenient, tags_lenient, urls_lenient};
+use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use url::Url;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -21,10 +21,25 @@ pub struct NoteDocument {
     pub name: Option<String>,
     #[serde(default)]
     pub content: String,
+    /// Every language version, the primary one first: Mastodon reads only the first key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content_map: Option<BTreeMap<String, String>>,
+    pub content_map: Option<IndexMap<String, String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_map: Option<IndexMap<String, String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary_map: Option<IndexMap<String, String>>,
+    /// What the object was made in (FEP-7888): an event series, a resource folder. Other
+    /// servers put a conversation here, in any shape, so it is read as anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<serde_json::Value>,
+    /// The group the object was posted to (FEP-1b12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<serde_json::Value>,
+    /// The address of the licence (schema.org's `license`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
     #[serde(default, deserialize_with = "super::bool_lenient")]
     pub sensitive: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -30,6 +30,8 @@ pub fn router(config: FederationConfig<Federation>) -> Router {
         .route("/posts/{id}", get(objects::get_post))
         .route("/events/{id}", get(objects::get_event))
         .route("/events/series/{id}", get(objects::get_series))
+        .route("/resources/{id}", get(objects::get_resource))
+        .route("/resources/folders/{id}", get(objects::get_folder))
         .route("/emojis/{id}", get(objects::get_emoji))
         .route("/.well-known/webfinger", get(webfinger::webfinger))
         .route("/.well-known/host-meta", get(webfinger::host_meta))

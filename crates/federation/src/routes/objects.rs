@@ -12,7 +12,7 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use passage_core::{accounts, emojis, events, posts, visibility::Visibility};
+use passage_core::{accounts, emojis, events, posts, resources, visibility::Visibility};
 
 pub async fn get_post(
     Path(id): Path<String>,
@@ -31,6 +31,49 @@ pub async fn get_event(
 ) -> Result<Response, FederationError> {
     let ap_id = format!("{}/events/{id}", data.urls.base());
     serve_post(ap_id, data, request).await
+}
+
+/// A resource at `/resources/{id}`: the post document, rendered as a `Page`.
+pub async fn get_resource(
+    Path(id): Path<String>,
+    data: FederationData,
+    request: Request,
+) -> Result<Response, FederationError> {
+    let ap_id = format!("{}/resources/{id}", data.urls.base());
+    serve_post(ap_id, data, request).await
+}
+
+/// A folder at `/resources/folders/{id}`, as Mobilizon writes one (`ResourceCollection`),
+/// with the public resources it holds. Members-only folders are not served: 404, so their
+/// existence is not revealed.
+pub async fn get_folder(
+    Path(id): Path<String>,
+    data: FederationData,
+) -> Result<Response, FederationError> {
+    let ap_id = format!("{}/resources/folders/{id}", data.urls.base());
+    let folder = resources::folders::by_ap_id(&data, &ap_id)
+        .await?
+        .filter(|f| f.visibility != resources::Access::Members.as_str())
+        .ok_or(FederationError::NotFound)?;
+    let host = accounts::by_id(&data, folder.owner_id).await?;
+    let parent = match folder.parent_id {
+        Some(id) => resources::folders::find(&data, id).await?.map(|p| p.ap_id),
+        None => None,
+    };
+    let held = resources::list(&data, None, &host, Some(folder.id), false, 200).await?;
+    let items: Vec<&str> = held.iter().map(|r| r.post.ap_id.as_str()).collect();
+    let doc = serde_json::json!({
+        "id": folder.ap_id,
+        "type": "ResourceCollection",
+        "name": folder.name,
+        "attributedTo": host.ap_id,
+        "context": parent,
+        "published": folder.created_at,
+        "updated": folder.updated_at,
+        "totalItems": items.len(),
+        "items": items,
+    });
+    Ok(FederationJson(with_context(doc)).into_response())
 }
 
 /// A recurring series at `/events/series/{id}`: the collection of its public occurrences,
