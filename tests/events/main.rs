@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod calendar;
+mod groups;
 mod input;
 mod resources;
 mod rsvp;

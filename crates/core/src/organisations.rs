@@ -230,3 +230,40 @@ async fn put_member(ctx: &Context, org: &Actor, member: &Actor, role: Role) -> C
     .await?;
     Ok(())
 }
+
+/// FEP-1b12's group sharing: a member's public post addressed to their organisation (with a
+/// mention, as Mastodon users write to groups) is shared by the organisation with all its
+/// followers, as an `Announce` of the post, which Mastodon shows as a boost, Lemmy and
+/// Friendica as a group post, and Passage as both. One Announce per post, whoever receives it.
+///
+/// Not shared: replies (they stay in their thread), followers-only and direct posts (sharing
+/// would widen their audience), and posts by non-members, so an organisation is never an
+/// open relay for spam waves. Members have accounts here, so only local posts are shared.
+pub async fn share_addressed(ctx: &Context, post: &crate::Post, mentioned: &[i64]) {
+    if let Err(e) = share(ctx, post, mentioned).await {
+        tracing::warn!(post = post.id, error = %e, "an organisation could not share a post");
+    }
+}
+
+async fn share(ctx: &Context, post: &crate::Post, mentioned: &[i64]) -> CoreResult<()> {
+    let visibility = crate::visibility::Visibility::parse(&post.visibility)?;
+    if post.in_reply_to_ap_id.is_some() || !visibility.is_public() || mentioned.is_empty() {
+        return Ok(());
+    }
+    let mut author = None;
+    for id in mentioned {
+        let org = accounts::by_id(ctx, *id).await?;
+        if !org.local || org.kind != ActorKind::Group.as_str() || org.id == post.author_id {
+            continue;
+        }
+        if author.is_none() {
+            author = Some(accounts::by_id(ctx, post.author_id).await?);
+        }
+        if let Some(author) = &author
+            && role_of(ctx, &org, author).await?.is_some()
+        {
+            crate::reactions::boost(ctx, &org, post).await?;
+        }
+    }
+    Ok(())
+}

@@ -194,6 +194,7 @@ pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<P
     txn.commit().await?;
     outbox::notify(ctx);
     ctx.stream.publish(events);
+    crate::organisations::share_addressed(ctx, &post, &mention_ids).await;
     Ok(post)
 }
 
