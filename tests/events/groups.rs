@@ -2,6 +2,9 @@
 //! with its followers (one Announce, a boost for Mastodon), and never a non-member's, here or
 //! on another instance.
 
+use passage_core::{accounts::Role, organisations};
+use reqwest::Method;
+use serde_json::{Value, json};
 use testkit::{TestNetwork, client::Client};
 
 /// Who boosted what in `who`'s home timeline: (booster, original author, text).
@@ -15,7 +18,10 @@ async fn boosts(who: &Client) -> Vec<(String, String, String)> {
         .map(|s| {
             (
                 s["account"]["username"].as_str().unwrap().to_owned(),
-                s["reblog"]["account"]["username"].as_str().unwrap().to_owned(),
+                s["reblog"]["account"]["username"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
                 s["reblog"]["content"].as_str().unwrap().to_owned(),
             )
         })
@@ -29,8 +35,7 @@ async fn an_organisation_shares_what_its_members_address_to_it_and_nothing_else(
     let ana_actor = a.member("ana").await;
     a.member("sam").await;
     let mile = a.organisation("mile", "MILE network").await;
-    let member = passage_core::accounts::Role::Member;
-    passage_core::organisations::set_member(a.ctx(), None, &mile, &ana_actor, member)
+    organisations::set_member(a.ctx(), None, &mile, &ana_actor, Role::Member)
         .await
         .unwrap();
     let (ana, sam) = (a.login("ana").await, a.login("sam").await);
@@ -38,12 +43,13 @@ async fn an_organisation_shares_what_its_members_address_to_it_and_nothing_else(
     let bea_actor = b.lookup(&format!("bea@{}", b.domain())).await;
     net.follow(1, &bea_actor, 0, &mile).await;
 
-    ana.status("@mile The consultation on housing opens on Monday.").await;
+    ana.status("@mile The consultation on housing opens on Monday.")
+        .await;
     sam.status("@mile Buy cheap watches!").await;
     let reply_to = ana.status("A thread").await;
     let reply = ana
         .form(
-            reqwest::Method::POST,
+            Method::POST,
             "/api/v1/statuses",
             &[
                 ("status", "@mile a reply stays in its thread"),
@@ -54,9 +60,12 @@ async fn an_organisation_shares_what_its_members_address_to_it_and_nothing_else(
     assert_eq!(reply.status, 200, "{}", reply.text);
     let private = ana
         .form(
-            reqwest::Method::POST,
+            Method::POST,
             "/api/v1/statuses",
-            &[("status", "@mile for followers only"), ("visibility", "private")],
+            &[
+                ("status", "@mile for followers only"),
+                ("visibility", "private"),
+            ],
         )
         .await;
     assert_eq!(private.status, 200, "{}", private.text);
@@ -75,5 +84,65 @@ async fn an_organisation_shares_what_its_members_address_to_it_and_nothing_else(
     // Shared once, however often it is delivered or seen.
     net.deliver_all().await;
     assert_eq!(boosts(&bea).await.len(), 1);
+    net.shutdown().await;
+}
+
+async fn ap(url: &str) -> Value {
+    let answer = testkit::client::http()
+        .get(url)
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200, "{url}");
+    answer.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn an_organisation_serves_its_collections_and_lists_people_only_if_it_chose_to() {
+    let net = TestNetwork::start(1).await;
+    let a = net.get(0);
+    let ana_actor = a.member("ana").await;
+    let ole_actor = a.member("ole").await;
+    let mile = a.organisation("mile", "MILE network").await;
+    for (who, role) in [(&ana_actor, Role::Admin), (&ole_actor, Role::Member)] {
+        organisations::set_member(a.ctx(), None, &mile, who, role)
+            .await
+            .unwrap();
+    }
+    let ana = a.login("ana").await;
+    let event = ana
+        .json(
+            Method::POST,
+            "/api/passage/v1/events",
+            json!({"host": "mile", "name": "Open day", "starts_at": "2031-05-01T10:00", "timezone": "Europe/Madrid"}),
+        )
+        .await;
+    assert_eq!(event.status, 200, "{}", event.text);
+
+    let actor = ap(&mile.ap_id).await;
+    assert_eq!(actor["type"], "Group");
+    assert_eq!(actor["attributedTo"], format!("{}/moderators", mile.ap_id));
+    let upcoming = ap(actor["upcomingEvents"].as_str().unwrap()).await;
+    assert_eq!(upcoming["orderedItems"], json!([event.body["uri"]]));
+    let members = ap(actor["members"].as_str().unwrap()).await;
+    assert_eq!(members["totalItems"], 2);
+    assert!(
+        members.get("orderedItems").is_none(),
+        "not public: {members}"
+    );
+    let moderators = ap(actor["attributedTo"].as_str().unwrap()).await;
+    assert_eq!(moderators["totalItems"], 1);
+    assert!(moderators.get("orderedItems").is_none());
+    let resources = ap(actor["resources"].as_str().unwrap()).await;
+    assert_eq!(resources["totalItems"], 0);
+
+    organisations::set_members_public(a.ctx(), Some(&ana_actor), &mile, true)
+        .await
+        .unwrap();
+    let moderators = ap(actor["attributedTo"].as_str().unwrap()).await;
+    assert_eq!(moderators["orderedItems"], json!([ana_actor.ap_id]));
+    let members = ap(actor["members"].as_str().unwrap()).await;
+    assert_eq!(members["orderedItems"].as_array().unwrap().len(), 2);
     net.shutdown().await;
 }

@@ -267,3 +267,19 @@ async fn share(ctx: &Context, post: &crate::Post, mentioned: &[i64]) -> CoreResu
     }
     Ok(())
 }
+
+/// How many members an organisation has, and how many of them are admins or moderators: the
+/// counts are public (Mobilizon shows `memberCount`), the people only as [`members`] allows.
+pub async fn counts(ctx: &Context, org: &Actor) -> CoreResult<(u64, u64)> {
+    use sea_orm::PaginatorTrait;
+    let all = om::Entity::find()
+        .filter(om::Column::OrganisationId.eq(org.id))
+        .count(&ctx.db)
+        .await?;
+    let moderators = om::Entity::find()
+        .filter(om::Column::OrganisationId.eq(org.id))
+        .filter(om::Column::Role.is_in([Role::Admin.as_str(), Role::Moderator.as_str()]))
+        .count(&ctx.db)
+        .await?;
+    Ok((all, moderators))
+}

@@ -3,7 +3,7 @@
 
 use crate::{
     FederationData, FederationError,
-    protocol::actor::{ActorDocument, Endpoints, image, property_value},
+    protocol::actor::{ActorDocument, Endpoints, GroupCollections, image, property_value},
 };
 use activitypub_federation::{
     fetch::object_id::ObjectId,
@@ -189,5 +189,21 @@ pub fn actor_document(a: &Actor) -> Result<ActorDocument, FederationError> {
             .iter()
             .map(|f| property_value(&f.name, &f.value))
             .collect(),
+        group: group_collections(a),
     })
+}
+
+/// The collections a local organisation serves (see `routes::collections`).
+fn group_collections(a: &Actor) -> GroupCollections {
+    if !a.local || a.kind != ActorKind::Group.as_str() {
+        return GroupCollections::default();
+    }
+    let at = |path: &str| Some(serde_json::Value::String(format!("{}/{path}", a.ap_id)));
+    GroupCollections {
+        attributed_to: at("moderators"),
+        members: at("members"),
+        resources: at("resources"),
+        events: at("events"),
+        upcoming_events: at("events"),
+    }
 }

@@ -45,6 +45,27 @@ pub struct ActorDocument {
         deserialize_with = "super::one_or_many"
     )]
     pub attachment: Vec<serde_json::Value>,
+    /// What an organisation (`Group`) adds.
+    #[serde(flatten)]
+    pub group: GroupCollections,
+}
+
+/// The collections of an organisation: its moderators as `attributedTo` (FEP-1b12), its
+/// members and resources (Mobilizon's names), and its events (Mobilizon's `events`,
+/// FEP-8a8e's `upcomingEvents`). Absent on other actors.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupCollections {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributed_to: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub members: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upcoming_events: Option<serde_json::Value>,
 }
 
 /// An `Image` with its URL, as Mastodon sends avatars and headers.

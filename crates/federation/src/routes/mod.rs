@@ -2,6 +2,7 @@
 
 mod actor;
 mod collections;
+mod group;
 mod inbox;
 mod nodeinfo;
 mod objects;
@@ -27,6 +28,10 @@ pub fn router(config: FederationConfig<Federation>) -> Router {
         .route("/users/{name}/outbox", get(collections::outbox))
         .route("/users/{name}/followers", get(collections::followers))
         .route("/users/{name}/following", get(collections::following))
+        .route("/users/{name}/moderators", get(group::moderators))
+        .route("/users/{name}/members", get(group::members))
+        .route("/users/{name}/events", get(group::events))
+        .route("/users/{name}/resources", get(group::resources))
         .route("/posts/{id}", get(objects::get_post))
         .route("/events/{id}", get(objects::get_event))
         .route("/events/series/{id}", get(objects::get_series))
