@@ -5,5 +5,6 @@
 mod calendar;
 mod groups;
 mod input;
+mod pages;
 mod resources;
 mod rsvp;

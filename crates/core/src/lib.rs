@@ -20,6 +20,7 @@ pub mod filters;
 pub mod follows;
 pub mod ids;
 pub mod keys;
+pub mod languages;
 pub mod lists;
 pub mod markers;
 pub mod media;

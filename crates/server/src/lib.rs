@@ -162,14 +162,19 @@ fn spawn_chores(ctx: Context, shutdown: CancellationToken) -> JoinHandle<()> {
     })
 }
 
+/// A change made to a request before it is routed.
+type Rewrite = fn(axum::extract::Request) -> axum::extract::Request;
+
+/// The whole HTTP application of an instance.
+pub type App =
+    tower_http::normalize_path::NormalizePath<tower::util::MapRequest<axum::Router, Rewrite>>;
+
 /// All routes of one instance, behind the layers every request passes: trailing slashes
-/// trimmed *before* routing (Mastodon.py asks for `/api/v1/instance/`, toot for
-/// `/oauth/authorize/`; a `Router::layer` would run after routing and change nothing), CORS
-/// for browser clients (with `Link` exposed, for pagination), and the body size limit.
-pub fn router(
-    ctx: &Context,
-    fed_config: activitypub_federation_config::Config,
-) -> tower_http::normalize_path::NormalizePath<axum::Router> {
+/// trimmed and content negotiated *before* routing (Mastodon.py asks for
+/// `/api/v1/instance/`, toot for `/oauth/authorize/`, browsers for the page of an event at
+/// its ActivityPub address; a `Router::layer` would run after routing and change nothing),
+/// CORS for browser clients (with `Link` exposed, for pagination), and the body size limit.
+pub fn router(ctx: &Context, fed_config: activitypub_federation_config::Config) -> App {
     use tower::Layer;
     use tower_http::cors::{Any, CorsLayer};
     let limit = ctx.config.http.max_body_bytes;
@@ -189,6 +194,7 @@ pub fn router(
         .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
         .merge(passage_client_api::router(api))
         .layer(cors);
+    let app = tower::util::MapRequestLayer::new(passage_web::negotiate as Rewrite).layer(app);
     tower_http::normalize_path::NormalizePathLayer::trim_trailing_slash().layer(app)
 }
 

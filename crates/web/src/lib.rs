@@ -1,10 +1,14 @@
 //! Server-rendered HTML: the front page, the OAuth login and consent page apps send members
-//! to, and the default avatar and header images; and the iCalendar feeds of events. Profile,
-//! post, event and admin pages come with their issues.
+//! to, the public pages of organisations, events and resources (chosen over ActivityPub
+//! documents by [`negotiate`]), the default avatar and header images, and the iCalendar feeds
+//! of events. Admin pages come with their issue.
 
 mod calendar;
 mod oauth;
 mod pages;
+mod public;
+
+pub use public::negotiate;
 
 use axum::{Router, http::header, response::IntoResponse, routing::get};
 use passage_core::Context;
@@ -15,6 +19,7 @@ pub fn router(ctx: Context) -> Router {
         .route("/", get(pages::home))
         .route("/oauth/authorize", get(oauth::show).post(oauth::decide))
         .merge(calendar::routes())
+        .merge(public::routes())
         .route(
             "/static/avatar.png",
             get(|| png(include_bytes!("../static/avatar.png"))),

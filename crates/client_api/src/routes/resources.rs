@@ -21,7 +21,7 @@ use axum::{
     routing::get,
 };
 use passage_core::{
-    Actor, accounts as core_accounts, media,
+    Actor, accounts as core_accounts, languages, media,
     resources::{self, Access, ResourceInput, Shared, Version, folders},
 };
 use serde::Deserialize;
@@ -50,22 +50,7 @@ fn wanted(lang: Option<&str>, headers: &HeaderMap) -> Vec<String> {
         .get(axum::http::header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let mut weighted: Vec<(f32, String)> = header
-        .split(',')
-        .filter_map(|part| {
-            let mut bits = part.trim().split(';');
-            let tag = bits.next()?.trim().to_ascii_lowercase();
-            let q = bits
-                .find_map(|b| b.trim().strip_prefix("q=")?.parse::<f32>().ok())
-                .unwrap_or(1.0);
-            (!tag.is_empty() && tag != "*").then_some((q, tag))
-        })
-        .collect();
-    weighted.sort_by(|a, b| b.0.total_cmp(&a.0));
-    lang.map(str::to_ascii_lowercase)
-        .into_iter()
-        .chain(weighted.into_iter().map(|(_, tag)| tag))
-        .collect()
+    languages::preferred(lang, header)
 }
 
 async fn resource_json(
@@ -76,19 +61,9 @@ async fn resource_json(
     let ctx = &state.ctx;
     let host = core_accounts::by_id(ctx, shared.post.author_id).await?;
     let texts = &shared.texts;
-    // An exact tag first (pt-br), then its language (pt), then the primary version.
-    let shown = languages
-        .iter()
-        .find_map(|l| texts.iter().find(|t| &t.language == l))
-        .or_else(|| {
-            languages.iter().find_map(|l| {
-                let base = l.split('-').next().unwrap_or(l);
-                texts
-                    .iter()
-                    .find(|t| t.language.split('-').next() == Some(base))
-            })
-        })
-        .or(texts.first())
+    let available: Vec<&str> = texts.iter().map(|t| t.language.as_str()).collect();
+    let shown = languages::pick(languages, &available)
+        .and_then(|l| texts.iter().find(|t| t.language == l))
         .ok_or_else(ApiError::not_found)?;
     let files = media::of_post(ctx, shared.post.id).await?;
     let r = &shared.resource;

@@ -19,6 +19,9 @@ struct Words {
     postponed_from: &'static str,
 }
 
+/// The languages event lines are written in; others get English.
+pub const LANGUAGES: [&str; 7] = ["en", "fr", "nl", "el", "lv", "es", "de"];
+
 fn words(language: &str) -> Words {
     let base = language.split(['-', '_']).next().unwrap_or("en");
     match base {

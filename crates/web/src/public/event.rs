@@ -1,0 +1,119 @@
+//! An event's page, with "add to calendar" (its iCalendar file, or Google Calendar).
+
+use super::{Frame, handle, not_found, page, wanted};
+use askama::Template;
+use axum::{
+    extract::{Path, State},
+    http::HeaderMap,
+    response::Response,
+};
+use passage_core::{
+    Context, accounts,
+    events::{self, rsvp, text},
+    languages, media, posts,
+};
+
+#[derive(Template)]
+#[template(path = "event.html")]
+struct EventPage {
+    lang: String,
+    instance: String,
+    uri: String,
+    name: String,
+    status: String,
+    when: String,
+    place: Option<String>,
+    online_url: Option<String>,
+    external_url: Option<String>,
+    host_url: String,
+    host_name: String,
+    host_handle: String,
+    seats_left: Option<i64>,
+    category: Option<String>,
+    description: String,
+    banner: Option<String>,
+    ics_url: String,
+    google_url: String,
+}
+
+pub async fn show(
+    State(ctx): State<Context>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let ap_id = format!("{}/events/{id}", ctx.urls.base());
+    let Ok(Some(post)) = posts::by_ap_id(&ctx, &ap_id).await else {
+        return not_found(&ctx);
+    };
+    if !posts::can_view(&ctx, None, &post).await.unwrap_or(false) {
+        return not_found(&ctx);
+    }
+    let (Ok((post, event)), Ok(host)) = (
+        events::get(&ctx, post.id).await,
+        accounts::by_id(&ctx, post.author_id).await,
+    ) else {
+        return not_found(&ctx);
+    };
+    let mut reader = wanted(None, &headers);
+    reader.extend(post.language.clone());
+    let lang = languages::pick(&reader, &text::LANGUAGES).unwrap_or("en");
+    let going = rsvp::going_counts(&ctx.db, &[post.id])
+        .await
+        .ok()
+        .and_then(|c| c.first().map(|(_, n)| *n))
+        .unwrap_or(0);
+    let banner = media::of_post(&ctx, post.id)
+        .await
+        .ok()
+        .and_then(|m| m.into_iter().find(|m| m.kind == "image"))
+        .and_then(|m| m.file_name)
+        .map(|f| format!("{}/media/{f}", ctx.urls.base()));
+    let frame = Frame::new(&ctx, lang);
+    page(
+        EventPage {
+            lang: frame.lang,
+            instance: frame.instance,
+            ics_url: format!("{}/ics", post.ap_id),
+            google_url: google_calendar(&event, &post.ap_id),
+            uri: post.ap_id.clone(),
+            name: event.name.clone(),
+            status: event.status.clone(),
+            when: text::when(&event, lang),
+            place: text::place(&event),
+            online_url: event.online_url.clone(),
+            external_url: event.external_url.clone(),
+            host_url: ctx.urls.profile(&host.username),
+            host_name: host.display_name.clone(),
+            host_handle: handle(&ctx, &host),
+            seats_left: event
+                .capacity
+                .filter(|c| *c > 0)
+                .map(|c| (i64::from(c) - going).max(0)),
+            category: event.category.clone(),
+            description: event.description.clone(),
+            banner,
+        }
+        .render(),
+    )
+}
+
+/// Google Calendar's "add event" address, in UTC with the event's zone for display.
+fn google_calendar(event: &events::Event, page: &str) -> String {
+    let utc = |t: &passage_core::db::Timestamp| {
+        t.with_timezone(&chrono::Utc)
+            .format("%Y%m%dT%H%M%SZ")
+            .to_string()
+    };
+    let end = event
+        .ends_at
+        .unwrap_or(event.starts_at + chrono::Duration::hours(1));
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("action", "TEMPLATE")
+        .append_pair("text", &event.name)
+        .append_pair("dates", &format!("{}/{}", utc(&event.starts_at), utc(&end)))
+        .append_pair("details", page)
+        .append_pair("location", &text::place(event).unwrap_or_default())
+        .append_pair("ctz", text::zone(event).name())
+        .finish();
+    format!("https://calendar.google.com/calendar/render?{query}")
+}

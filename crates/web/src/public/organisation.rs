@@ -1,0 +1,116 @@
+//! The page of an organisation (or of a member): who it is, its upcoming events, its public
+//! resources, its calendar, and its members when it chose to show them.
+
+use super::{Frame, handle, not_found, page, wanted};
+use askama::Template;
+use axum::{
+    extract::{Path, State},
+    http::HeaderMap,
+    response::Response,
+};
+use passage_core::{
+    Context,
+    accounts::{self, ActorKind},
+    events::{self, Filter, text},
+    languages, organisations, resources,
+};
+
+#[derive(Template)]
+#[template(path = "organisation.html")]
+struct OrganisationPage {
+    lang: String,
+    instance: String,
+    uri: String,
+    name: String,
+    handle: String,
+    summary: String,
+    /// "1 member", "12 members".
+    member_count: Option<String>,
+    feed_url: String,
+    webcal_url: String,
+    /// Address, name and date of each upcoming event.
+    events: Vec<(String, String, String)>,
+    /// Address and title of each public resource.
+    resources: Vec<(String, String)>,
+    /// Profile address and name of each member, when they are public.
+    members: Vec<(String, String)>,
+}
+
+pub async fn show(
+    State(ctx): State<Context>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Ok(actor) = accounts::local_by_username(&ctx, &name).await else {
+        return not_found(&ctx);
+    };
+    let reader = wanted(None, &headers);
+    let lang = languages::pick(&reader, &text::LANGUAGES).unwrap_or("en");
+    let filter = Filter {
+        host_id: Some(actor.id),
+        after: Some(passage_core::db::now()),
+        ..Filter::default()
+    };
+    let events = events::list(&ctx, &filter, 50)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(post, event)| (post.ap_id, event.name.clone(), text::when(&event, lang)))
+        .collect();
+    let resources = resources::list(&ctx, None, &actor, None, true, 50)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|shared| {
+            let available: Vec<&str> = shared.texts.iter().map(|t| t.language.as_str()).collect();
+            let language = languages::pick(&reader, &available)?;
+            let text = shared.texts.iter().find(|t| t.language == language)?;
+            Some((shared.post.ap_id.clone(), text.title.clone()))
+        })
+        .collect();
+    let is_group = actor.kind == ActorKind::Group.as_str();
+    let member_count = if is_group {
+        organisations::counts(&ctx, &actor)
+            .await
+            .ok()
+            .map(|(n, _)| match n {
+                1 => "1 member".to_owned(),
+                n => format!("{n} members"),
+            })
+    } else {
+        None
+    };
+    let members = if is_group && actor.members_public {
+        organisations::members(&ctx, None, &actor)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(m, _)| (ctx.urls.profile(&m.username), m.display_name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let feed_url = format!("{}/@{}/feed/ics", ctx.urls.base(), actor.username);
+    let webcal_url =
+        feed_url
+            .replacen("https://", "webcal://", 1)
+            .replacen("http://", "webcal://", 1);
+    let frame = Frame::new(&ctx, lang);
+    page(
+        OrganisationPage {
+            lang: frame.lang,
+            instance: frame.instance,
+            uri: actor.ap_id.clone(),
+            name: actor.display_name.clone(),
+            handle: handle(&ctx, &actor),
+            summary: actor.summary.clone(),
+            member_count,
+            feed_url,
+            webcal_url,
+            events,
+            resources,
+            members,
+        }
+        .render(),
+    )
+}
