@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod by_poll;
 mod calendar;
 mod groups;
 mod input;

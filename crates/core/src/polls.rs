@@ -463,6 +463,8 @@ pub async fn receive_vote(
     send_tallies(&txn, &post).await?;
     txn.commit().await?;
     outbox::notify(ctx);
+    // An organisation's question about an event: the vote is an answer to it.
+    crate::events::by_poll::receive_vote(ctx, &post, voter, choice).await?;
     Ok(true)
 }
 

@@ -8,6 +8,7 @@
 //! or a member on their own behalf. Remote events arrive through federation and are stored
 //! the same way. Answers (RSVPs) are in [`rsvp`].
 
+pub mod by_poll;
 pub mod calendar;
 mod listing;
 pub mod rsvp;

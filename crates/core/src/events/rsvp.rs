@@ -71,6 +71,8 @@ pub enum Style {
     AcceptEvent,
     /// `Accept` of an `Invite` (Hubzilla, Zap): no reply expected.
     AcceptInvite,
+    /// A vote on the organisation's direct poll (Mastodon): told by a direct reply.
+    Poll,
 }
 
 impl Style {
@@ -80,6 +82,7 @@ impl Style {
             Self::Join => "join",
             Self::AcceptEvent => "accept_event",
             Self::AcceptInvite => "accept_invite",
+            Self::Poll => "poll",
         }
     }
 }
@@ -417,7 +420,7 @@ async fn promote(
 }
 
 /// Why an event takes no answers now, if it does not.
-fn open_to_answers(post: &Post, event: &Event) -> CoreResult<()> {
+pub(crate) fn open_to_answers(post: &Post, event: &Event) -> CoreResult<()> {
     if Status::parse(&event.status)? == Status::Cancelled {
         return Err(CoreError::Invalid("this event is cancelled".into()));
     }

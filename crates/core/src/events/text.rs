@@ -17,6 +17,10 @@ struct Words {
     cancelled: &'static str,
     tentative: &'static str,
     postponed_from: &'static str,
+    /// The question a direct poll asks, and its two answers.
+    question: &'static str,
+    going: &'static str,
+    not_going: &'static str,
 }
 
 /// The languages event lines are written in; others get English.
@@ -32,6 +36,9 @@ fn words(language: &str) -> Words {
             cancelled: "ANNULÉ",
             tentative: "À confirmer",
             postponed_from: "reporté, prévu d'abord le",
+            question: "Serez-vous là ?",
+            going: "J'y serai",
+            not_going: "Je n'y serai pas",
         },
         "nl" => Words {
             locale: Locale::nl_NL,
@@ -40,6 +47,9 @@ fn words(language: &str) -> Words {
             cancelled: "GEANNULEERD",
             tentative: "Onder voorbehoud",
             postponed_from: "verplaatst, eerst gepland op",
+            question: "Kom je?",
+            going: "Ik kom",
+            not_going: "Ik kom niet",
         },
         "el" => Words {
             locale: Locale::el_GR,
@@ -48,6 +58,9 @@ fn words(language: &str) -> Words {
             cancelled: "ΑΚΥΡΩΘΗΚΕ",
             tentative: "Προς επιβεβαίωση",
             postponed_from: "αναβλήθηκε, αρχικά στις",
+            question: "Θα έρθεις;",
+            going: "Θα έρθω",
+            not_going: "Δεν θα έρθω",
         },
         "lv" => Words {
             locale: Locale::lv_LV,
@@ -56,6 +69,9 @@ fn words(language: &str) -> Words {
             cancelled: "ATCELTS",
             tentative: "Vēl jāapstiprina",
             postponed_from: "pārcelts, sākotnēji",
+            question: "Vai piedalīsies?",
+            going: "Piedalīšos",
+            not_going: "Nepiedalīšos",
         },
         "es" => Words {
             locale: Locale::es_ES,
@@ -64,6 +80,9 @@ fn words(language: &str) -> Words {
             cancelled: "CANCELADO",
             tentative: "Por confirmar",
             postponed_from: "aplazado, previsto antes el",
+            question: "¿Vendrás?",
+            going: "Asistiré",
+            not_going: "No asistiré",
         },
         "de" => Words {
             locale: Locale::de_DE,
@@ -72,6 +91,9 @@ fn words(language: &str) -> Words {
             cancelled: "ABGESAGT",
             tentative: "Unter Vorbehalt",
             postponed_from: "verschoben, zuerst geplant am",
+            question: "Kommst du?",
+            going: "Ich komme",
+            not_going: "Ich komme nicht",
         },
         _ => Words {
             locale: Locale::en_GB,
@@ -80,6 +102,9 @@ fn words(language: &str) -> Words {
             cancelled: "CANCELLED",
             tentative: "To be confirmed",
             postponed_from: "postponed, first planned for",
+            question: "Will you come?",
+            going: "Going",
+            not_going: "Not going",
         },
     }
 }
@@ -91,6 +116,13 @@ pub fn zone(event: &Event) -> Tz {
         .as_deref()
         .and_then(|name| name.parse().ok())
         .unwrap_or(Tz::UTC)
+}
+
+/// The question a direct poll asks about an event (in `language`) and its answers, going
+/// first.
+pub fn poll_words(language: &str) -> (&'static str, [&'static str; 2]) {
+    let w = words(language);
+    (w.question, [w.going, w.not_going])
 }
 
 /// "Tuesday 1 December 2026, 18:00–20:00 (Europe/Brussels)", in `language`.

@@ -34,6 +34,7 @@ pub fn router(config: FederationConfig<Federation>) -> Router {
         .route("/users/{name}/resources", get(group::resources))
         .route("/posts/{id}", get(objects::get_post))
         .route("/events/{id}", get(objects::get_event))
+        .route("/events/{id}/ask", axum::routing::post(objects::ask))
         .route("/events/series/{id}", get(objects::get_series))
         .route("/resources/{id}", get(objects::get_resource))
         .route("/resources/folders/{id}", get(objects::get_folder))

@@ -76,6 +76,43 @@ pub async fn get_folder(
     Ok(FederationJson(with_context(doc)).into_response())
 }
 
+/// What the event page's "answer from Mastodon" form sends.
+#[derive(serde::Deserialize)]
+pub struct AskForm {
+    handle: String,
+}
+
+/// `POST /events/{id}/ask` from the event's page: someone on a server without event answers
+/// gives their handle, and the organisation sends them its question as a direct poll
+/// (`events::by_poll`). Back to the page, saying whether it was sent.
+pub async fn ask(
+    Path(id): Path<String>,
+    data: FederationData,
+    axum::Form(form): axum::Form<AskForm>,
+) -> Response {
+    let page = format!("{}/events/{id}", data.urls.base());
+    let sent = async {
+        let post = posts::by_ap_id(&data, &page)
+            .await?
+            .ok_or(FederationError::NotFound)?;
+        let invitee = crate::resolve::handle(&data, &form.handle).await?;
+        events::by_poll::ask(&data, post.id, &invitee).await?;
+        Ok::<_, FederationError>(())
+    }
+    .await;
+    let outcome = match sent {
+        Ok(()) => "asked=1".to_owned(),
+        Err(e) => {
+            let why = e.to_string();
+            let why: String = why.chars().take(200).collect();
+            url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("ask_error", &why)
+                .finish()
+        }
+    };
+    axum::response::Redirect::to(&format!("{page}?{outcome}#answer")).into_response()
+}
+
 /// A recurring series at `/events/series/{id}`: the collection of its public occurrences,
 /// which each name it as their `context` (FEP-7888), so a peer can find the others.
 pub async fn get_series(

@@ -3,7 +3,7 @@
 use super::{Frame, handle, not_found, page, wanted};
 use askama::Template;
 use axum::{
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::HeaderMap,
     response::Response,
 };
@@ -12,6 +12,7 @@ use passage_core::{
     events::{self, rsvp, text},
     languages, media, posts,
 };
+use serde::Deserialize;
 
 #[derive(Template)]
 #[template(path = "event.html")]
@@ -34,11 +35,22 @@ struct EventPage {
     banner: Option<String>,
     ics_url: String,
     google_url: String,
+    /// Open to answers: the "answer from Mastodon" form is shown.
+    answerable: bool,
+    asked: bool,
+    ask_error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct AskOutcome {
+    asked: Option<String>,
+    ask_error: Option<String>,
 }
 
 pub async fn show(
     State(ctx): State<Context>,
     Path(id): Path<String>,
+    Query(outcome): Query<AskOutcome>,
     headers: HeaderMap,
 ) -> Response {
     let ap_id = format!("{}/events/{id}", ctx.urls.base());
@@ -92,6 +104,11 @@ pub async fn show(
             category: event.category.clone(),
             description: event.description.clone(),
             banner,
+            answerable: event.status != "cancelled"
+                && matches!(event.join_mode.as_str(), "free" | "restricted")
+                && event.ends_at.unwrap_or(event.starts_at) > passage_core::db::now(),
+            asked: outcome.asked.is_some(),
+            ask_error: outcome.ask_error,
         }
         .render(),
     )

@@ -1,0 +1,122 @@
+//! Answers from people whose server knows no event answers (Mastodon has no `Join`): on the
+//! event's page they give their handle, and the organisation sends them a direct post, in
+//! reply to the event, with a two-option poll ("Going", "Not going", in the event's
+//! language). Mastodon shows it as a private mention with a poll; their vote comes back as an
+//! ordinary poll vote, which is recorded as their answer, and they get a direct reply saying
+//! where they stand (a seat, the waiting list, or waiting for the organisers).
+//!
+//! One question per person and event: asking again returns the question already sent.
+
+use super::{Event, get, rsvp, text};
+use crate::{
+    Actor, Context, Post, accounts,
+    error::{CoreError, CoreResult},
+    polls::{self, NewPoll},
+    posts::{self, NewPost},
+    visibility::Visibility,
+};
+use passage_db::now;
+
+/// Sends `invitee` the organisation's question about the event `post_id`.
+pub async fn ask(ctx: &Context, post_id: i64, invitee: &Actor) -> CoreResult<Post> {
+    let (post, event) = get(ctx, post_id).await?;
+    if !post.local || !Visibility::parse(&post.visibility)?.is_public() {
+        return Err(CoreError::NotFound);
+    }
+    rsvp::open_to_answers(&post, &event)?;
+    let host = accounts::by_id(ctx, post.author_id).await?;
+    if invitee.id == host.id {
+        return Err(CoreError::Invalid("handle: that is the organiser".into()));
+    }
+    let language = post.language.as_deref().unwrap_or("en");
+    let (question, options) = text::poll_words(language);
+    let handle = format!("@{}@{}", invitee.username, invitee.domain);
+    let text = format!(
+        "{handle} {question} {}\n{}\n{}",
+        event.name,
+        text::when(&event, language),
+        post.url.as_deref().unwrap_or(&post.ap_id)
+    );
+    // Open until the event starts, within what polls allow.
+    let until_start = (event.starts_at - now()).num_seconds();
+    let expires_in_secs = until_start.clamp(polls::MIN_EXPIRY_SECS, polls::MAX_EXPIRY_SECS);
+    let new = NewPost {
+        visibility: Visibility::Direct,
+        in_reply_to: Some(post.id),
+        language: post.language.clone(),
+        mentions: vec![invitee.clone()],
+        idempotency_key: Some(format!("event-poll:{post_id}:{}", invitee.id)),
+        poll: Some(NewPoll {
+            options: options.iter().map(|o| (*o).to_owned()).collect(),
+            expires_in_secs,
+            multiple: false,
+            hide_totals: true,
+        }),
+        ..NewPost::public(&text)
+    };
+    posts::create(ctx, &host, new).await
+}
+
+/// A vote on one of our polls: when the poll is an event's question (a direct post of the
+/// event's host in reply to it), the vote is `voter`'s answer. Choice 0 is "going".
+pub async fn receive_vote(
+    ctx: &Context,
+    poll_post: &Post,
+    voter: &Actor,
+    choice: usize,
+) -> CoreResult<()> {
+    let Some((event_post, event)) = question_of(ctx, poll_post).await? else {
+        return Ok(());
+    };
+    let host = accounts::by_id(ctx, event_post.author_id).await?;
+    let language = event_post.language.as_deref().unwrap_or("en");
+    let outcome = if choice == 0 {
+        let answer = rsvp::Answer {
+            style: rsvp::Style::Poll,
+            ..rsvp::Answer::local()
+        };
+        match rsvp::answer(ctx, voter, event_post.id, answer).await {
+            Ok(state) => state_line(state),
+            Err(CoreError::Invalid(why)) => why,
+            Err(e) => return Err(e),
+        }
+    } else {
+        rsvp::leave(ctx, voter, event_post.id).await?;
+        "✗".to_owned()
+    };
+    let handle = format!("@{}@{}", voter.username, voter.domain);
+    let reply = NewPost {
+        visibility: Visibility::Direct,
+        in_reply_to: Some(poll_post.id),
+        language: Some(language.to_owned()),
+        mentions: vec![voter.clone()],
+        ..NewPost::public(&format!("{handle} {}: {outcome}", event.name))
+    };
+    posts::create(ctx, &host, reply).await?;
+    Ok(())
+}
+
+/// The event a poll asks about, if it is one of our event questions.
+async fn question_of(ctx: &Context, poll_post: &Post) -> CoreResult<Option<(Post, Event)>> {
+    let Some(parent) = poll_post.in_reply_to_id else {
+        return Ok(None);
+    };
+    if !poll_post.local || poll_post.visibility != Visibility::Direct.as_str() {
+        return Ok(None);
+    }
+    let Ok((event_post, event)) = get(ctx, parent).await else {
+        return Ok(None);
+    };
+    Ok((event_post.author_id == poll_post.author_id).then_some((event_post, event)))
+}
+
+/// Where the voter stands, as a symbol and a word peers' members all read.
+fn state_line(state: rsvp::State) -> String {
+    match state {
+        rsvp::State::Going => "✓ going",
+        rsvp::State::Waiting => "⏳ waiting list",
+        rsvp::State::Pending => "⏳ to be confirmed by the organisers",
+        rsvp::State::Maybe => "maybe",
+    }
+    .to_owned()
+}
