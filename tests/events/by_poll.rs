@@ -1,6 +1,7 @@
 //! Answering from a server without event answers (as on Mastodon): the event's page sends a
 //! direct poll from the organisation, and the vote, an ordinary poll vote, is the answer.
 
+use passage_core::accounts::Role;
 use reqwest::Method;
 use serde_json::{Value, json};
 use testkit::{TestNetwork, client::Client};
@@ -57,16 +58,9 @@ async fn a_vote_on_the_organisations_direct_poll_is_an_answer() {
     let net = TestNetwork::start(2).await;
     let (a, b) = (net.get(0), net.get(1));
     let ana_actor = a.member("ana").await;
-    let mile = a.organisation("mile", "MILE network").await;
-    passage_core::organisations::set_member(
-        a.ctx(),
-        None,
-        &mile,
-        &ana_actor,
-        passage_core::accounts::Role::Admin,
-    )
-    .await
-    .unwrap();
+    let mile = a
+        .organisation_with("mile", "MILE network", &[(&ana_actor, Role::Admin)])
+        .await;
     let ana = a.login("ana").await;
     let (_, bea, cem) = b.three_members().await;
     // They follow the organisation first, as the page advises: Mastodon (and Passage) file

@@ -1,12 +1,13 @@
 //! Calendar feeds as calendar apps read them: parsed with a real iCalendar parser, series
 //! expanded with a real RRULE engine, over plain HTTP.
 
+use passage_core::accounts::Role;
 use reqwest::Method;
 use serde_json::{Value, json};
 use testkit::{
     TestNetwork,
     calendar::{fetch, status_of},
-    client::Client,
+    client::{Client, fetch_ap},
 };
 
 async fn publish(ana: &Client, body: Value) -> Value {
@@ -22,16 +23,8 @@ async fn feeds_carry_zones_series_exceptions_filters_and_private_answers() {
     let base = a.base_url();
     let ana_actor = a.member("ana").await;
     a.member("ole").await;
-    let mile = a.organisation("mile", "MILE network").await;
-    passage_core::organisations::set_member(
-        a.ctx(),
-        None,
-        &mile,
-        &ana_actor,
-        passage_core::accounts::Role::Admin,
-    )
-    .await
-    .unwrap();
+    a.organisation_with("mile", "MILE network", &[(&ana_actor, Role::Admin)])
+        .await;
     let (ana, ole) = (a.login("ana").await, a.login("ole").await);
 
     let training = publish(
@@ -202,20 +195,10 @@ async fn feeds_carry_zones_series_exceptions_filters_and_private_answers() {
 
     // Peers see each occurrence as an Event whose `context` is the series, a collection of
     // the occurrences that remain.
-    let ap = |url: String| async move {
-        let answer = testkit::client::http()
-            .get(url)
-            .header("accept", "application/activity+json")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(answer.status(), 200);
-        answer.json::<Value>().await.unwrap()
-    };
-    let occurrence = ap(uid(occurrences[0])).await;
+    let (_, occurrence) = fetch_ap(&uid(occurrences[0])).await;
     assert_eq!(occurrence["type"], "Event");
     assert_eq!(occurrence["context"], series_id.as_str());
-    let collection = ap(series_id.clone()).await;
+    let (_, collection) = fetch_ap(&series_id).await;
     assert_eq!(collection["totalItems"], 3, "{collection}");
     assert_eq!(collection["orderedItems"][1], occurrences[1]["uri"]);
 

@@ -5,7 +5,10 @@
 use passage_core::{accounts::Role, organisations};
 use reqwest::Method;
 use serde_json::{Value, json};
-use testkit::{TestNetwork, client::Client};
+use testkit::{
+    TestNetwork,
+    client::{Client, fetch_ap},
+};
 
 /// Who boosted what in `who`'s home timeline: (booster, original author, text).
 async fn boosts(who: &Client) -> Vec<(String, String, String)> {
@@ -34,10 +37,9 @@ async fn an_organisation_shares_what_its_members_address_to_it_and_nothing_else(
     let (a, b) = (net.get(0), net.get(1));
     let ana_actor = a.member("ana").await;
     a.member("sam").await;
-    let mile = a.organisation("mile", "MILE network").await;
-    organisations::set_member(a.ctx(), None, &mile, &ana_actor, Role::Member)
-        .await
-        .unwrap();
+    let mile = a
+        .organisation_with("mile", "MILE network", &[(&ana_actor, Role::Member)])
+        .await;
     let (ana, sam) = (a.login("ana").await, a.login("sam").await);
     let (_, bea, cem) = b.three_members().await;
     let bea_actor = b.lookup(&format!("bea@{}", b.domain())).await;
@@ -88,14 +90,9 @@ async fn an_organisation_shares_what_its_members_address_to_it_and_nothing_else(
 }
 
 async fn ap(url: &str) -> Value {
-    let answer = testkit::client::http()
-        .get(url)
-        .header("accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status(), 200, "{url}");
-    answer.json().await.unwrap()
+    let (status, doc) = fetch_ap(url).await;
+    assert_eq!(status, 200, "{url}");
+    doc
 }
 
 #[tokio::test]
@@ -104,12 +101,13 @@ async fn an_organisation_serves_its_collections_and_lists_people_only_if_it_chos
     let a = net.get(0);
     let ana_actor = a.member("ana").await;
     let ole_actor = a.member("ole").await;
-    let mile = a.organisation("mile", "MILE network").await;
-    for (who, role) in [(&ana_actor, Role::Admin), (&ole_actor, Role::Member)] {
-        organisations::set_member(a.ctx(), None, &mile, who, role)
-            .await
-            .unwrap();
-    }
+    let mile = a
+        .organisation_with(
+            "mile",
+            "MILE network",
+            &[(&ana_actor, Role::Admin), (&ole_actor, Role::Member)],
+        )
+        .await;
     let ana = a.login("ana").await;
     let event = ana
         .json(

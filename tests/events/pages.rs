@@ -1,6 +1,7 @@
 //! Public pages: browsers get HTML at the same addresses ActivityPub clients get JSON from;
 //! nothing that is not public has a page.
 
+use passage_core::accounts::Role;
 use reqwest::Method;
 use serde_json::json;
 use testkit::{TestNetwork, client::Client};
@@ -38,16 +39,9 @@ async fn browsers_get_pages_and_peers_get_documents_at_the_same_addresses() {
     let a = net.get(0);
     let base = a.base_url();
     let ana_actor = a.member("ana").await;
-    let mile = a.organisation("mile", "MILE network").await;
-    passage_core::organisations::set_member(
-        a.ctx(),
-        None,
-        &mile,
-        &ana_actor,
-        passage_core::accounts::Role::Admin,
-    )
-    .await
-    .unwrap();
+    let mile = a
+        .organisation_with("mile", "MILE network", &[(&ana_actor, Role::Admin)])
+        .await;
     let ana = a.login("ana").await;
     let event = post(
         &ana,

@@ -3,12 +3,16 @@
 //! language; members-only resources stay with the organisation's members; changes and
 //! deletion propagate; bad input is refused by name.
 
+use passage_core::accounts::Role;
 use reqwest::{
     Method,
     multipart::{Form, Part},
 };
 use serde_json::{Value, json};
-use testkit::{TestNetwork, client::Client};
+use testkit::{
+    TestNetwork,
+    client::{Client, fetch_ap},
+};
 
 /// The smallest PDF readers open: what matters here is that its bytes say PDF.
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
@@ -33,17 +37,6 @@ async fn upload(who: &Client, bytes: Vec<u8>, name: &str) -> (u16, Value) {
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn fetch_json(url: &str, accept: &str) -> (u16, Value) {
-    let answer = testkit::client::http()
-        .get(url)
-        .header("accept", accept)
-        .send()
-        .await
-        .unwrap();
-    let status = answer.status().as_u16();
-    (status, answer.json().await.unwrap_or(Value::Null))
-}
-
 #[tokio::test]
 async fn resources_reach_followers_in_every_language_and_members_only_ones_stay_home() {
     let net = TestNetwork::start(2).await;
@@ -51,15 +44,13 @@ async fn resources_reach_followers_in_every_language_and_members_only_ones_stay_
     let ana_actor = a.member("ana").await;
     let ole_actor = a.member("ole").await;
     a.member("sam").await;
-    let mile = a.organisation("mile", "MILE network").await;
-    for (who, role) in [
-        (&ana_actor, passage_core::accounts::Role::Admin),
-        (&ole_actor, passage_core::accounts::Role::Member),
-    ] {
-        passage_core::organisations::set_member(a.ctx(), None, &mile, who, role)
-            .await
-            .unwrap();
-    }
+    let mile = a
+        .organisation_with(
+            "mile",
+            "MILE network",
+            &[(&ana_actor, Role::Admin), (&ole_actor, Role::Member)],
+        )
+        .await;
     let (ana, ole, sam) = (
         a.login("ana").await,
         a.login("ole").await,
@@ -162,7 +153,7 @@ async fn resources_reach_followers_in_every_language_and_members_only_ones_stay_
     );
 
     // Peers get a Page with every language (primary first), licence, folder and group.
-    let (code, page) = fetch_json(&uri, "application/activity+json").await;
+    let (code, page) = fetch_ap(&uri).await;
     assert_eq!(code, 200, "{page}");
     assert_eq!(page["type"], "Page");
     assert_eq!(page["name"], "Participation of migrants in local policy");
@@ -180,11 +171,7 @@ async fn resources_reach_followers_in_every_language_and_members_only_ones_stay_
     );
     assert_eq!(page["context"], folder.body["uri"]);
     assert_eq!(page["audience"], mile.ap_id.as_str());
-    let (code, collection) = fetch_json(
-        folder.body["uri"].as_str().unwrap(),
-        "application/activity+json",
-    )
-    .await;
+    let (code, collection) = fetch_ap(folder.body["uri"].as_str().unwrap()).await;
     assert_eq!(code, 200);
     assert_eq!(collection["type"], "ResourceCollection");
     assert_eq!(collection["items"], json!([uri]));
@@ -238,17 +225,9 @@ async fn resources_reach_followers_in_every_language_and_members_only_ones_stay_
             .status,
         404
     );
-    let (code, _) = fetch_json(
-        secret.body["uri"].as_str().unwrap(),
-        "application/activity+json",
-    )
-    .await;
+    let (code, _) = fetch_ap(secret.body["uri"].as_str().unwrap()).await;
     assert_eq!(code, 404);
-    let (code, _) = fetch_json(
-        internal.body["uri"].as_str().unwrap(),
-        "application/activity+json",
-    )
-    .await;
+    let (code, _) = fetch_ap(internal.body["uri"].as_str().unwrap()).await;
     assert_eq!(code, 404);
     let titles = |list: &Value| -> Vec<String> {
         list.as_array()

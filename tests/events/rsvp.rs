@@ -1,6 +1,7 @@
 //! An organisation on A publishes an event with one seat; members on B and C answer it, wait,
 //! move up when a seat frees, and hear of the cancellation, whether or not they follow.
 
+use passage_core::accounts::Role;
 use reqwest::Method;
 use serde_json::{Value, json};
 use testkit::{
@@ -55,16 +56,9 @@ async fn answers_wait_move_up_and_hear_of_cancellation_across_instances() {
     let (a, b, c) = (net.get(0), net.get(1), net.get(2));
     let ana_actor = a.member("ana").await;
     a.member("ole").await;
-    let mile = a.organisation("mile", "MILE network").await;
-    passage_core::organisations::set_member(
-        a.ctx(),
-        None,
-        &mile,
-        &ana_actor,
-        passage_core::accounts::Role::Admin,
-    )
-    .await
-    .unwrap();
+    let mile = a
+        .organisation_with("mile", "MILE network", &[(&ana_actor, Role::Admin)])
+        .await;
     let (ana, ole) = (a.login("ana").await, a.login("ole").await);
     let (_, bea, cem) = b.three_members().await;
     c.member("eva").await;

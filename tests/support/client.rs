@@ -40,6 +40,18 @@ impl Answer {
     }
 }
 
+/// GETs `url` as a peer does (`Accept: application/activity+json`): the status and the JSON.
+pub async fn fetch_ap(url: &str) -> (u16, Value) {
+    let answer = http()
+        .get(url)
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    let status = answer.status().as_u16();
+    (status, answer.json().await.unwrap_or(Value::Null))
+}
+
 pub fn http() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(Policy::none())

@@ -143,6 +143,22 @@ impl TestInstance {
         accounts::create(self.ctx(), new).await.unwrap()
     }
 
+    /// An organisation with `members` in their roles (set as the instance would, by no one).
+    pub async fn organisation_with(
+        &self,
+        username: &str,
+        name: &str,
+        members: &[(&Actor, accounts::Role)],
+    ) -> Actor {
+        let org = self.organisation(username, name).await;
+        for (member, role) in members {
+            passage_core::organisations::set_member(self.ctx(), None, &org, member, *role)
+                .await
+                .unwrap();
+        }
+        org
+    }
+
     /// Reloads an actor row.
     pub async fn reload(&self, actor: &Actor) -> Actor {
         accounts::by_id(self.ctx(), actor.id).await.unwrap()
