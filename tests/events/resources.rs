@@ -281,6 +281,18 @@ async fn resources_reach_followers_in_every_language_and_members_only_ones_stay_
         )
         .await;
     assert_eq!(refused.status, 403, "{}", refused.text);
+    let narrowed = ana
+        .json(
+            Method::PATCH,
+            &format!("/api/passage/v1/resources/{id}"),
+            json!({"visibility": "members"}),
+        )
+        .await;
+    assert_eq!(
+        narrowed.status, 422,
+        "copies already delivered cannot be taken back"
+    );
+    assert!(narrowed.text.contains("visibility"), "{}", narrowed.text);
     let changed = ana
         .json(
             Method::PATCH,

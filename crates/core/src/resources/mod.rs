@@ -307,9 +307,10 @@ pub async fn create(
     })
 }
 
-/// Changes a resource's texts, link, licence, category, folder or visibility (its files stay).
-/// Who could see it before and can now gets an Update; narrowing who may see it sends no
-/// Delete, as Mastodon does for edits.
+/// Changes a resource's texts, link, licence, category or folder (its files stay); whoever
+/// received it gets an Update. Who may see it is fixed once shared, as for posts: narrowing
+/// it could not take back copies already delivered, so it is refused with a pointer to
+/// deleting and sharing again.
 pub async fn update(
     ctx: &Context,
     by: &Actor,
@@ -317,6 +318,11 @@ pub async fn update(
     mut input: ResourceInput,
 ) -> CoreResult<Shared> {
     let (shared, host) = managed(ctx, by, post_id).await?;
+    if input.access.as_str() != shared.resource.visibility {
+        return Err(CoreError::Invalid(
+            "visibility: fixed once shared; delete the resource and share it again".into(),
+        ));
+    }
     let has_files = !crate::media::of_post(ctx, post_id).await?.is_empty();
     input.check(has_files)?;
     if let Some(folder) = input.folder_id {
