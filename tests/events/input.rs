@@ -51,6 +51,16 @@ async fn bad_events_are_refused_with_the_field_named_and_nothing_stored() {
             "recurrence",
         ),
         (
+            "translation in the primary language",
+            json!({"language": "en", "translations": [{"language": "en", "name": "Again"}]}),
+            "language",
+        ),
+        (
+            "translation without a name",
+            json!({"translations": [{"language": "el", "name": " "}]}),
+            "name",
+        ),
+        (
             "not a rule",
             json!({"recurrence": "every other week"}),
             "recurrence",

@@ -51,6 +51,7 @@ async fn browsers_get_pages_and_peers_get_documents_at_the_same_addresses() {
             "ends_at": "2031-06-01T20:00", "timezone": "Europe/Brussels", "capacity": 25,
             "description": "Bring <b>your</b> questions.",
             "place": {"name": "Town hall", "locality": "Brussels"}, "language": "fr",
+            "translations": [{"language": "nl", "name": "Inspraakavond", "description": "Breng je vragen mee."}],
         }),
     )
     .await;
@@ -102,6 +103,22 @@ async fn browsers_get_pages_and_peers_get_documents_at_the_same_addresses() {
     assert_eq!(status, 200);
     assert!(kind.contains("activity+json"), "{kind}");
     assert!(json.contains("\"type\":\"Event\""));
+
+    // Written in two languages: peers get both, primary first; a Dutch reader gets Dutch.
+    let (_, doc) = testkit::client::fetch_ap(&uri(&event)).await;
+    let names: Vec<&String> = doc["nameMap"].as_object().unwrap().keys().collect();
+    assert_eq!(names, ["fr", "nl"], "{doc}");
+    assert!(
+        doc["contentMap"]["nl"]
+            .as_str()
+            .unwrap()
+            .contains("Breng je vragen mee.")
+    );
+    let dutch = doc["summaryMap"]["nl"].as_str().unwrap();
+    assert!(dutch.contains("zondag 1 juni 2031"), "{dutch}");
+    let (_, _, html) = get(&uri(&event), BROWSER, "nl").await;
+    assert!(html.contains("<h1>Inspraakavond</h1>"), "{html}");
+    assert!(html.contains("zondag 1 juni 2031"), "{html}");
 
     // The resource, in the reader's language, with its other version one click away.
     let (status, _, html) = get(&uri(&report), BROWSER, "el").await;

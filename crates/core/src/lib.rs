@@ -42,6 +42,7 @@ pub mod scheduled;
 mod secrets;
 pub mod streaming;
 pub mod tags;
+pub mod texts;
 pub mod threads;
 pub mod timelines;
 pub mod urls;

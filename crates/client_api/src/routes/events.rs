@@ -18,6 +18,7 @@ use axum::{
 use passage_core::{
     Actor, Post, accounts as core_accounts,
     events::{self, Event, EventInput, JoinMode, Place, Status, rsvp},
+    texts::{self, Version},
     visibility::Visibility,
 };
 use serde::Deserialize;
@@ -115,6 +116,9 @@ async fn event_json(
         "local": post.local,
         "host": account(state, host).await?,
         "rsvp": mine,
+        "versions": texts::of_post(&ctx.db, post.id).await?.iter().map(|t| json!({
+            "language": t.language, "name": t.title, "description": t.description,
+        })).collect::<Vec<_>>(),
         "series_id": event.series_id,
         "recurrence": event.rrule,
         // "Add to calendar": this event alone, as iCalendar.
@@ -149,6 +153,16 @@ struct EventForm {
     banner_id: Option<String>,
     /// An RFC 5545 `RRULE`, when creating a series.
     recurrence: Option<String>,
+    /// The name and description in other languages (all of them: what is sent replaces).
+    #[serde(default, deserialize_with = "de::opt_items")]
+    translations: Option<Vec<TranslationForm>>,
+}
+
+#[derive(Deserialize, Default)]
+struct TranslationForm {
+    language: Option<String>,
+    name: Option<String>,
+    description: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -239,6 +253,21 @@ impl EventForm {
         }
         input.banner_media_id = number("banner_id", self.banner_id)?;
         input.recurrence = opt(self.recurrence);
+        if let Some(translations) = self.translations {
+            input.translations = translations
+                .into_iter()
+                .enumerate()
+                .map(|(n, t)| {
+                    Ok(Version {
+                        language: opt(t.language).ok_or_else(|| {
+                            ApiError::invalid(format!("translations[{n}][language]: required"))
+                        })?,
+                        title: t.name.unwrap_or_default(),
+                        description: t.description.unwrap_or_default(),
+                    })
+                })
+                .collect::<ApiResult<_>>()?;
+        }
         Ok(())
     }
 }
@@ -338,7 +367,8 @@ async fn update(
 ) -> ApiResult<Json<Value>> {
     let me = user.require("write:statuses")?;
     let (post, event, _) = events::managed(&state.ctx, me, id(&event_id)?).await?;
-    let mut input = events::input_of(&post, &event);
+    let texts = texts::of_post(&state.ctx.db, post.id).await?;
+    let mut input = events::input_of(&post, &event, &texts);
     form.apply(&mut input)?;
     if input.recurrence.is_some() {
         return Err(ApiError::invalid(

@@ -24,6 +24,7 @@ use crate::{
     outbox::{self, Intent},
     posts::{self, RemotePost},
     streaming,
+    texts::{Text, Version},
     visibility::Visibility,
 };
 use chrono::{NaiveDateTime, TimeZone};
@@ -195,6 +196,8 @@ pub struct EventInput {
     /// An RFC 5545 `RRULE` (`FREQ=WEEKLY;COUNT=6`): publishes a series, one event per
     /// occurrence. Read when an event is created only.
     pub recurrence: Option<String>,
+    /// The name and description in other languages than `language`.
+    pub translations: Vec<Version>,
 }
 
 impl EventInput {
@@ -217,6 +220,7 @@ impl EventInput {
             visibility: Visibility::Public,
             banner_media_id: None,
             recurrence: None,
+            translations: Vec::new(),
         }
     }
 
@@ -365,6 +369,8 @@ pub async fn create(
     }
     organisations::check_publisher(ctx, creator, host).await?;
     input.check()?;
+    let default_language = ctx.config.instance.languages.first().map(String::as_str);
+    versions(&input, input.language.as_deref().or(default_language))?;
     let series = match &input.recurrence {
         Some(rule) => Some(series::expand(
             rule,
@@ -422,6 +428,7 @@ async fn insert(
         .or_else(|| ctx.config.instance.languages.first().cloned());
     let ap_id = format!("{}/events/{}", ctx.urls.base(), uuid::Uuid::now_v7());
     let id = event.post_id;
+    let versions = versions(input, language.as_deref())?;
     let (content, tags) = compose(
         ctx,
         &mut event,
@@ -452,14 +459,16 @@ async fn insert(
     .insert(txn)
     .await?;
     let event = events::ActiveModel::from(event).insert(txn).await?;
+    crate::texts::replace(txn, post.id, &versions).await?;
     pq::set_mentions_and_tags(txn, post.id, &[], &tags).await?;
     crate::media::attach(txn, banner, post.id).await?;
     outbox::record(txn, host.id, &Intent::CreatePost { post_id: post.id }).await?;
     Ok((post, event))
 }
 
-/// What an event holds now, as an input to change: the API merges a client's changes into it.
-pub fn input_of(post: &Post, event: &Event) -> EventInput {
+/// What an event holds now (with its language versions, as stored), as an input to change:
+/// the API merges a client's changes into it.
+pub fn input_of(post: &Post, event: &Event, texts: &[Text]) -> EventInput {
     EventInput {
         name: event.name.clone(),
         description: post.source.clone().unwrap_or_default(),
@@ -486,6 +495,7 @@ pub fn input_of(post: &Post, event: &Event) -> EventInput {
         visibility: Visibility::parse(&post.visibility).unwrap_or(Visibility::Public),
         banner_media_id: None,
         recurrence: None,
+        translations: crate::texts::versions_of(texts.get(1..).unwrap_or_default()),
     }
 }
 
@@ -512,6 +522,7 @@ pub async fn update(
     event.rrule = before.rrule;
     event.recurrence_id = before.recurrence_id;
     let language = input.language.clone().or(post.language.clone());
+    let versions = versions(&input, language.as_deref())?;
     let (content, tags) = compose(
         ctx,
         &mut event,
@@ -531,6 +542,7 @@ pub async fn update(
         .reset_all()
         .update(&txn)
         .await?;
+    crate::texts::replace(&txn, post.id, &versions).await?;
     pq::set_mentions_and_tags(&txn, post.id, &[], &tags).await?;
     rsvp::fill_seats(&txn, &host, &event).await?;
     outbox::record(&txn, host.id, &Intent::UpdatePost { post_id: post.id }).await?;
@@ -544,7 +556,8 @@ pub async fn update(
 /// host or answered the event hears about it.
 pub async fn cancel(ctx: &Context, by: &Actor, post_id: i64) -> CoreResult<(Post, Event)> {
     let (post, event, _) = managed(ctx, by, post_id).await?;
-    let mut input = input_of(&post, &event);
+    let texts = crate::texts::of_post(&ctx.db, post_id).await?;
+    let mut input = input_of(&post, &event, &texts);
     input.status = Status::Cancelled;
     update(ctx, by, post_id, input).await
 }
@@ -612,6 +625,21 @@ fn event_row(
         sequence: 0,
         recurrence_id: None,
     }
+}
+
+/// Every language version of an event, primary first, checked; none when it has one language.
+fn versions(input: &EventInput, language: Option<&str>) -> CoreResult<Vec<Version>> {
+    if input.translations.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut all = vec![Version {
+        language: language.unwrap_or("en").to_owned(),
+        title: input.name.clone(),
+        description: input.description.clone(),
+    }];
+    all.extend(input.translations.iter().cloned());
+    crate::texts::check(&mut all, "name")?;
+    Ok(all)
 }
 
 /// The post text and hashtags of a local event; `event.description` gets the rendered HTML.

@@ -24,7 +24,7 @@ use crate::{
 };
 use passage_db::{
     Timestamp,
-    entities::{posts as post_rows, resource_texts, resources},
+    entities::{posts as post_rows, resources},
     now,
     queries::posts as pq,
 };
@@ -34,12 +34,7 @@ use sea_orm::{
 };
 
 pub type Resource = resources::Model;
-pub type Text = resource_texts::Model;
-
-/// Longest title, in characters.
-pub const MAX_TITLE_CHARS: usize = 200;
-/// Most language versions of one resource.
-pub const MAX_LANGUAGES: usize = 24;
+pub use crate::texts::{Text, Version};
 
 /// What kinds of resource the network shares.
 pub const CATEGORIES: [&str; 9] = [
@@ -136,14 +131,6 @@ impl Access {
     }
 }
 
-/// One language version of a resource's title and description (plain text).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Version {
-    pub language: String,
-    pub title: String,
-    pub description: String,
-}
-
 /// What a publisher writes: a new resource, or the whole of one being changed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResourceInput {
@@ -162,46 +149,10 @@ impl ResourceInput {
     /// Everything that can be checked without the database (`has_files`: the resource has
     /// or gets files). Errors name the field.
     pub fn check(&mut self, has_files: bool) -> CoreResult<()> {
-        if self.versions.is_empty() || self.versions.len() > MAX_LANGUAGES {
-            return Err(CoreError::Invalid(format!(
-                "title: give 1 to {MAX_LANGUAGES} language versions"
-            )));
+        if self.versions.is_empty() {
+            return Err(CoreError::Invalid("title: required".into()));
         }
-        let mut seen = Vec::new();
-        for v in &mut self.versions {
-            v.title = v.title.trim().to_owned();
-            v.language = v.language.trim().to_ascii_lowercase();
-            if v.title.is_empty() || v.title.chars().count() > MAX_TITLE_CHARS {
-                return Err(CoreError::Invalid(format!(
-                    "title: 1-{MAX_TITLE_CHARS} characters ({})",
-                    v.language
-                )));
-            }
-            if v.description.chars().count() > posts::MAX_CHARS {
-                return Err(CoreError::Invalid(format!(
-                    "description: at most {} characters ({})",
-                    posts::MAX_CHARS,
-                    v.language
-                )));
-            }
-            let code = v.language.split('-').next().unwrap_or_default();
-            if !(2..=3).contains(&code.len())
-                || !code.chars().all(|c| c.is_ascii_lowercase())
-                || v.language.len() > 16
-            {
-                return Err(CoreError::Invalid(format!(
-                    "language: {:?} is not a language code such as en or pt-br",
-                    v.language
-                )));
-            }
-            if seen.contains(&v.language) {
-                return Err(CoreError::Invalid(format!(
-                    "language: {} is given twice",
-                    v.language
-                )));
-            }
-            seen.push(v.language.clone());
-        }
+        crate::texts::check(&mut self.versions, "title")?;
         if let Some(url) = &self.link_url
             && (!(url.starts_with("https://") || url.starts_with("http://"))
                 || url::Url::parse(url).is_err())
@@ -291,7 +242,7 @@ pub async fn create(
     .insert(&txn)
     .await?;
     let resource = resource_row(id, &input, at).insert(&txn).await?;
-    let texts = write_texts(&txn, id, &input.versions).await?;
+    let texts = crate::texts::replace(&txn, id, &input.versions).await?;
     pq::set_mentions_and_tags(&txn, id, &[], &tags).await?;
     crate::media::attach(&txn, media, id).await?;
     if input.access != Access::Members {
@@ -342,11 +293,7 @@ pub async fn update(
         .reset_all()
         .update(&txn)
         .await?;
-    resource_texts::Entity::delete_many()
-        .filter(resource_texts::Column::PostId.eq(post_id))
-        .exec(&txn)
-        .await?;
-    let texts = write_texts(&txn, post_id, &input.versions).await?;
+    let texts = crate::texts::replace(&txn, post_id, &input.versions).await?;
     pq::set_mentions_and_tags(&txn, post_id, &[], &tags).await?;
     if input.access != Access::Members {
         outbox::record(&txn, host.id, &Intent::UpdatePost { post_id }).await?;
@@ -438,11 +385,7 @@ pub async fn of_post(
     let Some(resource) = resources::Entity::find_by_id(post_id).one(db).await? else {
         return Ok(None);
     };
-    let texts = resource_texts::Entity::find()
-        .filter(resource_texts::Column::PostId.eq(post_id))
-        .order_by_asc(resource_texts::Column::Position)
-        .all(db)
-        .await?;
+    let texts = crate::texts::of_post(db, post_id).await?;
     Ok(Some((resource, texts)))
 }
 
@@ -479,15 +422,7 @@ pub async fn managed(ctx: &Context, by: &Actor, post_id: i64) -> CoreResult<(Sha
 /// The input that would leave a resource as it is: the API merges a client's changes into it.
 pub fn input_of(shared: &Shared) -> ResourceInput {
     ResourceInput {
-        versions: shared
-            .texts
-            .iter()
-            .map(|t| Version {
-                language: t.language.clone(),
-                title: t.title.clone(),
-                description: t.description.clone(),
-            })
-            .collect(),
+        versions: crate::texts::versions_of(&shared.texts),
         link_url: shared.resource.link_url.clone(),
         media_ids: Vec::new(),
         licence: shared.resource.licence.clone(),
@@ -524,27 +459,6 @@ fn resource_row(post_id: i64, input: &ResourceInput, at: Timestamp) -> resources
         visibility: Set(input.access.as_str().to_owned()),
         updated_at: Set(at),
     }
-}
-
-async fn write_texts(
-    db: &impl ConnectionTrait,
-    post_id: i64,
-    versions: &[Version],
-) -> CoreResult<Vec<Text>> {
-    let mut texts = Vec::with_capacity(versions.len());
-    for (position, v) in versions.iter().enumerate() {
-        let row = resource_texts::ActiveModel {
-            post_id: Set(post_id),
-            language: Set(v.language.clone()),
-            position: Set(position as i32),
-            title: Set(v.title.clone()),
-            description: Set(v.description.clone()),
-        }
-        .insert(db)
-        .await?;
-        texts.push(row);
-    }
-    Ok(texts)
 }
 
 /// The post text of a resource in its primary language: the title, then [`body_html`], which

@@ -38,12 +38,13 @@ pub mod polls;
 pub mod post_emojis;
 pub mod post_mentions;
 pub mod post_tags;
+pub mod post_texts;
 pub mod post_versions;
 pub mod posts;
 pub mod received_activities;
 pub mod reports;
 pub mod resource_folders;
-pub mod resource_texts;
+
 pub mod resources;
 pub mod scheduled_posts;
 pub mod thread_mutes;

@@ -44,6 +44,41 @@ pub async fn set_event(
             .collect(),
     );
     note.summary = Some(text::summary_html(event, &language, &page));
+    // Written in several languages: every version, primary first.
+    let texts = passage_core::texts::of_post(&ctx.db, post.id).await?;
+    if texts.len() > 1 {
+        let tag_base = format!("{}/tags", ctx.urls.base());
+        note.name_map = Some(
+            texts
+                .iter()
+                .map(|t| (t.language.clone(), t.title.clone()))
+                .collect(),
+        );
+        note.content_map = Some(
+            texts
+                .iter()
+                .map(|t| {
+                    let html = passage_core::content::render_plain(&t.description, &[], &tag_base);
+                    (t.language.clone(), html)
+                })
+                .collect(),
+        );
+        note.summary_map = Some(
+            texts
+                .iter()
+                .map(|t| {
+                    let named = Event {
+                        name: t.title.clone(),
+                        ..event.clone()
+                    };
+                    (
+                        t.language.clone(),
+                        text::summary_html(&named, &t.language, &page),
+                    )
+                })
+                .collect(),
+        );
+    }
     note.end_time = event.ends_at.map(local_time);
     if let Some(banner) = note.attachment.iter_mut().find(|a| {
         a.media_type

@@ -8,9 +8,9 @@ use axum::{
     response::Response,
 };
 use passage_core::{
-    Context, accounts,
+    Context, accounts, content,
     events::{self, rsvp, text},
-    languages, media, posts,
+    languages, media, posts, texts,
 };
 use serde::Deserialize;
 
@@ -42,7 +42,8 @@ struct EventPage {
 }
 
 #[derive(Deserialize)]
-pub struct AskOutcome {
+pub struct PageQuery {
+    lang: Option<String>,
     asked: Option<String>,
     ask_error: Option<String>,
 }
@@ -50,7 +51,7 @@ pub struct AskOutcome {
 pub async fn show(
     State(ctx): State<Context>,
     Path(id): Path<String>,
-    Query(outcome): Query<AskOutcome>,
+    Query(outcome): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Response {
     let ap_id = format!("{}/events/{id}", ctx.urls.base());
@@ -66,9 +67,22 @@ pub async fn show(
     ) else {
         return not_found(&ctx);
     };
-    let mut reader = wanted(None, &headers);
+    let mut reader = wanted(outcome.lang.as_deref(), &headers);
+    // Written in several languages: the reader's version of the name and description.
+    let texts = texts::of_post(&ctx.db, post.id).await.unwrap_or_default();
+    let available: Vec<&str> = texts.iter().map(|t| t.language.as_str()).collect();
+    let version =
+        languages::pick(&reader, &available).and_then(|l| texts.iter().find(|t| t.language == l));
+    reader.extend(version.map(|t| t.language.clone()));
     reader.extend(post.language.clone());
     let lang = languages::pick(&reader, &text::LANGUAGES).unwrap_or("en");
+    let (name, description) = match version {
+        Some(t) => (
+            t.title.clone(),
+            content::render_plain(&t.description, &[], &format!("{}/tags", ctx.urls.base())),
+        ),
+        None => (event.name.clone(), event.description.clone()),
+    };
     let going = rsvp::going_counts(&ctx.db, &[post.id])
         .await
         .ok()
@@ -88,7 +102,7 @@ pub async fn show(
             ics_url: format!("{}/ics", post.ap_id),
             google_url: google_calendar(&event, &post.ap_id),
             uri: post.ap_id.clone(),
-            name: event.name.clone(),
+            name,
             status: event.status.clone(),
             when: text::when(&event, lang),
             place: text::place(&event),
@@ -102,7 +116,7 @@ pub async fn show(
                 .filter(|c| *c > 0)
                 .map(|c| (i64::from(c) - going).max(0)),
             category: event.category.clone(),
-            description: event.description.clone(),
+            description,
             banner,
             answerable: event.status != "cancelled"
                 && matches!(event.join_mode.as_str(), "free" | "restricted")

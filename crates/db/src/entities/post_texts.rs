@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "resource_texts")]
+#[sea_orm(table_name = "post_texts")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub post_id: i64,
