@@ -40,16 +40,8 @@ pub(crate) async fn upload(
         )
         .text("description", "Participants at the policy lab")
         .text("focus", "0.25,-0.5");
-    let response = client
-        .http
-        .post(format!("{}{path}", client.base))
-        .bearer_auth(client.token.as_ref().unwrap())
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    let answer = client.multipart(path, form).await;
+    (answer.status.as_u16(), answer.body)
 }
 
 #[tokio::test]

@@ -25,16 +25,8 @@ async fn upload(who: &Client, bytes: Vec<u8>, name: &str) -> (u16, Value) {
             .mime_str("application/octet-stream")
             .unwrap(),
     );
-    let response = who
-        .http
-        .post(format!("{}/api/v2/media", who.base))
-        .bearer_auth(who.token.as_ref().unwrap())
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    let answer = who.multipart("/api/v2/media", form).await;
+    (answer.status.as_u16(), answer.body)
 }
 
 #[tokio::test]

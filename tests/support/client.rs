@@ -153,6 +153,16 @@ impl Client {
         .await
     }
 
+    /// POSTs a multipart form (an upload).
+    pub async fn multipart(&self, path: &str, form: reqwest::multipart::Form) -> Answer {
+        self.send(
+            self.http
+                .post(format!("{}{path}", self.base))
+                .multipart(form),
+        )
+        .await
+    }
+
     pub async fn form(&self, method: Method, path: &str, form: &[(&str, &str)]) -> Answer {
         self.send(
             self.http

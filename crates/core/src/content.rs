@@ -192,6 +192,21 @@ pub fn sanitize(html: &str) -> String {
         .to_string()
 }
 
+/// An `http(s)` address that parses, or an error naming `field`.
+pub(crate) fn check_web_url(field: &str, url: Option<&str>) -> crate::error::CoreResult<()> {
+    match url {
+        Some(u)
+            if !(u.starts_with("https://") || u.starts_with("http://"))
+                || url::Url::parse(u).is_err() =>
+        {
+            Err(crate::error::CoreError::Invalid(format!(
+                "{field}: not a web address"
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -153,12 +153,7 @@ impl ResourceInput {
             return Err(CoreError::Invalid("title: required".into()));
         }
         crate::texts::check(&mut self.versions, "title")?;
-        if let Some(url) = &self.link_url
-            && (!(url.starts_with("https://") || url.starts_with("http://"))
-                || url::Url::parse(url).is_err())
-        {
-            return Err(CoreError::Invalid("link_url: not a web address".into()));
-        }
+        content::check_web_url("link_url", self.link_url.as_deref())?;
         if self.link_url.is_none() && !has_files {
             return Err(CoreError::Invalid(
                 "link_url: a resource needs a link or files (media_ids)".into(),
