@@ -129,6 +129,22 @@ async fn a_vote_on_the_organisations_direct_poll_is_an_answer() {
         .collect();
     assert_eq!(states, [("bea", "going"), ("cem", "waiting")]);
 
+    // A second seat: cem moves up and is told the same way.
+    let grown = ana
+        .json(
+            Method::PATCH,
+            &format!("/api/passage/v1/events/{id}"),
+            json!({"capacity": 2}),
+        )
+        .await;
+    assert_eq!(grown.status, 200, "{}", grown.text);
+    net.deliver_all().await;
+    let told = mentions(&cem).await.remove(0);
+    assert!(
+        told["content"].as_str().unwrap().contains("✓ going"),
+        "{told}"
+    );
+
     // Asking again sends nothing new; a bad handle is explained on the page.
     let before = mentions(&bea).await.len();
     ask(&uri, &format!("bea@{}", b.domain())).await;

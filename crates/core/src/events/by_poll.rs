@@ -5,7 +5,9 @@
 //! ordinary poll vote, which is recorded as their answer, and they get a direct reply saying
 //! where they stand (a seat, the waiting list, or waiting for the organisers).
 //!
-//! One question per person and event: asking again returns the question already sent.
+//! One question per person and event: asking again returns the question already sent. When
+//! their standing changes later (a seat frees up, an organiser decides), they are told the
+//! same way.
 
 use super::{Event, get, rsvp, text};
 use crate::{
@@ -69,7 +71,6 @@ pub async fn receive_vote(
         return Ok(());
     };
     let host = accounts::by_id(ctx, event_post.author_id).await?;
-    let language = event_post.language.as_deref().unwrap_or("en");
     let outcome = if choice == 0 {
         let answer = rsvp::Answer {
             style: rsvp::Style::Poll,
@@ -84,16 +85,71 @@ pub async fn receive_vote(
         rsvp::leave(ctx, voter, event_post.id).await?;
         "✗".to_owned()
     };
-    let handle = format!("@{}@{}", voter.username, voter.domain);
+    send(
+        ctx,
+        &host,
+        &event_post,
+        &event,
+        poll_post.id,
+        voter,
+        &outcome,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Tells those who answered by poll and were just given a seat.
+pub(crate) async fn tell_seated(ctx: &Context, event_post_id: i64, seated: &[rsvp::Participant]) {
+    let changes: Vec<_> = seated
+        .iter()
+        .map(|p| (p.clone(), Some(rsvp::State::Going)))
+        .collect();
+    tell(ctx, event_post_id, &changes).await;
+}
+
+/// Tells those who answered by poll where they now stand (`None`: refused). Failing to tell
+/// never undoes the change: it is logged.
+pub(crate) async fn tell(
+    ctx: &Context,
+    event_post_id: i64,
+    changes: &[(rsvp::Participant, Option<rsvp::State>)],
+) {
+    for (participant, state) in changes {
+        if participant.style != rsvp::Style::Poll.as_str() {
+            continue;
+        }
+        let line = state.map_or_else(|| "✗".to_owned(), state_line);
+        let told = async {
+            let (event_post, event) = get(ctx, event_post_id).await?;
+            let host = accounts::by_id(ctx, event_post.author_id).await?;
+            let who = accounts::by_id(ctx, participant.actor_id).await?;
+            send(ctx, &host, &event_post, &event, event_post.id, &who, &line).await
+        };
+        if let Err(e) = told.await {
+            tracing::warn!(event = event_post_id, error = %e, "could not tell a poll answerer");
+        }
+    }
+}
+
+/// A direct post from the host to `to` about the event, in reply to `in_reply_to`.
+async fn send(
+    ctx: &Context,
+    host: &Actor,
+    event_post: &Post,
+    event: &Event,
+    in_reply_to: i64,
+    to: &Actor,
+    line: &str,
+) -> CoreResult<Post> {
+    let handle = format!("@{}@{}", to.username, to.domain);
     let reply = NewPost {
         visibility: Visibility::Direct,
-        in_reply_to: Some(poll_post.id),
-        language: Some(language.to_owned()),
-        mentions: vec![voter.clone()],
-        ..NewPost::public(&format!("{handle} {}: {outcome}", event.name))
+        in_reply_to: Some(in_reply_to),
+        language: event_post.language.clone(),
+        mentions: vec![to.clone()],
+        ..NewPost::public(&format!("{handle} {}: {line}", event.name))
     };
-    posts::create(ctx, &host, reply).await?;
-    Ok(())
+    posts::create(ctx, host, reply).await
 }
 
 /// The event a poll asks about, if it is one of our event questions.

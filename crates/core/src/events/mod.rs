@@ -533,10 +533,11 @@ pub async fn update(
         .await?;
     crate::texts::replace(&txn, post.id, &versions).await?;
     pq::set_mentions_and_tags(&txn, post.id, &[], &tags).await?;
-    rsvp::fill_seats(&txn, &host, &event).await?;
+    let seated = rsvp::fill_seats(&txn, &host, &event).await?;
     outbox::record(&txn, host.id, &Intent::UpdatePost { post_id: post.id }).await?;
     txn.commit().await?;
     outbox::notify(ctx);
+    by_poll::tell_seated(ctx, post.id, &seated).await;
     ctx.stream.publish([streaming::Event::Edited(post.id)]);
     Ok((post, event))
 }

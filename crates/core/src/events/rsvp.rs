@@ -222,8 +222,9 @@ pub async fn leave(ctx: &Context, actor: &Actor, post_id: i64) -> CoreResult<()>
         return Ok(());
     };
     ep::Entity::delete_by_id(row.id).exec(&txn).await?;
+    let mut seated = Vec::new();
     if post.local {
-        fill_seats(&txn, &host, &event).await?;
+        seated = fill_seats(&txn, &host, &event).await?;
     } else if actor.local {
         let intent = Intent::LeaveEvent {
             post_id,
@@ -233,6 +234,7 @@ pub async fn leave(ctx: &Context, actor: &Actor, post_id: i64) -> CoreResult<()>
     }
     txn.commit().await?;
     outbox::notify(ctx);
+    super::by_poll::tell_seated(ctx, post_id, &seated).await;
     Ok(())
 }
 
@@ -259,9 +261,11 @@ pub async fn decide(
             let intent = join_answer(&post, &who, row.join_ap_id.clone(), "Reject");
             outbox::record(&txn, host.id, &intent).await?;
         }
-        fill_seats(&txn, &host, &event).await?;
+        let seated = fill_seats(&txn, &host, &event).await?;
         txn.commit().await?;
         outbox::notify(ctx);
+        super::by_poll::tell_seated(ctx, post_id, &seated).await;
+        super::by_poll::tell(ctx, post_id, &[(row, None)]).await;
         return Ok(None);
     }
     let state = State::parse(&row.state)?;
@@ -276,11 +280,12 @@ pub async fn decide(
     };
     set_state(&txn, row.clone(), state).await?;
     if state == State::Going && row.style == Style::Join.as_str() {
-        let intent = join_answer(&post, &who, row.join_ap_id, "Accept");
+        let intent = join_answer(&post, &who, row.join_ap_id.clone(), "Accept");
         outbox::record(&txn, host.id, &intent).await?;
     }
     txn.commit().await?;
     outbox::notify(ctx);
+    super::by_poll::tell(ctx, post_id, &[(row, Some(state))]).await;
     Ok(Some(state))
 }
 
@@ -373,12 +378,12 @@ pub(crate) async fn fill_seats(
     db: &impl ConnectionTrait,
     host: &Actor,
     event: &Event,
-) -> CoreResult<usize> {
+) -> CoreResult<Vec<Participant>> {
     let Some(capacity) = event.capacity else {
         return promote(db, host, event, None).await;
     };
     if Status::parse(&event.status)? == Status::Cancelled {
-        return Ok(0);
+        return Ok(Vec::new());
     }
     let going = count(db, event.post_id, State::Going).await?;
     let free = (capacity as u64).saturating_sub(going);
@@ -390,9 +395,9 @@ async fn promote(
     host: &Actor,
     event: &Event,
     seats: Option<u64>,
-) -> CoreResult<usize> {
+) -> CoreResult<Vec<Participant>> {
     if seats == Some(0) {
-        return Ok(0);
+        return Ok(Vec::new());
     }
     let waiting = ep::Entity::find()
         .filter(ep::Column::EventId.eq(event.post_id))
@@ -405,7 +410,7 @@ async fn promote(
     let post = passage_db::queries::posts::by_id(db, event.post_id)
         .await?
         .ok_or(CoreError::NotFound)?;
-    let moved = waiting.len();
+    let moved = waiting.clone();
     for row in waiting {
         let actor = passage_db::queries::actors::by_id(db, row.actor_id)
             .await?
