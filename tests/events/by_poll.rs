@@ -154,3 +154,35 @@ async fn a_vote_on_the_organisations_direct_poll_is_an_answer() {
     assert!(back.contains("ask_error="), "{back}");
     net.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_form_cannot_make_an_organisation_message_strangers_in_bulk() {
+    let net = TestNetwork::start(1).await;
+    let a = net.get(0);
+    let ana_actor = a.member("ana").await;
+    a.organisation_with("mile", "MILE network", &[(&ana_actor, Role::Admin)])
+        .await;
+    let ana = a.login("ana").await;
+    let event = ana
+        .json(
+            Method::POST,
+            "/api/passage/v1/events",
+            json!({"host": "mile", "name": "Open day", "starts_at": "2031-09-10T17:00",
+                   "timezone": "Europe/Riga"}),
+        )
+        .await;
+    let uri = event.body["uri"].as_str().unwrap().to_owned();
+    let limit = passage_core::events::by_poll::MAX_QUESTIONS_PER_HOUR;
+    for n in 0..limit {
+        a.person(&format!("p{n}")).await;
+        let back = ask(&uri, &format!("p{n}@{}", a.domain())).await;
+        assert!(back.contains("asked=1"), "{n}: {back}");
+    }
+    a.person("late").await;
+    let back = ask(&uri, &format!("late@{}", a.domain())).await;
+    assert!(
+        back.contains("ask_error=") && back.contains("hour"),
+        "{back}"
+    );
+    net.shutdown().await;
+}

@@ -17,7 +17,12 @@ use crate::{
     posts::{self, NewPost},
     visibility::Visibility,
 };
-use passage_db::now;
+use passage_db::{entities::posts as post_rows, now};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+/// Most questions about one event sent in an hour: the page's form takes any address, and the
+/// organisation must not become a way to message strangers in bulk.
+pub const MAX_QUESTIONS_PER_HOUR: u64 = 60;
 
 /// Sends `invitee` the organisation's question about the event `post_id`.
 pub async fn ask(ctx: &Context, post_id: i64, invitee: &Actor) -> CoreResult<Post> {
@@ -29,6 +34,18 @@ pub async fn ask(ctx: &Context, post_id: i64, invitee: &Actor) -> CoreResult<Pos
     let host = accounts::by_id(ctx, post.author_id).await?;
     if invitee.id == host.id {
         return Err(CoreError::Invalid("handle: that is the organiser".into()));
+    }
+    let recent = post_rows::Entity::find()
+        .filter(post_rows::Column::AuthorId.eq(host.id))
+        .filter(post_rows::Column::InReplyToId.eq(post.id))
+        .filter(post_rows::Column::Visibility.eq(Visibility::Direct.as_str()))
+        .filter(post_rows::Column::PublishedAt.gt(now() - chrono::Duration::hours(1)))
+        .count(&ctx.db)
+        .await?;
+    if recent >= MAX_QUESTIONS_PER_HOUR {
+        return Err(CoreError::Invalid(
+            "many people are answering this event: try again in an hour".into(),
+        ));
     }
     let language = post.language.as_deref().unwrap_or("en");
     let (question, options) = text::poll_words(language);
