@@ -186,3 +186,21 @@ fn fep_8a8e_hybrid_event_reads_both_locations() {
         passage_core::events::Status::Cancelled
     );
 }
+
+#[test]
+fn language_maps_keep_the_order_sent_and_drop_what_is_not_text() {
+    let note: NoteDocument = serde_json::from_value(serde_json::json!({
+        "id": "https://peer.example/notes/1",
+        "type": "Note",
+        "attributedTo": "https://peer.example/users/ana",
+        "content": "<p>Bonjour</p>",
+        "contentMap": {"fr": "<p>Bonjour</p>", "en": "<p>Hello</p>", "de": null},
+        "nameMap": "not a map",
+        "summaryMap": {"el": 5}
+    }))
+    .unwrap();
+    let languages: Vec<&String> = note.content_map.as_ref().unwrap().keys().collect();
+    assert_eq!(languages, ["fr", "en"], "primary first, as sent");
+    assert_eq!(note.language().as_deref(), Some("fr"));
+    assert!(note.name_map.is_none() && note.summary_map.is_none());
+}

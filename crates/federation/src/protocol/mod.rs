@@ -173,6 +173,28 @@ pub fn attachments_lenient<'de, D: Deserializer<'de>>(
 }
 
 /// Reads a boolean that some servers send as `null` (Pleroma's `sensitive`).
+/// A language map (`contentMap`, `nameMap`, `summaryMap`) in the order it was sent, keeping
+/// only text entries: a peer's odd value drops that entry, not the whole object.
+pub fn language_map_lenient<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<indexmap::IndexMap<String, String>>, D::Error> {
+    // Read as an ordered map (serde_json's own map would sort the languages).
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum MapOrNot {
+        Map(indexmap::IndexMap<String, Value>),
+        Other(serde::de::IgnoredAny),
+    }
+    let MapOrNot::Map(map) = MapOrNot::deserialize(d)? else {
+        return Ok(None);
+    };
+    let kept: indexmap::IndexMap<String, String> = map
+        .into_iter()
+        .filter_map(|(language, text)| Some((language, text.as_str()?.to_owned())))
+        .collect();
+    Ok((!kept.is_empty()).then_some(kept))
+}
+
 pub fn bool_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     Ok(Option::<bool>::deserialize(d)?.unwrap_or(false))
 }

@@ -22,13 +22,25 @@ pub struct NoteDocument {
     #[serde(default)]
     pub content: String,
     /// Every language version, the primary one first: Mastodon reads only the first key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::language_map_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub content_map: Option<IndexMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::language_map_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name_map: Option<IndexMap<String, String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::language_map_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub summary_map: Option<IndexMap<String, String>>,
     /// What the object was made in (FEP-7888): an event series, a resource folder. Other
     /// servers put a conversation here, in any shape, so it is read as anything.
