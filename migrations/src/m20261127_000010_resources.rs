@@ -1,7 +1,8 @@
 //! Resource shares: documents, files and links an organisation (or a member) publishes, with
 //! a text per language, a licence and a category, filed in folders. A resource is a post (so
-//! Mastodon clients show it) plus a `resources` row; its language versions are
-//! `resource_texts`, the primary one first (`position` 0).
+//! Mastodon clients show it) plus a `resources` row. Language versions of a post (a
+//! resource's, or an event's written in several languages) are `post_texts`, the primary one
+//! first (`position` 0).
 
 use crate::fk;
 use sea_orm_migration::{prelude::*, schema::*};
@@ -52,7 +53,7 @@ enum Resources {
 }
 
 #[derive(DeriveIden)]
-enum ResourceTexts {
+enum PostTexts {
     Table,
     PostId,
     Language,
@@ -125,20 +126,20 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_table(
             Table::create()
-                .table(ResourceTexts::Table)
-                .col(big_integer(ResourceTexts::PostId))
-                .col(string(ResourceTexts::Language))
-                .col(integer(ResourceTexts::Position))
-                .col(text(ResourceTexts::Title))
-                .col(text(ResourceTexts::Description))
+                .table(PostTexts::Table)
+                .col(big_integer(PostTexts::PostId))
+                .col(string(PostTexts::Language))
+                .col(integer(PostTexts::Position))
+                .col(text(PostTexts::Title))
+                .col(text(PostTexts::Description))
                 .primary_key(
                     Index::create()
-                        .col(ResourceTexts::PostId)
-                        .col(ResourceTexts::Language),
+                        .col(PostTexts::PostId)
+                        .col(PostTexts::Language),
                 )
                 .foreign_key(&mut fk(
-                    (ResourceTexts::Table, ResourceTexts::PostId),
-                    (Resources::Table, Resources::PostId),
+                    (PostTexts::Table, PostTexts::PostId),
+                    (Posts::Table, Posts::Id),
                 ))
                 .to_owned(),
         )
@@ -148,7 +149,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for table in [
-            ResourceTexts::Table.into_iden(),
+            PostTexts::Table.into_iden(),
             Resources::Table.into_iden(),
             ResourceFolders::Table.into_iden(),
         ] {

@@ -257,6 +257,11 @@ fn arrays_from_indexes(node: &mut Value) {
 }
 
 /// Lenient field readers for `#[serde(deserialize_with = ...)]`.
+/// A text field as given, trimmed; empty text counts as absent (it clears an optional field).
+pub fn opt(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
 pub mod de {
     use serde::{Deserialize, Deserializer, de::Error};
     use serde_json::Value;

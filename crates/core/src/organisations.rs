@@ -231,6 +231,16 @@ async fn put_member(ctx: &Context, org: &Actor, member: &Actor, role: Role) -> C
     Ok(())
 }
 
+/// Whether `viewer` sees what `org` keeps for its members: the organisation itself and its
+/// members (of any role).
+pub async fn is_insider(ctx: &Context, org: &Actor, viewer: Option<&Actor>) -> CoreResult<bool> {
+    match viewer {
+        Some(v) if v.id == org.id => Ok(true),
+        Some(v) => Ok(role_of(ctx, org, v).await?.is_some()),
+        None => Ok(false),
+    }
+}
+
 /// FEP-1b12's group sharing: a member's public post addressed to their organisation (with a
 /// mention, as Mastodon users write to groups) is shared by the organisation with all its
 /// followers, as an `Announce` of the post, which Mastodon shows as a boost, Lemmy and

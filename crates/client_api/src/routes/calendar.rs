@@ -22,7 +22,7 @@ async fn issue(State(state): State<ApiState>, user: User) -> ApiResult<Json<Valu
     let url = format!("{}/feed/ics/answers/{token}", state.ctx.urls.base());
     Ok(Json(json!({
         "url": url,
-        "webcal_url": url.replacen("https://", "webcal://", 1).replacen("http://", "webcal://", 1),
+        "webcal_url": calendar::webcal(&url),
     })))
 }
 

@@ -8,7 +8,7 @@ use crate::{
     ApiError, ApiResult, ApiState,
     auth::User,
     entities::time,
-    params::{Params, de},
+    params::{Params, de, opt},
 };
 use axum::{
     Json, Router,
@@ -177,11 +177,6 @@ struct PlaceForm {
     latitude: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
     longitude: Option<String>,
-}
-
-/// Empty text clears an optional field.
-fn opt(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
 fn number<T: std::str::FromStr>(field: &str, s: Option<String>) -> ApiResult<Option<T>> {

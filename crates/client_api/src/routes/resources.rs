@@ -12,7 +12,7 @@ use crate::{
     ApiError, ApiResult, ApiState,
     auth::User,
     entities::{media_from, time},
-    params::{Params, de},
+    params::{Params, de, opt},
 };
 use axum::{
     Json, Router,
@@ -119,11 +119,6 @@ struct ResourceForm {
     #[serde(default, deserialize_with = "de::opt_string")]
     folder_id: Option<String>,
     visibility: Option<String>,
-}
-
-/// Empty text clears an optional field.
-fn opt(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
 impl ResourceForm {

@@ -131,20 +131,25 @@ pub(crate) async fn tell(
     event_post_id: i64,
     changes: &[(rsvp::Participant, Option<rsvp::State>)],
 ) {
-    for (participant, state) in changes {
-        if participant.style != rsvp::Style::Poll.as_str() {
-            continue;
-        }
-        let line = state.map_or_else(|| "✗".to_owned(), state_line);
-        let told = async {
-            let (event_post, event) = get(ctx, event_post_id).await?;
-            let host = accounts::by_id(ctx, event_post.author_id).await?;
+    let by_poll: Vec<_> = changes
+        .iter()
+        .filter(|(p, _)| p.style == rsvp::Style::Poll.as_str())
+        .collect();
+    if by_poll.is_empty() {
+        return;
+    }
+    let told = async {
+        let (event_post, event) = get(ctx, event_post_id).await?;
+        let host = accounts::by_id(ctx, event_post.author_id).await?;
+        for (participant, state) in by_poll {
+            let line = state.map_or_else(|| "✗".to_owned(), state_line);
             let who = accounts::by_id(ctx, participant.actor_id).await?;
-            send(ctx, &host, &event_post, &event, event_post.id, &who, &line).await
-        };
-        if let Err(e) = told.await {
-            tracing::warn!(event = event_post_id, error = %e, "could not tell a poll answerer");
+            send(ctx, &host, &event_post, &event, event_post.id, &who, &line).await?;
         }
+        Ok::<_, CoreError>(())
+    };
+    if let Err(e) = told.await {
+        tracing::warn!(event = event_post_id, error = %e, "could not tell a poll answerer");
     }
 }
 

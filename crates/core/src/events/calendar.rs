@@ -25,6 +25,15 @@ pub const FEED_LIMIT: u64 = 500;
 /// How long an event stays in a feed after it ended, so a subscribed calendar keeps it.
 pub const KEEP_PAST_DAYS: i64 = 30;
 
+/// The `webcal:` form of a feed's address, which makes calendar apps subscribe rather than
+/// download once.
+pub fn webcal(url: &str) -> String {
+    match url.split_once("://") {
+        Some((_, rest)) => format!("webcal://{rest}"),
+        None => url.to_owned(),
+    }
+}
+
 /// One entry of a feed.
 #[derive(Clone, Debug)]
 pub enum Entry {

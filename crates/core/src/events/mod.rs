@@ -358,8 +358,10 @@ pub async fn create(
     }
     organisations::check_publisher(ctx, creator, host).await?;
     input.check()?;
-    let default_language = ctx.config.instance.languages.first().map(String::as_str);
-    versions(&input, input.language.as_deref().or(default_language))?;
+    if input.language.is_none() {
+        input.language = ctx.config.instance.languages.first().cloned();
+    }
+    let versions = versions(&input, input.language.as_deref())?;
     let series = match &input.recurrence {
         Some(rule) => Some(series::expand(
             rule,
@@ -393,7 +395,7 @@ pub async fn create(
         }
         // The banner goes with the first occurrence; an upload belongs to one post.
         let banner = if n == 0 { banner.clone() } else { Vec::new() };
-        created.push(insert(ctx, &txn, host, &occurrence, event, banner).await?);
+        created.push(insert(ctx, &txn, host, &occurrence, &versions, event, banner).await?);
     }
     txn.commit().await?;
     outbox::notify(ctx);
@@ -408,16 +410,13 @@ async fn insert(
     txn: &sea_orm::DatabaseTransaction,
     host: &Actor,
     input: &EventInput,
+    versions: &[Version],
     mut event: Event,
     banner: Vec<crate::media::Media>,
 ) -> CoreResult<(Post, Event)> {
-    let language = input
-        .language
-        .clone()
-        .or_else(|| ctx.config.instance.languages.first().cloned());
+    let language = input.language.clone();
     let ap_id = format!("{}/events/{}", ctx.urls.base(), uuid::Uuid::now_v7());
     let id = event.post_id;
-    let versions = versions(input, language.as_deref())?;
     let (content, tags) = compose(
         ctx,
         &mut event,
@@ -448,7 +447,7 @@ async fn insert(
     .insert(txn)
     .await?;
     let event = events::ActiveModel::from(event).insert(txn).await?;
-    crate::texts::replace(txn, post.id, &versions).await?;
+    crate::texts::replace(txn, post.id, versions).await?;
     pq::set_mentions_and_tags(txn, post.id, &[], &tags).await?;
     crate::media::attach(txn, banner, post.id).await?;
     outbox::record(txn, host.id, &Intent::CreatePost { post_id: post.id }).await?;

@@ -112,11 +112,7 @@ pub async fn list(ctx: &Context, viewer: Option<&Actor>, host: &Actor) -> CoreRe
         .order_by_asc(resource_folders::Column::Name)
         .all(&ctx.db)
         .await?;
-    let member = match viewer {
-        Some(v) if v.id == host.id => true,
-        Some(v) => organisations::role_of(ctx, host, v).await?.is_some(),
-        None => false,
-    };
+    let member = organisations::is_insider(ctx, host, viewer).await?;
     Ok(all
         .into_iter()
         .filter(|f| member || f.visibility != Access::Members.as_str())

@@ -362,10 +362,12 @@ pub async fn list(
         .limit(limit)
         .all(&ctx.db)
         .await?;
+    // Whether the viewer is a member is asked once for the whole list.
+    let insider = organisations::is_insider(ctx, host, viewer).await?;
     let mut out = Vec::with_capacity(found.len());
     for post in found {
         let shared = with_details(ctx, post).await?;
-        if can_view(ctx, viewer, &shared).await? {
+        if visible(ctx, viewer, &shared, insider).await? {
             out.push(shared);
         }
     }
@@ -386,17 +388,25 @@ pub async fn of_post(
 
 /// Whether `viewer` may see a resource.
 pub async fn can_view(ctx: &Context, viewer: Option<&Actor>, shared: &Shared) -> CoreResult<bool> {
-    match Access::parse(&shared.resource.visibility)? {
-        Access::Members => {
-            let Some(viewer) = viewer else {
-                return Ok(false);
-            };
-            if viewer.id == shared.post.author_id {
-                return Ok(true);
-            }
+    let insider = match (viewer, Access::parse(&shared.resource.visibility)?) {
+        (Some(_), Access::Members) => {
             let host = crate::accounts::by_id(ctx, shared.post.author_id).await?;
-            Ok(organisations::role_of(ctx, &host, viewer).await?.is_some())
+            organisations::is_insider(ctx, &host, viewer).await?
         }
+        _ => false,
+    };
+    visible(ctx, viewer, shared, insider).await
+}
+
+/// Whether `viewer` may see a resource, knowing whether they are one of its host's members.
+async fn visible(
+    ctx: &Context,
+    viewer: Option<&Actor>,
+    shared: &Shared,
+    insider: bool,
+) -> CoreResult<bool> {
+    match Access::parse(&shared.resource.visibility)? {
+        Access::Members => Ok(insider),
         _ => posts::can_view(ctx, viewer, &shared.post).await,
     }
 }

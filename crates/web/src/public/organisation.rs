@@ -91,10 +91,7 @@ pub async fn show(
         Vec::new()
     };
     let feed_url = format!("{}/@{}/feed/ics", ctx.urls.base(), actor.username);
-    let webcal_url =
-        feed_url
-            .replacen("https://", "webcal://", 1)
-            .replacen("http://", "webcal://", 1);
+    let webcal_url = events::calendar::webcal(&feed_url);
     let frame = Frame::new(&ctx, lang);
     page(
         OrganisationPage {
