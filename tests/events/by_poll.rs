@@ -145,11 +145,35 @@ async fn a_vote_on_the_organisations_direct_poll_is_an_answer() {
         "{told}"
     );
 
-    // Asking again sends nothing new; a bad handle is explained on the page.
+    // bea changes her mind. A Mastodon poll takes one vote, so she asks again: as she
+    // answered the first question, a second one comes. Asking once more before answering
+    // it sends nothing new.
     let before = mentions(&bea).await.len();
     ask(&uri, &format!("bea@{}", b.domain())).await;
     net.deliver_all().await;
-    assert_eq!(mentions(&bea).await.len(), before);
+    assert_eq!(mentions(&bea).await.len(), before + 1);
+    ask(&uri, &format!("bea@{}", b.domain())).await;
+    net.deliver_all().await;
+    assert_eq!(mentions(&bea).await.len(), before + 1);
+    // "Not going" on the new question withdraws her answer.
+    vote(&bea, 1).await;
+    net.deliver_all().await;
+    net.deliver_all().await;
+    let told = mentions(&bea).await.remove(0);
+    assert!(told["content"].as_str().unwrap().contains('✗'), "{told}");
+    let people = ana
+        .get(&format!("/api/passage/v1/events/{id}/participants"))
+        .await;
+    let left: Vec<&str> = people
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["account"]["username"].as_str().unwrap())
+        .collect();
+    assert_eq!(left, ["cem"]);
+
+    // A bad handle is explained on the page.
     let back = ask(&uri, "not a handle").await;
     assert!(back.contains("ask_error="), "{back}");
     net.shutdown().await;

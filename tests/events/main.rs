@@ -6,6 +6,7 @@ mod by_poll;
 mod calendar;
 mod groups;
 mod input;
+mod links;
 mod pages;
 mod resources;
 mod rsvp;

@@ -90,8 +90,10 @@ async fn browsers_get_pages_and_peers_get_documents_at_the_same_addresses() {
         "<h1>Consultation &#60;evening&#62;</h1>",
         "dimanche 1 juin 2031, 18:00–20:00 (Europe/Brussels)",
         "Town hall, Brussels",
-        "Seats left</dt><dd>25",
-        "Add to calendar (.ics)",
+        // The page's own words are in the reader's language too.
+        "Places restantes</dt><dd>25",
+        "Ajouter au calendrier (.ics)",
+        "Vous venez ?",
         "calendar.google.com",
         "@mile@",
         "Bring &lt;b&gt;your&lt;/b&gt; questions.",

@@ -192,3 +192,50 @@ async fn a_remote_block_ends_follows_until_undone() {
     );
     net.shutdown().await;
 }
+
+/// A Mobilizon member asks to join one of our organisations (`Join{Group}`): the organisation
+/// turns it down with a `Reject` naming that Join, and nobody becomes a member. The actor
+/// says so beforehand with Mobilizon's `openness`.
+#[tokio::test]
+async fn a_remote_join_of_an_organisation_is_rejected() {
+    use passage_core::db::entities::outgoing_activities;
+    use sea_orm::EntityTrait;
+    let net = TestNetwork::start(2).await;
+    let (alpha, beta) = (net.get(0), net.get(1));
+    let city = alpha.organisation("riga", "City of Riga").await;
+    let eve = beta.person("eve").await;
+    let (_, actor) = testkit::client::fetch_ap(&city.ap_id).await;
+    assert_eq!(actor["openness"], "invite_only", "{actor}");
+
+    let join_id = format!("{}/join/group/1", beta.base_url());
+    let join = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": join_id,
+        "type": "Join",
+        "actor": eve.ap_id,
+        "object": city.ap_id,
+    })
+    .to_string();
+    let status = post_signed(alpha, &city.inbox_url, join.as_bytes(), &eve, &eve).await;
+    assert_eq!(status, 202);
+    alpha.deliver_all().await;
+    let sent = outgoing_activities::Entity::find()
+        .all(&alpha.ctx().db)
+        .await
+        .unwrap();
+    let reject: serde_json::Value = sent
+        .iter()
+        .map(|a| serde_json::from_str::<serde_json::Value>(&a.body).unwrap())
+        .find(|a| a["type"] == "Reject")
+        .expect("a Reject was sent");
+    assert_eq!(reject["actor"], city.ap_id.as_str());
+    assert_eq!(reject["to"], json!([eve.ap_id]));
+    assert_eq!(reject["object"]["id"], join_id.as_str());
+    assert_eq!(reject["object"]["object"], city.ap_id.as_str());
+    let eve_here = alpha.known(&eve).await;
+    let role = passage_core::organisations::role_of(alpha.ctx(), &city, &eve_here)
+        .await
+        .unwrap();
+    assert_eq!(role, None);
+    net.shutdown().await;
+}

@@ -317,6 +317,16 @@ pub mod de {
         }
     }
 
+    /// A list when sent (even empty: `resource_ids[]=` clears one), None when absent.
+    pub fn opt_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+        Ok(Some(
+            list(d)?
+                .into_iter()
+                .filter(|s| !s.trim().is_empty())
+                .collect(),
+        ))
+    }
+
     /// A list of objects sent as an array or, as Rails also reads it, as an object keyed by
     /// index (`{"0": {...}, "1": {...}}`); None when absent, so "not sent" differs from "empty".
     pub fn opt_items<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(

@@ -21,6 +21,7 @@ pub mod follows;
 pub mod ids;
 pub mod keys;
 pub mod languages;
+pub mod links;
 pub mod lists;
 pub mod markers;
 pub mod media;

@@ -8,6 +8,7 @@ use crate::{
     Actor, Context,
     accounts::{self, ActorKind, NewAccount, Role},
     error::{CoreError, CoreResult},
+    outbox::{self, Intent},
 };
 use passage_db::{
     entities::{actors, organisation_members as om},
@@ -292,4 +293,26 @@ pub async fn counts(ctx: &Context, org: &Actor) -> CoreResult<(u64, u64)> {
         .count(&ctx.db)
         .await?;
     Ok((all, moderators))
+}
+
+/// A `Join` of the organisation from another server (Mobilizon asks for membership this way)
+/// is turned down with a `Reject`: an organisation chooses its members here, and members-only
+/// resources never leave the instance, so a remote membership could give nothing. Following
+/// is how people elsewhere hear from it.
+pub async fn refuse_join(
+    ctx: &Context,
+    org: &Actor,
+    person: &Actor,
+    join_ap_id: &str,
+) -> CoreResult<()> {
+    if !org.local || org.kind != ActorKind::Group.as_str() {
+        return Err(CoreError::NotFound);
+    }
+    let intent = Intent::RefuseMembership {
+        person_id: person.id,
+        join_ap_id: join_ap_id.to_owned(),
+    };
+    outbox::record(&ctx.db, org.id, &intent).await?;
+    outbox::notify(ctx);
+    Ok(())
 }

@@ -59,6 +59,11 @@ pub enum Intent {
     },
     /// The host of one of our events replies to someone's `Join`.
     AnswerJoin(JoinAnswer),
+    /// An organisation turns down a `Join` of itself (Mobilizon's membership request).
+    RefuseMembership {
+        person_id: i64,
+        join_ap_id: String,
+    },
 }
 
 /// A reply to a `Join` of one of our events: `reply` is `Accept`, `Reject` or `Ignore`.

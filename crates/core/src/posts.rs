@@ -143,6 +143,7 @@ pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<P
         &format!("{}/tags", ctx.urls.base()),
     );
     let tags = content::hashtags_in(&new.text);
+    let links = crate::links::in_text(ctx, &new.text).await?;
     let ap_id = ctx.urls.new_post();
     let language = new
         .language
@@ -178,6 +179,7 @@ pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<P
     }
     let mention_ids: Vec<i64> = new.mentions.iter().map(|a| a.id).collect();
     q::set_mentions_and_tags(&txn, post.id, &mention_ids, &tags).await?;
+    crate::links::replace(&txn, post.id, &links).await?;
     crate::emojis::set_local(&txn, post.id, &emoji_text(&post)).await?;
     crate::media::attach(&txn, media, post.id).await?;
     if let Some(key) = &new.idempotency_key {
@@ -251,6 +253,7 @@ pub async fn edit(ctx: &Context, author: &Actor, post_id: i64, change: Edit) -> 
         &format!("{}/tags", ctx.urls.base()),
     );
     let tags = content::hashtags_in(text);
+    let links = crate::links::in_text(ctx, text).await?;
     let txn = ctx.db.begin().await?;
     keep_version(&txn, &post).await?;
     let mut row: posts::ActiveModel = post.into();
@@ -265,6 +268,7 @@ pub async fn edit(ctx: &Context, author: &Actor, post_id: i64, change: Edit) -> 
     row.edited_at = Set(Some(now()));
     let post = row.update(&txn).await?;
     q::set_mentions_and_tags(&txn, post.id, &mention_ids, &tags).await?;
+    crate::links::replace(&txn, post.id, &links).await?;
     crate::emojis::set_local(&txn, post.id, &emoji_text(&post)).await?;
     outbox::record(&txn, author.id, &Intent::UpdatePost { post_id: post.id }).await?;
     txn.commit().await?;
@@ -327,6 +331,8 @@ pub struct RemotePost {
     pub media: Vec<crate::media::RemoteMedia>,
     pub poll: Option<crate::polls::RemotePoll>,
     pub emojis: Vec<crate::emojis::RemoteEmoji>,
+    /// Object links (FEP-e232): each address with the text it was given.
+    pub links: Vec<(String, Option<String>)>,
 }
 
 /// Stores a remote post, or refreshes it when the id is already known (Update, re-fetch).
@@ -387,6 +393,7 @@ pub async fn upsert_remote(ctx: &Context, author: &Actor, remote: RemotePost) ->
     row.in_reply_to_ap_id = Set(remote.in_reply_to_ap_id);
     row.in_reply_to_id = Set(parent.map(|p| p.id));
     row.edited_at = Set(remote.edited);
+    let links = crate::links::from_peer(&ctx.db, &remote.links).await?;
     let txn = ctx.db.begin().await?;
     let mut events = Vec::new();
     let post = if let Some(before) = &existing {
@@ -409,6 +416,7 @@ pub async fn upsert_remote(ctx: &Context, author: &Actor, remote: RemotePost) ->
         post
     };
     q::set_mentions_and_tags(&txn, post.id, &remote.mentions, &remote.tags).await?;
+    crate::links::replace(&txn, post.id, &links).await?;
     let text = format!("{} {}", post.summary.as_deref().unwrap_or(""), post.content);
     crate::emojis::set_remote(&txn, post.id, &author.domain, &text, &remote.emojis).await?;
     crate::media::set_remote(&txn, author, post.id, &remote.media).await?;

@@ -18,6 +18,7 @@ use axum::{
 use passage_core::{
     Actor, Post, accounts as core_accounts,
     events::{self, Event, EventInput, JoinMode, Place, Status, rsvp},
+    links,
     texts::{self, Version},
     visibility::Visibility,
 };
@@ -119,11 +120,29 @@ async fn event_json(
         "versions": texts::of_post(&ctx.db, post.id).await?.iter().map(|t| json!({
             "language": t.language, "name": t.title, "description": t.description,
         })).collect::<Vec<_>>(),
+        "resources": linked(state, viewer, post).await?,
         "series_id": event.series_id,
         "recurrence": event.rrule,
         // "Add to calendar": this event alone, as iCalendar.
         "ics_url": post.local.then(|| format!("{}/ics", post.ap_id)),
     }))
+}
+
+/// What an event links to (FEP-e232) that the viewer may see: the address, its text, and the
+/// status it names when that is stored here.
+async fn linked(state: &ApiState, viewer: Option<&Actor>, post: &Post) -> ApiResult<Vec<Value>> {
+    let links = links::of_post(&state.ctx.db, post.id).await?;
+    Ok(links::visible_to(&state.ctx, viewer, links)
+        .await?
+        .into_iter()
+        .map(|(link, target)| {
+            json!({
+                "url": link.href,
+                "title": link.name,
+                "status_id": target.map(|t| t.id.to_string()),
+            })
+        })
+        .collect())
 }
 
 #[derive(Deserialize, Default)]
@@ -156,6 +175,9 @@ struct EventForm {
     /// The name and description in other languages (all of them: what is sent replaces).
     #[serde(default, deserialize_with = "de::opt_items")]
     translations: Option<Vec<TranslationForm>>,
+    /// Resources the event points to (all of them: what is sent replaces).
+    #[serde(default, deserialize_with = "de::opt_list")]
+    resource_ids: Option<Vec<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -263,6 +285,9 @@ impl EventForm {
                 })
                 .collect::<ApiResult<_>>()?;
         }
+        if let Some(ids) = self.resource_ids {
+            input.resource_ids = ids.iter().map(|r| id(r)).collect::<ApiResult<_>>()?;
+        }
         Ok(())
     }
 }
@@ -363,7 +388,8 @@ async fn update(
     let me = user.require("write:statuses")?;
     let (post, event, _) = events::managed(&state.ctx, me, id(&event_id)?).await?;
     let texts = texts::of_post(&state.ctx.db, post.id).await?;
-    let mut input = events::input_of(&post, &event, &texts);
+    let links = links::of_post(&state.ctx.db, post.id).await?;
+    let mut input = events::input_of(&post, &event, &texts, &links);
     form.apply(&mut input)?;
     if input.recurrence.is_some() {
         return Err(ApiError::invalid(

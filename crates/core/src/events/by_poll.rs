@@ -5,9 +5,11 @@
 //! ordinary poll vote, which is recorded as their answer, and they get a direct reply saying
 //! where they stand (a seat, the waiting list, or waiting for the organisers).
 //!
-//! One question per person and event: asking again returns the question already sent. When
-//! their standing changes later (a seat frees up, an organiser decides), they are told the
-//! same way.
+//! A Mastodon poll takes one vote, so changing one's answer takes a new question: asking
+//! again while the last question is unanswered returns that question; once it is answered,
+//! a new one is sent (at most [`MAX_QUESTIONS_PER_PERSON`]), and its vote replaces the
+//! answer. When their standing changes later (a seat frees up, an organiser decides), they
+//! are told the same way.
 
 use super::{Event, get, rsvp, text};
 use crate::{
@@ -17,14 +19,23 @@ use crate::{
     posts::{self, NewPost},
     visibility::Visibility,
 };
-use passage_db::{entities::posts as post_rows, now};
+use passage_db::{
+    entities::{poll_votes, posts as post_rows},
+    now,
+    queries::posts as pq,
+};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 /// Most questions about one event sent in an hour: the page's form takes any address, and the
 /// organisation must not become a way to message strangers in bulk.
 pub const MAX_QUESTIONS_PER_HOUR: u64 = 60;
 
-/// Sends `invitee` the organisation's question about the event `post_id`.
+/// Most questions about one event sent to one person: each answered one lets them change
+/// their answer once more.
+pub const MAX_QUESTIONS_PER_PERSON: u32 = 10;
+
+/// Sends `invitee` the organisation's question about the event `post_id`, or gives back the
+/// one they have not answered yet.
 pub async fn ask(ctx: &Context, post_id: i64, invitee: &Actor) -> CoreResult<Post> {
     let (post, event) = get(ctx, post_id).await?;
     if !post.local || !Visibility::parse(&post.visibility)?.is_public() {
@@ -35,6 +46,10 @@ pub async fn ask(ctx: &Context, post_id: i64, invitee: &Actor) -> CoreResult<Pos
     if invitee.id == host.id {
         return Err(CoreError::Invalid("handle: that is the organiser".into()));
     }
+    let key = match last_question(ctx, &host, post_id, invitee).await? {
+        Asked::Unanswered(question) => return Ok(*question),
+        Asked::Next(key) => key,
+    };
     let recent = post_rows::Entity::find()
         .filter(post_rows::Column::AuthorId.eq(host.id))
         .filter(post_rows::Column::InReplyToId.eq(post.id))
@@ -64,7 +79,7 @@ pub async fn ask(ctx: &Context, post_id: i64, invitee: &Actor) -> CoreResult<Pos
         in_reply_to: Some(post.id),
         language: post.language.clone(),
         mentions: vec![invitee.clone()],
-        idempotency_key: Some(format!("event-poll:{post_id}:{}", invitee.id)),
+        idempotency_key: Some(key),
         poll: Some(NewPoll {
             options: options.iter().map(|o| (*o).to_owned()).collect(),
             expires_in_secs,
@@ -74,6 +89,45 @@ pub async fn ask(ctx: &Context, post_id: i64, invitee: &Actor) -> CoreResult<Pos
         ..NewPost::public(&text)
     };
     posts::create(ctx, &host, new).await
+}
+
+/// Where the questions to one person about one event stand.
+enum Asked {
+    /// The last question sent, not voted on yet.
+    Unanswered(Box<Post>),
+    /// Every question sent was answered: the key of the next one.
+    Next(String),
+}
+
+/// The questions sent to `invitee` are found by their idempotency keys, one per round.
+async fn last_question(
+    ctx: &Context,
+    host: &Actor,
+    post_id: i64,
+    invitee: &Actor,
+) -> CoreResult<Asked> {
+    let first = format!("event-poll:{post_id}:{}", invitee.id);
+    for round in 0..MAX_QUESTIONS_PER_PERSON {
+        let key = match round {
+            0 => first.clone(),
+            n => format!("{first}:{n}"),
+        };
+        let Some(question) = pq::by_idempotency_key(&ctx.db, host.id, &key).await? else {
+            return Ok(Asked::Next(key));
+        };
+        let answered = poll_votes::Entity::find()
+            .filter(poll_votes::Column::PollId.eq(question.id))
+            .filter(poll_votes::Column::ActorId.eq(invitee.id))
+            .count(&ctx.db)
+            .await?
+            > 0;
+        if !answered {
+            return Ok(Asked::Unanswered(Box::new(question)));
+        }
+    }
+    Err(CoreError::Invalid(
+        "handle: you have changed your answer many times; please write to the organisers".into(),
+    ))
 }
 
 /// A vote on one of our polls: when the poll is an event's question (a direct post of the

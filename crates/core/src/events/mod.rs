@@ -22,6 +22,7 @@ pub use remote::{RemoteEvent, upsert_remote};
 use crate::{
     Actor, Context, Post, content,
     error::{CoreError, CoreResult, OrNotFound},
+    links::{self, Link, NewLink},
     organisations,
     outbox::{self, Intent},
     posts, streaming,
@@ -199,6 +200,8 @@ pub struct EventInput {
     pub recurrence: Option<String>,
     /// The name and description in other languages than `language`.
     pub translations: Vec<Version>,
+    /// Resources the event points to (FEP-e232 links), in order.
+    pub resource_ids: Vec<i64>,
 }
 
 impl EventInput {
@@ -222,6 +225,7 @@ impl EventInput {
             banner_media_id: None,
             recurrence: None,
             translations: Vec::new(),
+            resource_ids: Vec::new(),
         }
     }
 
@@ -362,6 +366,8 @@ pub async fn create(
         input.language = ctx.config.instance.languages.first().cloned();
     }
     let versions = versions(&input, input.language.as_deref())?;
+    let links =
+        links::to_resources(ctx, creator, host, input.visibility, &input.resource_ids).await?;
     let series = match &input.recurrence {
         Some(rule) => Some(series::expand(
             rule,
@@ -395,7 +401,11 @@ pub async fn create(
         }
         // The banner goes with the first occurrence; an upload belongs to one post.
         let banner = if n == 0 { banner.clone() } else { Vec::new() };
-        created.push(insert(ctx, &txn, host, &occurrence, &versions, event, banner).await?);
+        let written = Written {
+            versions: &versions,
+            links: &links,
+        };
+        created.push(insert(ctx, &txn, host, &occurrence, written, event, banner).await?);
     }
     txn.commit().await?;
     outbox::notify(ctx);
@@ -404,13 +414,21 @@ pub async fn create(
     created.into_iter().next().ok_or(CoreError::NotFound)
 }
 
+/// What an event says beyond its row, checked once for a whole series: its language
+/// versions and its links.
+#[derive(Clone, Copy)]
+struct Written<'a> {
+    versions: &'a [Version],
+    links: &'a [NewLink],
+}
+
 /// Stores one new local event with its post, and queues its Create.
 async fn insert(
     ctx: &Context,
     txn: &sea_orm::DatabaseTransaction,
     host: &Actor,
     input: &EventInput,
-    versions: &[Version],
+    written: Written<'_>,
     mut event: Event,
     banner: Vec<crate::media::Media>,
 ) -> CoreResult<(Post, Event)> {
@@ -423,6 +441,7 @@ async fn insert(
         language.as_deref(),
         &ap_id,
         &input.description,
+        written.links,
     );
     let post = post_rows::ActiveModel {
         id: Set(id),
@@ -447,16 +466,17 @@ async fn insert(
     .insert(txn)
     .await?;
     let event = events::ActiveModel::from(event).insert(txn).await?;
-    crate::texts::replace(txn, post.id, versions).await?;
+    crate::texts::replace(txn, post.id, written.versions).await?;
+    links::replace(txn, post.id, written.links).await?;
     pq::set_mentions_and_tags(txn, post.id, &[], &tags).await?;
     crate::media::attach(txn, banner, post.id).await?;
     outbox::record(txn, host.id, &Intent::CreatePost { post_id: post.id }).await?;
     Ok((post, event))
 }
 
-/// What an event holds now (with its language versions, as stored), as an input to change:
-/// the API merges a client's changes into it.
-pub fn input_of(post: &Post, event: &Event, texts: &[Text]) -> EventInput {
+/// What an event holds now (with its language versions and links, as stored), as an input to
+/// change: the API merges a client's changes into it.
+pub fn input_of(post: &Post, event: &Event, texts: &[Text], links: &[Link]) -> EventInput {
     EventInput {
         name: event.name.clone(),
         description: post.source.clone().unwrap_or_default(),
@@ -484,6 +504,7 @@ pub fn input_of(post: &Post, event: &Event, texts: &[Text]) -> EventInput {
         banner_media_id: None,
         recurrence: None,
         translations: crate::texts::versions_of(texts.get(1..).unwrap_or_default()),
+        resource_ids: links::resource_ids(links),
     }
 }
 
@@ -511,12 +532,14 @@ pub async fn update(
     event.recurrence_id = before.recurrence_id;
     let language = input.language.clone().or(post.language.clone());
     let versions = versions(&input, language.as_deref())?;
+    let links = links::to_resources(ctx, by, &host, input.visibility, &input.resource_ids).await?;
     let (content, tags) = compose(
         ctx,
         &mut event,
         language.as_deref(),
         &post.ap_id,
         &input.description,
+        &links,
     );
     let txn = ctx.db.begin().await?;
     let mut row: post_rows::ActiveModel = post.into();
@@ -531,6 +554,7 @@ pub async fn update(
         .update(&txn)
         .await?;
     crate::texts::replace(&txn, post.id, &versions).await?;
+    links::replace(&txn, post.id, &links).await?;
     pq::set_mentions_and_tags(&txn, post.id, &[], &tags).await?;
     let seated = rsvp::fill_seats(&txn, &host, &event).await?;
     outbox::record(&txn, host.id, &Intent::UpdatePost { post_id: post.id }).await?;
@@ -546,7 +570,8 @@ pub async fn update(
 pub async fn cancel(ctx: &Context, by: &Actor, post_id: i64) -> CoreResult<(Post, Event)> {
     let (post, event, _) = managed(ctx, by, post_id).await?;
     let texts = crate::texts::of_post(&ctx.db, post_id).await?;
-    let mut input = input_of(&post, &event, &texts);
+    let links = links::of_post(&ctx.db, post_id).await?;
+    let mut input = input_of(&post, &event, &texts, &links);
     input.status = Status::Cancelled;
     update(ctx, by, post_id, input).await
 }
@@ -632,15 +657,20 @@ fn versions(input: &EventInput, language: Option<&str>) -> CoreResult<Vec<Versio
 }
 
 /// The post text and hashtags of a local event; `event.description` gets the rendered HTML.
+/// Linked resources close the text, one per line, so microblog readers see them too.
 fn compose(
     ctx: &Context,
     event: &mut Event,
     language: Option<&str>,
     page: &str,
     description: &str,
+    links: &[NewLink],
 ) -> (String, Vec<String>) {
     event.description =
         content::render_plain(description, &[], &format!("{}/tags", ctx.urls.base()));
-    let text = text::status_html(event, language.unwrap_or("en"), page, &event.description);
+    let mut text = text::status_html(event, language.unwrap_or("en"), page, &event.description);
+    text.push_str(&links::lines_html(
+        links.iter().map(|l| (l.href.as_str(), l.name.as_deref())),
+    ));
     (text, content::hashtags_in(description))
 }

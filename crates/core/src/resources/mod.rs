@@ -386,10 +386,11 @@ pub async fn of_post(
     Ok(Some((resource, texts)))
 }
 
-/// Whether `viewer` may see a resource.
+/// Whether `viewer` may see a resource. The host's members see all of it, followers-only
+/// ones included, as they publish them.
 pub async fn can_view(ctx: &Context, viewer: Option<&Actor>, shared: &Shared) -> CoreResult<bool> {
     let insider = match (viewer, Access::parse(&shared.resource.visibility)?) {
-        (Some(_), Access::Members) => {
+        (Some(_), Access::Members | Access::Followers) => {
             let host = crate::accounts::by_id(ctx, shared.post.author_id).await?;
             organisations::is_insider(ctx, &host, viewer).await?
         }
@@ -407,6 +408,7 @@ async fn visible(
 ) -> CoreResult<bool> {
     match Access::parse(&shared.resource.visibility)? {
         Access::Members => Ok(insider),
+        Access::Followers if insider => Ok(true),
         _ => posts::can_view(ctx, viewer, &shared.post).await,
     }
 }

@@ -36,6 +36,7 @@ pub mod pins;
 pub mod poll_votes;
 pub mod polls;
 pub mod post_emojis;
+pub mod post_links;
 pub mod post_mentions;
 pub mod post_tags;
 pub mod post_texts;

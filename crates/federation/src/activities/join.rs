@@ -3,14 +3,18 @@
 //! we cannot take is answered with `Reject`, or `Ignore` when the event takes no
 //! registrations; either way the Join itself was handled, so the inbox answers 2xx.
 //! `participationMessage` (Mobilizon) is kept for the organisers.
+//!
+//! A `Join` of one of our organisations (Mobilizon's membership request) is turned down with
+//! a `Reject` (see `organisations::refuse_join`).
 
 use crate::{
     FederationData, FederationError, activities::local_event, objects::actor, protocol::id_of,
 };
 use activitypub_federation::{kinds::activity::JoinType, traits::Activity};
 use passage_core::{
-    CoreError,
+    CoreError, accounts,
     events::rsvp::{self, Answer, Style},
+    organisations,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -43,8 +47,15 @@ impl Activity for Join {
     }
 
     async fn receive(self, data: &FederationData) -> Result<(), FederationError> {
-        let event = local_event(id_of(&self.object).unwrap_or_default(), data).await?;
+        let object = id_of(&self.object).unwrap_or_default();
         let participant = actor::resolve(self.actor.as_str(), data).await?;
+        if let Some(org) = accounts::by_ap_id(data, object).await?
+            && org.local
+        {
+            organisations::refuse_join(data, &org, &participant, self.id.as_str()).await?;
+            return Ok(());
+        }
+        let event = local_event(object, data).await?;
         let answer = Answer {
             going: true,
             style: Style::Join,

@@ -261,6 +261,30 @@ pub async fn render(
                 inboxes: vec![participant.inbox_url],
             }
         }
+        Intent::RefuseMembership {
+            person_id,
+            join_ap_id,
+        } => {
+            let person = accounts::by_id(ctx, *person_id).await?;
+            let id = ctx.urls.new_activity();
+            let body = to_json(json!({
+                "id": id,
+                "type": "Reject",
+                "actor": actor.ap_id,
+                "to": [person.ap_id],
+                "object": {
+                    "id": join_ap_id,
+                    "type": "Join",
+                    "actor": person.ap_id,
+                    "object": actor.ap_id,
+                },
+            }))?;
+            Rendered {
+                id,
+                body,
+                inboxes: vec![person.inbox_url],
+            }
+        }
         Intent::UpdateActor => {
             let id = ctx.urls.new_activity();
             let body = to_json(json!({

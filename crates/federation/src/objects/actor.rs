@@ -205,5 +205,6 @@ fn group_collections(a: &Actor) -> GroupCollections {
         resources: at("resources"),
         events: at("events"),
         upcoming_events: at("events"),
+        openness: Some("invite_only".into()),
     }
 }

@@ -43,7 +43,11 @@ pub async fn set_event(
             .into_iter()
             .collect(),
     );
-    note.summary = Some(text::summary_html(event, &language, &page));
+    // Linked resources close the summary, which is what Mastodon shows.
+    let links = passage_core::links::of_post(&ctx.db, post.id).await?;
+    let lines =
+        passage_core::links::lines_html(links.iter().map(|l| (l.href.as_str(), l.name.as_deref())));
+    note.summary = Some(text::summary_html(event, &language, &page) + &lines);
     // Written in several languages: every version, primary first.
     let texts = passage_core::texts::of_post(&ctx.db, post.id).await?;
     if texts.len() > 1 {
@@ -73,7 +77,7 @@ pub async fn set_event(
                     };
                     (
                         t.language.clone(),
-                        text::summary_html(&named, &t.language, &page),
+                        text::summary_html(&named, &t.language, &page) + &lines,
                     )
                 })
                 .collect(),

@@ -17,7 +17,7 @@ use activitypub_federation::{
 use passage_core::{
     Context, Post, accounts,
     emojis::{self, RemoteEmoji},
-    events,
+    events, links,
     media::{self, RemoteMedia},
     polls::{self, RemotePoll},
     posts::{self, RemotePost},
@@ -76,7 +76,11 @@ pub async fn note_from_post(ctx: &Context, post: &Post) -> Result<NoteDocument, 
             name: Some(format!(":{}:", emoji.shortcode)),
             id: emoji.ap_id.clone(),
             icon: Some(image(&emoji.image_url)),
+            media_type: None,
         });
+    }
+    for link in links::of_post(&ctx.db, post.id).await? {
+        tag.push(Tag::object_link(link.href, link.name));
     }
     let followers = author.followers_url.clone().unwrap_or_default();
     let (to, cc) = address(Visibility::parse(&post.visibility)?, &followers, &mentions);
@@ -340,6 +344,11 @@ pub async fn remote_post(
                         ap_id: t.id.clone(),
                     })
                 })
+                .collect(),
+            links: json
+                .tag
+                .iter()
+                .filter_map(Tag::object_link_target)
                 .collect(),
             poll: json.poll_options().map(|(options, multiple)| RemotePoll {
                 options,

@@ -51,8 +51,8 @@ pub struct ActorDocument {
 }
 
 /// The collections of an organisation: its moderators as `attributedTo` (FEP-1b12), its
-/// members and resources (Mobilizon's names), and its events (Mobilizon's `events`,
-/// FEP-8a8e's `upcomingEvents`). Absent on other actors.
+/// members and resources (Mobilizon's names), its events (Mobilizon's `events`, FEP-8a8e's
+/// `upcomingEvents`) and who may join. Absent on other actors.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupCollections {
@@ -66,6 +66,10 @@ pub struct GroupCollections {
     pub events: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upcoming_events: Option<serde_json::Value>,
+    /// Mobilizon's `openness`: ours are `invite_only`, as an organisation chooses its
+    /// members itself (Mobilizon then offers to follow rather than to join).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub openness: Option<String>,
 }
 
 /// An `Image` with its URL, as Mastodon sends avatars and headers.

@@ -63,7 +63,8 @@ pub fn context() -> Value {
             "pt": "https://joinpeertube.org/ns#",
             "status": "ical:status",
             "license": "sc:license",
-            "ResourceCollection": "mz:ResourceCollection"
+            "ResourceCollection": "mz:ResourceCollection",
+            "openness": "mz:openness"
         }
     ])
 }
@@ -128,7 +129,14 @@ pub struct Tag {
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<Value>,
+    /// A `Link`'s media type: ActivityStreams for an object link (FEP-e232).
+    #[serde(default, rename = "mediaType", skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
 }
+
+/// The media type FEP-e232 gives a link to an ActivityPub object.
+pub const OBJECT_LINK_TYPE: &str =
+    "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"";
 
 impl Tag {
     /// A Mention or Hashtag: a name and a link.
@@ -139,7 +147,32 @@ impl Tag {
             name: Some(name),
             id: None,
             icon: None,
+            media_type: None,
         }
+    }
+
+    /// An object link (FEP-e232) to `href`, shown as `name`.
+    pub fn object_link(href: String, name: Option<String>) -> Self {
+        Self {
+            kind: "Link".into(),
+            href: Some(href),
+            name,
+            id: None,
+            icon: None,
+            media_type: Some(OBJECT_LINK_TYPE.into()),
+        }
+    }
+
+    /// The address and text of an object link (FEP-e232): a `Link` whose media type is
+    /// ActivityStreams, in either spelling peers use.
+    pub fn object_link_target(&self) -> Option<(String, Option<String>)> {
+        let media = self.media_type.as_deref()?;
+        let activity_streams = media.starts_with("application/activity+json")
+            || (media.starts_with("application/ld+json")
+                && media.contains("https://www.w3.org/ns/activitystreams"));
+        (self.kind == "Link" && activity_streams)
+            .then(|| (self.href.clone(), self.name.clone()))
+            .and_then(|(href, name)| Some((href?, name)))
     }
 
     /// The shortcode and picture of an `Emoji` tag (`:name:` and its icon's url).
@@ -172,7 +205,6 @@ pub fn attachments_lenient<'de, D: Deserializer<'de>>(
         .collect())
 }
 
-/// Reads a boolean that some servers send as `null` (Pleroma's `sensitive`).
 /// A language map (`contentMap`, `nameMap`, `summaryMap`) in the order it was sent, keeping
 /// only text entries: a peer's odd value drops that entry, not the whole object.
 pub fn language_map_lenient<'de, D: Deserializer<'de>>(
@@ -195,6 +227,7 @@ pub fn language_map_lenient<'de, D: Deserializer<'de>>(
     Ok((!kept.is_empty()).then_some(kept))
 }
 
+/// Reads a boolean that some servers send as `null` (Pleroma's `sensitive`).
 pub fn bool_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     Ok(Option::<bool>::deserialize(d)?.unwrap_or(false))
 }

@@ -1,6 +1,10 @@
 //! An event's page, with "add to calendar" (its iCalendar file, or Google Calendar).
 
-use super::{Frame, handle, not_found, page, wanted};
+use super::{
+    Frame, handle,
+    labels::{Labels, fill},
+    not_found, page, wanted,
+};
 use askama::Template;
 use axum::{
     extract::{Path, Query, State},
@@ -10,7 +14,7 @@ use axum::{
 use passage_core::{
     Context, accounts, content,
     events::{self, rsvp, text},
-    languages, media, posts, texts,
+    languages, links, media, posts, texts,
 };
 use serde::Deserialize;
 
@@ -19,6 +23,10 @@ use serde::Deserialize;
 struct EventPage {
     lang: String,
     instance: String,
+    t: &'static Labels,
+    /// How to answer from Mastodon, and where the question went.
+    ask_how: String,
+    asked_line: String,
     uri: String,
     name: String,
     status: String,
@@ -32,6 +40,8 @@ struct EventPage {
     seats_left: Option<i64>,
     category: Option<String>,
     description: String,
+    /// Resources and other objects the event points to: address and title.
+    links: Vec<(String, String)>,
     banner: Option<String>,
     ics_url: String,
     google_url: String,
@@ -94,11 +104,30 @@ pub async fn show(
         .and_then(|m| m.into_iter().find(|m| m.kind == "image"))
         .and_then(|m| m.file_name)
         .map(|f| format!("{}/media/{f}", ctx.urls.base()));
+    let links = match links::of_post(&ctx.db, post.id).await {
+        Ok(all) => links::visible_to(&ctx, None, all).await.unwrap_or_default(),
+        Err(_) => Vec::new(),
+    };
+    let links = links
+        .into_iter()
+        .map(|(link, target)| {
+            // Ours: the page of the resource, where its address leads a browser too.
+            let url = target.and_then(|t| t.url).unwrap_or(link.href.clone());
+            (url, link.name.unwrap_or(link.href))
+        })
+        .collect();
     let frame = Frame::new(&ctx, lang);
+    let host_handle = handle(&ctx, &host);
     page(
         EventPage {
             lang: frame.lang,
             instance: frame.instance,
+            t: frame.t,
+            ask_how: fill(
+                frame.t.ask_how,
+                &[("handle", &host_handle), ("name", &host.display_name)],
+            ),
+            asked_line: fill(frame.t.asked, &[("handle", &host_handle)]),
             ics_url: format!("{}/ics", post.ap_id),
             google_url: google_calendar(&event, &post.ap_id),
             uri: post.ap_id.clone(),
@@ -110,13 +139,14 @@ pub async fn show(
             external_url: event.external_url.clone(),
             host_url: ctx.urls.profile(&host.username),
             host_name: host.display_name.clone(),
-            host_handle: handle(&ctx, &host),
+            host_handle,
             seats_left: event
                 .capacity
                 .filter(|c| *c > 0)
                 .map(|c| (i64::from(c) - going).max(0)),
             category: event.category.clone(),
             description,
+            links,
             banner,
             answerable: event.status != "cancelled"
                 && matches!(event.join_mode.as_str(), "free" | "restricted")

@@ -5,6 +5,7 @@
 //! page; anything else is "not found", so its existence is not revealed.
 
 mod event;
+mod labels;
 mod organisation;
 mod resource;
 
@@ -72,10 +73,11 @@ pub fn negotiate<B>(mut request: Request<B>) -> Request<B> {
     request
 }
 
-/// What every page shows.
+/// What every page shows, and the words it shows them with.
 struct Frame {
     lang: String,
     instance: String,
+    t: &'static labels::Labels,
 }
 
 impl Frame {
@@ -83,6 +85,7 @@ impl Frame {
         Self {
             lang: lang.to_owned(),
             instance: ctx.config.instance.name.clone(),
+            t: labels::of(lang),
         }
     }
 }
@@ -129,6 +132,7 @@ fn page(html: Result<String, askama::Error>) -> Response {
 struct NotFound {
     lang: String,
     instance: String,
+    t: &'static labels::Labels,
 }
 
 fn not_found(ctx: &Context) -> Response {
@@ -137,6 +141,7 @@ fn not_found(ctx: &Context) -> Response {
         NotFound {
             lang: frame.lang,
             instance: frame.instance,
+            t: frame.t,
         }
         .render(),
     );

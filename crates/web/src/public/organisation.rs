@@ -1,7 +1,11 @@
 //! The page of an organisation (or of a member): who it is, its upcoming events, its public
 //! resources, its calendar, and its members when it chose to show them.
 
-use super::{Frame, handle, not_found, page, wanted};
+use super::{
+    Frame, handle,
+    labels::{self, Labels},
+    not_found, page, wanted,
+};
 use askama::Template;
 use axum::{
     extract::{Path, State},
@@ -20,6 +24,8 @@ use passage_core::{
 struct OrganisationPage {
     lang: String,
     instance: String,
+    t: &'static Labels,
+    follow_hint: String,
     uri: String,
     name: String,
     handle: String,
@@ -73,10 +79,7 @@ pub async fn show(
         organisations::counts(&ctx, &actor)
             .await
             .ok()
-            .map(|(n, _)| match n {
-                1 => "1 member".to_owned(),
-                n => format!("{n} members"),
-            })
+            .map(|(n, _)| labels::member_count(lang, n))
     } else {
         None
     };
@@ -93,13 +96,16 @@ pub async fn show(
     let feed_url = format!("{}/@{}/feed/ics", ctx.urls.base(), actor.username);
     let webcal_url = events::calendar::webcal(&feed_url);
     let frame = Frame::new(&ctx, lang);
+    let handle = handle(&ctx, &actor);
     page(
         OrganisationPage {
             lang: frame.lang,
             instance: frame.instance,
+            t: frame.t,
+            follow_hint: labels::fill(frame.t.follow_hint, &[("handle", &handle)]),
             uri: actor.ap_id.clone(),
             name: actor.display_name.clone(),
-            handle: handle(&ctx, &actor),
+            handle,
             summary: actor.summary.clone(),
             member_count,
             feed_url,

@@ -15,6 +15,7 @@ use serde::Deserialize;
 struct ResourcePage {
     lang: String,
     instance: String,
+    t: &'static super::labels::Labels,
     uri: String,
     language: String,
     title: String,
@@ -88,6 +89,7 @@ pub async fn show(
         ResourcePage {
             lang: frame.lang,
             instance: frame.instance,
+            t: frame.t,
             uri: shared.post.ap_id.clone(),
             language: text.language.clone(),
             title: text.title.clone(),
