@@ -166,7 +166,22 @@ async fn resources_reach_followers_in_every_language_and_members_only_ones_stay_
     let (code, collection) = fetch_ap(folder.body["uri"].as_str().unwrap()).await;
     assert_eq!(code, 200);
     assert_eq!(collection["type"], "ResourceCollection");
-    assert_eq!(collection["items"], json!([uri]));
+    // Its items in Mobilizon's shape: a Document whose `url` is the resource's link.
+    let item = &collection["items"][0];
+    assert_eq!(item["id"], uri.as_str(), "{collection}");
+    assert_eq!(item["type"], "Document");
+    assert_eq!(item["url"], "https://mile.example/report");
+    assert_eq!(item["context"], folder.body["uri"]);
+    assert_eq!(item["attributedTo"], mile.ap_id.as_str());
+    assert_eq!(collection["items"].as_array().unwrap().len(), 1);
+    let (_, top) = fetch_ap(&format!("{}/resources", mile.ap_id)).await;
+    let kinds: Vec<(&str, &str)> = top["orderedItems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["type"].as_str().unwrap(), i["name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(kinds, [("ResourceCollection", "Reports")], "{top}");
 
     // The reader's language picks the version shown.
     let greek = testkit::client::http()

@@ -12,7 +12,7 @@ use passage_core::{
     accounts::ActorKind,
     resources::{self, Resource, Text},
 };
-use serde_json::Value;
+use serde_json::{Value, json};
 
 pub async fn set_resource(
     ctx: &Context,
@@ -75,4 +75,50 @@ pub async fn set_resource(
         note.audience = Some(Value::String(host.ap_id.clone()));
     }
     Ok(())
+}
+
+/// A resource as Mobilizon lists a group's (`Document`, with the link or the first file as
+/// `url`), for the items of the resources and folder collections: Mobilizon reads those, while
+/// the resource's own address serves the `Page` Mastodon renders.
+pub async fn mobilizon_document(
+    ctx: &Context,
+    host: &Actor,
+    shared: &resources::Shared,
+    context: &str,
+) -> Result<Value, FederationError> {
+    let url = match &shared.resource.link_url {
+        Some(link) => Some(link.clone()),
+        None => passage_core::media::of_post(ctx, shared.post.id)
+            .await?
+            .into_iter()
+            .find_map(|m| m.file_name)
+            .map(|f| format!("{}/media/{f}", ctx.urls.base())),
+    };
+    let primary = shared.texts.first();
+    Ok(json!({
+        "id": shared.post.ap_id,
+        "type": "Document",
+        "name": primary.map(|t| t.title.as_str()),
+        "summary": primary.map(|t| t.description.as_str()),
+        "url": url,
+        "actor": host.ap_id,
+        "attributedTo": host.ap_id,
+        "context": context,
+        "published": shared.post.published_at,
+        "updated": shared.resource.updated_at,
+    }))
+}
+
+/// A folder as Mobilizon lists one (`ResourceCollection`, in its parent's `context`).
+pub fn mobilizon_folder(host: &Actor, folder: &resources::folders::Folder, context: &str) -> Value {
+    json!({
+        "id": folder.ap_id,
+        "type": "ResourceCollection",
+        "name": folder.name,
+        "actor": host.ap_id,
+        "attributedTo": host.ap_id,
+        "context": context,
+        "published": folder.created_at,
+        "updated": folder.updated_at,
+    })
 }

@@ -2,7 +2,7 @@
 //! members, resources and upcoming events. Who the members and moderators are is listed only
 //! when the organisation made its members public; otherwise only how many there are.
 
-use crate::{FederationData, FederationError, protocol::with_context};
+use crate::{FederationData, FederationError, objects::resource, protocol::with_context};
 use activitypub_federation::axum::json::FederationJson;
 use axum::{
     extract::Path,
@@ -78,24 +78,28 @@ pub async fn events(
     Ok(collection(&org, "events", items))
 }
 
-/// Public resources and folders at the top of the tree, as Mobilizon lists a group's.
+/// Public resources and folders at the top of the tree, as Mobilizon lists a group's: the
+/// items written out in Mobilizon's shapes (`ResourceCollection`, `Document`).
 pub async fn resources(
     Path(name): Path<String>,
     data: FederationData,
 ) -> Result<Response, FederationError> {
     let org = organisations::local(&data, &name).await?;
+    let id = format!("{}/resources", org.ap_id);
     let folders = resources::folders::list(&data, None, &org).await?;
     let shared = resources::list(&data, None, &org, None, false, ITEMS).await?;
-    let items: Vec<&str> = folders
+    let mut items: Vec<Value> = folders
         .iter()
         .filter(|f| f.parent_id.is_none())
-        .map(|f| f.ap_id.as_str())
-        .chain(shared.iter().map(|r| r.post.ap_id.as_str()))
+        .map(|f| resource::mobilizon_folder(&org, f, &id))
         .collect();
+    for one in &shared {
+        items.push(resource::mobilizon_document(&data, &org, one, &id).await?);
+    }
     Ok(collection(&org, "resources", items))
 }
 
-fn collection(org: &Actor, path: &str, items: Vec<&str>) -> Response {
+fn collection<T: serde::Serialize>(org: &Actor, path: &str, items: Vec<T>) -> Response {
     let doc: Value = json!({
         "id": format!("{}/{path}", org.ap_id),
         "type": "OrderedCollection",

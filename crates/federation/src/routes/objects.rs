@@ -3,7 +3,9 @@
 //! with a Tombstone. Our custom emoji at `/emojis/{id}`, public like Mastodon's.
 
 use crate::{
-    FederationData, FederationError, objects::note::note_from_post, protocol::with_context,
+    FederationData, FederationError,
+    objects::{note::note_from_post, resource},
+    protocol::with_context,
     routes::signer,
 };
 use activitypub_federation::axum::json::FederationJson;
@@ -44,7 +46,7 @@ pub async fn get_resource(
 }
 
 /// A folder at `/resources/folders/{id}`, as Mobilizon writes one (`ResourceCollection`),
-/// with the public resources it holds. Members-only folders are not served: 404, so their
+/// with the public resources it holds, written out as Mobilizon's `Document`s. Members-only folders are not served: 404, so their
 /// existence is not revealed.
 pub async fn get_folder(
     Path(id): Path<String>,
@@ -61,7 +63,15 @@ pub async fn get_folder(
         None => None,
     };
     let held = resources::list(&data, None, &host, Some(folder.id), false, 200).await?;
-    let items: Vec<&str> = held.iter().map(|r| r.post.ap_id.as_str()).collect();
+    let mut items: Vec<serde_json::Value> = resources::folders::list(&data, None, &host)
+        .await?
+        .iter()
+        .filter(|f| f.parent_id == Some(folder.id))
+        .map(|f| resource::mobilizon_folder(&host, f, &folder.ap_id))
+        .collect();
+    for one in &held {
+        items.push(resource::mobilizon_document(&data, &host, one, &folder.ap_id).await?);
+    }
     let doc = serde_json::json!({
         "id": folder.ap_id,
         "type": "ResourceCollection",
