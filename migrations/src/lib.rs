@@ -16,6 +16,7 @@ mod m20261126_000008_organisations_events;
 mod m20261127_000009_calendars;
 mod m20261127_000010_resources;
 mod m20261128_000011_post_links;
+mod m20261128_000012_moderation;
 
 /// Every migration, in order. `passage migrate` and server start-up run the pending ones.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000009_calendars::Migration),
             Box::new(m20261127_000010_resources::Migration),
             Box::new(m20261128_000011_post_links::Migration),
+            Box::new(m20261128_000012_moderation::Migration),
         ]
     }
 }

@@ -3,4 +3,5 @@
 mod delivery;
 mod follow;
 mod inbox;
+mod moderation;
 mod posts;

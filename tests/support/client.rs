@@ -70,12 +70,17 @@ impl Client {
 
     /// The whole authorization-code flow with PKCE and a custom-scheme redirect.
     pub async fn login(base: &str, username: &str) -> Self {
+        Self::login_with_scopes(base, username, "read write follow push").await
+    }
+
+    /// [`Client::login`] asking for `scopes` (`admin:read admin:write` for moderators).
+    pub async fn login_with_scopes(base: &str, username: &str, scopes: &str) -> Self {
         let mut client = Self::anonymous(base);
         let app = client
             .json(
                 Method::POST,
                 "/api/v1/apps",
-                json!({"client_name": "Passage tests", "redirect_uris": REDIRECT, "scopes": "read write follow push"}),
+                json!({"client_name": "Passage tests", "redirect_uris": REDIRECT, "scopes": scopes}),
             )
             .await;
         assert_eq!(app.status, 200, "{}", app.text);
@@ -84,7 +89,7 @@ impl Client {
         let form = [
             ("client_id", app.body["client_id"].as_str().unwrap()),
             ("redirect_uri", REDIRECT),
-            ("scope", "read write follow push"),
+            ("scope", scopes),
             ("state", "xyz"),
             ("code_challenge", challenge.as_str()),
             ("code_challenge_method", "S256"),

@@ -112,6 +112,21 @@ impl TestInstance {
         accounts::create(self.ctx(), new).await.unwrap()
     }
 
+    /// An admin of the instance, logged in with the admin scopes as well.
+    pub async fn admin(&self, username: &str) -> client::Client {
+        let mut new = NewAccount::person(username);
+        new.email = Some(format!("{username}@example.org"));
+        new.password = Some(client::PASSWORD.to_owned());
+        new.role = passage_core::accounts::Role::Admin;
+        accounts::create(self.ctx(), new).await.unwrap();
+        client::Client::login_with_scopes(
+            &self.base_url(),
+            username,
+            "read write follow push admin:read admin:write",
+        )
+        .await
+    }
+
     /// Logs `username` in through the OAuth flow a mobile app uses (see [`client::Client`]).
     pub async fn login(&self, username: &str) -> client::Client {
         client::Client::login(&self.base_url(), username).await

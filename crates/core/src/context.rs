@@ -19,6 +19,8 @@ pub struct Context {
     pub ids: Arc<Snowflakes>,
     /// Live events for streaming clients (see [`crate::streaming`]).
     pub stream: Hub,
+    /// The current federation policy (see [`crate::moderation`]).
+    pub policy: crate::moderation::PolicyCache,
 }
 
 impl Context {
@@ -32,6 +34,7 @@ impl Context {
             outbox_signal: Arc::new(Notify::new()),
             ids: Arc::new(Snowflakes::default()),
             stream: Hub::default(),
+            policy: Default::default(),
         }
     }
 

@@ -25,6 +25,7 @@ pub mod links;
 pub mod lists;
 pub mod markers;
 pub mod media;
+pub mod moderation;
 pub mod notification_groups;
 pub mod notification_policy;
 pub mod notifications;

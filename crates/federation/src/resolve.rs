@@ -60,6 +60,11 @@ async fn webfinger(
     } else {
         "https"
     };
+    if !passage_core::moderation::federates_with(data, domain).await? {
+        return Err(FederationError::Forbidden(format!(
+            "this instance does not federate with {domain}"
+        )));
+    }
     let resource = format!("acct:{user}@{domain}");
     let url = url::Url::parse_with_params(
         &format!("{scheme}://{domain}/.well-known/webfinger"),

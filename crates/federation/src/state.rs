@@ -34,6 +34,7 @@ impl Federation {
         let instance_actor = accounts::instance_actor(&ctx).await?;
         let debug = ctx.config.federation.debug;
         let domain = ctx.domain().to_owned();
+        let verifier = crate::verify::PolicyVerifier { ctx: ctx.clone() };
         let state = Federation { ctx, http };
         FederationConfig::builder()
             .domain(domain)
@@ -42,7 +43,7 @@ impl Federation {
             .allow_http_urls(debug)
             .request_timeout(timeout)
             .http_fetch_limit(50)
-            .url_verifier(Box::new(crate::verify::PolicyVerifier))
+            .url_verifier(Box::new(verifier))
             .signed_fetch_actor(
                 &crate::objects::actor::ApubActor::new(instance_actor)
                     .map_err(|e| passage_core::CoreError::Internal(e.to_string()))?,

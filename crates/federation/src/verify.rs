@@ -1,19 +1,40 @@
-//! The URL verifier activitypub_federation calls for every fetch and every incoming activity.
-//! Moderation policy (domain blocks, allow-list mode) plugs in here; until it exists every
-//! well-formed peer is allowed, and the library itself rejects bad schemes and hosts.
+//! The URL verifier activitypub_federation calls for every fetch and every incoming activity:
+//! the instance's moderation policy decides whether the host may be talked to at all
+//! (suspended domains, and unknown ones in allow-list mode, are refused).
 
 use activitypub_federation::{config::UrlVerifier, error::Error};
+use passage_core::{Context, moderation};
 use url::Url;
 
 #[derive(Clone)]
-pub struct PolicyVerifier;
+pub struct PolicyVerifier {
+    pub ctx: Context,
+}
 
 #[async_trait::async_trait]
 impl UrlVerifier for PolicyVerifier {
     async fn verify(&self, url: &Url) -> Result<(), Error> {
-        if url.host_str().is_none() {
+        let Some(host) = host_of(url) else {
             return Err(Error::UrlVerificationError("url without host"));
+        };
+        match moderation::federates_with(&self.ctx, &host).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(Error::UrlVerificationError(
+                "this instance does not federate with that domain",
+            )),
+            Err(e) => {
+                tracing::error!(error = %e, "moderation policy unavailable");
+                Err(Error::UrlVerificationError("moderation policy unavailable"))
+            }
         }
-        Ok(())
     }
+}
+
+/// The host of a URL with its port, if any, as policies name hosts.
+pub fn host_of(url: &Url) -> Option<String> {
+    let host = url.host_str()?;
+    Some(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    })
 }

@@ -1,6 +1,7 @@
 //! Routes by resource, as Mastodon's API documentation groups them.
 
 mod accounts;
+mod admin_domains;
 mod calendar;
 mod conversations;
 mod events;
@@ -54,6 +55,7 @@ pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
         .merge(calendar::routes())
         .merge(organisations::routes())
         .merge(resources::routes())
+        .merge(admin_domains::routes())
         .route(
             "/api/{*rest}",
             axum::routing::any(|| async { ApiError::not_found() }),

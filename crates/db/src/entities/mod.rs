@@ -4,11 +4,14 @@
 pub mod account_blocks;
 pub mod account_mutes;
 pub mod actors;
+pub mod audit_log;
 pub mod bookmarks;
 pub mod calendar_tokens;
 pub mod conversation_states;
 pub mod custom_emojis;
 pub mod deliveries;
+pub mod domain_allows;
+pub mod domain_blocks;
 pub mod event_participants;
 pub mod events;
 pub mod filter_keywords;

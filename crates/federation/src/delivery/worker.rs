@@ -150,6 +150,12 @@ async fn send(
     let Some(signer) = signer else {
         return Outcome::Permanent("the sending actor has no signing key".into());
     };
+    // The policy may have changed since the activity was queued (a suspension).
+    match passage_core::moderation::federates_with(fed, &delivery.host).await {
+        Ok(true) => {}
+        Ok(false) => return Outcome::Permanent("blocked by this instance's policy".into()),
+        Err(e) => return Outcome::Retry(e.to_string()),
+    }
     match try_send(fed, signer, delivery, activity).await {
         Ok(status) if status.is_success() => Outcome::Delivered,
         Ok(status)

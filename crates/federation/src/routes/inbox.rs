@@ -1,7 +1,7 @@
 //! `POST` to an inbox (personal or shared). Order matters, cheapest refusal first:
 //! size (413), signature present (401), JSON shape (400), origin of the activity id
-//! (400/403), signature valid and made by the activity's actor (401/403), already seen
-//! (202), then the activity itself.
+//! (400/403), the moderation policy on the sender's domain (403), signature valid and made
+//! by the activity's actor (401/403), already seen (202), then the activity itself.
 
 use crate::{FederationData, FederationError, activities, routes::signer};
 use axum::{body::Body, extract::Request, http::StatusCode};
@@ -35,6 +35,13 @@ pub async fn post_inbox(
     if data.urls.is_local(id.as_str()) || data.urls.is_local(actor_id.as_str()) {
         return Err(FederationError::Forbidden(
             "activity claims to come from this instance".into(),
+        ));
+    }
+    // Before the signature: a refused domain costs no key fetch and no RSA verification.
+    let host = crate::verify::host_of(&actor_id).unwrap_or_default();
+    if !passage_core::moderation::federates_with(&data, &host).await? {
+        return Err(FederationError::Forbidden(
+            "this instance does not federate with yours".into(),
         ));
     }
     let signer = signer(

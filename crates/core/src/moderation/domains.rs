@@ -1,0 +1,412 @@
+//! Domain blocks and allows: what admins decide about other servers. Every change is checked,
+//! written with its audit entry in one transaction, and then the instance's policy is
+//! rebuilt. A suspension severs the follows between this instance and the blocked domain in
+//! both directions (Mastodon does the same); [`preview`] says beforehand how many.
+//!
+//! Nothing else is deleted: the domain's accounts and posts stay stored (hidden by the policy),
+//! so lifting a suspension by mistake loses nothing but the severed follows.
+
+use super::{
+    audit::{self, Action},
+    changed, flags_of,
+    policy::{Flags, Severity, normalise},
+    require_staff,
+};
+use crate::{
+    Actor, Context,
+    error::{CoreError, CoreResult, OrNotFound},
+};
+use passage_db::{
+    Timestamp,
+    entities::{actors, domain_allows, domain_blocks, follows, posts},
+    now,
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait, sea_query::Query,
+};
+use serde_json::json;
+
+pub type DomainBlock = domain_blocks::Model;
+pub type DomainAllow = domain_allows::Model;
+
+/// Longest comment kept, in characters.
+const MAX_COMMENT_CHARS: usize = 1000;
+
+/// A block as an admin writes it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlockInput {
+    pub domain: String,
+    pub severity: Severity,
+    pub flags: Flags,
+    /// Seen by moderators only.
+    pub private_comment: Option<String>,
+    /// Shown with the block where blocks are public.
+    pub public_comment: Option<String>,
+    /// Shown with the middle of the name masked where blocks are public.
+    pub obfuscate: bool,
+    pub expires_at: Option<Timestamp>,
+}
+
+impl BlockInput {
+    pub fn new(domain: &str, severity: Severity) -> Self {
+        Self {
+            domain: domain.to_owned(),
+            severity,
+            flags: Flags::default(),
+            private_comment: None,
+            public_comment: None,
+            obfuscate: false,
+            expires_at: None,
+        }
+    }
+
+    fn check(&mut self, ctx: &Context) -> CoreResult<()> {
+        self.domain = check_domain(ctx, &self.domain)?;
+        for (field, comment) in [
+            ("private_comment", &mut self.private_comment),
+            ("public_comment", &mut self.public_comment),
+        ] {
+            *comment = comment.take().filter(|c| !c.trim().is_empty());
+            if comment
+                .as_ref()
+                .is_some_and(|c| c.chars().count() > MAX_COMMENT_CHARS)
+            {
+                return Err(CoreError::Invalid(format!(
+                    "{field}: at most {MAX_COMMENT_CHARS} characters"
+                )));
+            }
+        }
+        if self.expires_at.is_some_and(|at| at <= now()) {
+            return Err(CoreError::Invalid(
+                "expires_at: must be in the future".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A domain name as rules are written: lowercase, no scheme, no path, not this instance.
+fn check_domain(ctx: &Context, domain: &str) -> CoreResult<String> {
+    let domain = normalise(domain);
+    let valid = !domain.is_empty()
+        && domain.len() <= 253
+        && domain
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '_'))
+        && !domain.starts_with(['.', '-', ':']);
+    if !valid {
+        return Err(CoreError::Invalid(format!(
+            "domain: {domain:?} is not a domain name"
+        )));
+    }
+    if domain == normalise(ctx.domain()) {
+        return Err(CoreError::Invalid("domain: that is this instance".into()));
+    }
+    Ok(domain)
+}
+
+/// What blocking a domain would cut: its accounts and posts stored here, and the follows
+/// between it and this instance, each way.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Impact {
+    pub accounts: u64,
+    pub posts: u64,
+    /// Their accounts following ours.
+    pub followers: u64,
+    /// Our accounts following theirs.
+    pub following: u64,
+}
+
+/// The remote actors of `domain` and its subdomains.
+fn in_domain(domain: &str) -> Condition {
+    Condition::all().add(actors::Column::Local.eq(false)).add(
+        Condition::any()
+            .add(actors::Column::Domain.eq(domain))
+            .add(actors::Column::Domain.like(format!("%.{domain}"))),
+    )
+}
+
+fn actor_ids(domain: &str) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(actors::Column::Id)
+        .from(actors::Entity)
+        .cond_where(in_domain(domain))
+        .to_owned()
+}
+
+/// What blocking `domain` with a suspension would cut, before doing it.
+pub async fn preview(ctx: &Context, by: &Actor, domain: &str) -> CoreResult<Impact> {
+    require_staff(ctx, by).await?;
+    let domain = check_domain(ctx, domain)?;
+    let db = &ctx.db;
+    Ok(Impact {
+        accounts: actors::Entity::find()
+            .filter(in_domain(&domain))
+            .count(db)
+            .await?,
+        posts: posts::Entity::find()
+            .filter(posts::Column::AuthorId.in_subquery(actor_ids(&domain)))
+            .count(db)
+            .await?,
+        followers: follows::Entity::find()
+            .filter(follows::Column::FollowerId.in_subquery(actor_ids(&domain)))
+            .count(db)
+            .await?,
+        following: follows::Entity::find()
+            .filter(follows::Column::FolloweeId.in_subquery(actor_ids(&domain)))
+            .count(db)
+            .await?,
+    })
+}
+
+/// Ends every follow between this instance and `domain`, both ways; how many ended.
+async fn sever(db: &impl ConnectionTrait, domain: &str) -> CoreResult<u64> {
+    let result = follows::Entity::delete_many()
+        .filter(
+            Condition::any()
+                .add(follows::Column::FollowerId.in_subquery(actor_ids(domain)))
+                .add(follows::Column::FolloweeId.in_subquery(actor_ids(domain))),
+        )
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+fn block_detail(b: &DomainBlock, severed: u64) -> serde_json::Value {
+    json!({
+        "severity": b.severity, "reject_media": b.reject_media,
+        "reject_reports": b.reject_reports, "media_sensitive": b.media_sensitive,
+        "strip_avatars": b.strip_avatars, "followers_only": b.followers_only,
+        "expires_at": b.expires_at, "follows_severed": severed,
+    })
+}
+
+/// Blocks a domain. A suspension severs the follows with it at once.
+pub async fn block(ctx: &Context, by: &Actor, mut input: BlockInput) -> CoreResult<DomainBlock> {
+    require_staff(ctx, by).await?;
+    input.check(ctx)?;
+    if domain_blocks::Entity::find()
+        .filter(domain_blocks::Column::Domain.eq(&input.domain))
+        .one(&ctx.db)
+        .await?
+        .is_some()
+    {
+        return Err(CoreError::Invalid(format!(
+            "domain: {} is already blocked; change that block instead",
+            input.domain
+        )));
+    }
+    let at = now();
+    let txn = ctx.db.begin().await?;
+    let mut row = write(&input, <domain_blocks::ActiveModel as Default>::default());
+    row.domain = Set(input.domain.clone());
+    row.created_at = Set(at);
+    row.updated_at = Set(at);
+    let block = row.insert(&txn).await?;
+    let severed = if input.severity == Severity::Suspend {
+        sever(&txn, &block.domain).await?
+    } else {
+        0
+    };
+    audit::record(
+        &txn,
+        Action {
+            moderator_id: Some(by.id),
+            action: "domain_block.create",
+            target: &block.domain,
+            reason: block.private_comment.as_deref(),
+            detail: block_detail(&block, severed),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    changed(ctx);
+    Ok(block)
+}
+
+/// Changes a block (its domain stays). Raising it to a suspension severs the follows.
+pub async fn update_block(
+    ctx: &Context,
+    by: &Actor,
+    id: i64,
+    mut input: BlockInput,
+) -> CoreResult<DomainBlock> {
+    require_staff(ctx, by).await?;
+    let before = block_by_id(ctx, by, id).await?;
+    input.domain.clone_from(&before.domain);
+    input.check(ctx)?;
+    let txn = ctx.db.begin().await?;
+    let mut row = write(&input, before.clone().into());
+    row.updated_at = Set(now());
+    let block = row.update(&txn).await?;
+    let severed = if input.severity == Severity::Suspend && before.severity != block.severity {
+        sever(&txn, &block.domain).await?
+    } else {
+        0
+    };
+    audit::record(
+        &txn,
+        Action {
+            moderator_id: Some(by.id),
+            action: "domain_block.update",
+            target: &block.domain,
+            reason: block.private_comment.as_deref(),
+            detail: block_detail(&block, severed),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    changed(ctx);
+    Ok(block)
+}
+
+fn write(input: &BlockInput, mut row: domain_blocks::ActiveModel) -> domain_blocks::ActiveModel {
+    row.severity = Set(input.severity.as_str().to_owned());
+    row.reject_media = Set(input.flags.reject_media);
+    row.reject_reports = Set(input.flags.reject_reports);
+    row.media_sensitive = Set(input.flags.media_sensitive);
+    row.strip_avatars = Set(input.flags.strip_avatars);
+    row.followers_only = Set(input.flags.followers_only);
+    row.private_comment = Set(input.private_comment.clone());
+    row.public_comment = Set(input.public_comment.clone());
+    row.obfuscate = Set(input.obfuscate);
+    row.expires_at = Set(input.expires_at);
+    row
+}
+
+/// Lifts a block. Severed follows stay ended: people choose again whom to follow.
+pub async fn unblock(ctx: &Context, by: &Actor, id: i64) -> CoreResult<()> {
+    let block = block_by_id(ctx, by, id).await?;
+    let txn = ctx.db.begin().await?;
+    domain_blocks::Entity::delete_by_id(block.id)
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        Action {
+            moderator_id: Some(by.id),
+            action: "domain_block.destroy",
+            target: &block.domain,
+            reason: None,
+            detail: block_detail(&block, 0),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    changed(ctx);
+    Ok(())
+}
+
+/// Every block, newest first.
+pub async fn blocks(ctx: &Context, by: &Actor) -> CoreResult<Vec<DomainBlock>> {
+    require_staff(ctx, by).await?;
+    Ok(domain_blocks::Entity::find()
+        .order_by_desc(domain_blocks::Column::Id)
+        .all(&ctx.db)
+        .await?)
+}
+
+pub async fn block_by_id(ctx: &Context, by: &Actor, id: i64) -> CoreResult<DomainBlock> {
+    require_staff(ctx, by).await?;
+    domain_blocks::Entity::find_by_id(id)
+        .one(&ctx.db)
+        .await?
+        .or_not_found()
+}
+
+/// Allows a domain: in allow-list mode it may federate; in open mode it is an exception to
+/// blocks. Allowing twice gives back the allow already there.
+pub async fn allow(
+    ctx: &Context,
+    by: &Actor,
+    domain: &str,
+    comment: Option<String>,
+) -> CoreResult<DomainAllow> {
+    require_staff(ctx, by).await?;
+    let domain = check_domain(ctx, domain)?;
+    if let Some(existing) = domain_allows::Entity::find()
+        .filter(domain_allows::Column::Domain.eq(&domain))
+        .one(&ctx.db)
+        .await?
+    {
+        return Ok(existing);
+    }
+    let txn = ctx.db.begin().await?;
+    let allow = domain_allows::ActiveModel {
+        domain: Set(domain.clone()),
+        private_comment: Set(comment.filter(|c| !c.trim().is_empty())),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        Action {
+            moderator_id: Some(by.id),
+            action: "domain_allow.create",
+            target: &domain,
+            reason: allow.private_comment.as_deref(),
+            detail: json!({}),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    changed(ctx);
+    Ok(allow)
+}
+
+/// Withdraws an allow.
+pub async fn unallow(ctx: &Context, by: &Actor, id: i64) -> CoreResult<()> {
+    let allow = allow_by_id(ctx, by, id).await?;
+    let txn = ctx.db.begin().await?;
+    domain_allows::Entity::delete_by_id(allow.id)
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        Action {
+            moderator_id: Some(by.id),
+            action: "domain_allow.destroy",
+            target: &allow.domain,
+            reason: None,
+            detail: json!({}),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    changed(ctx);
+    Ok(())
+}
+
+/// Every allow, newest first.
+pub async fn allows(ctx: &Context, by: &Actor) -> CoreResult<Vec<DomainAllow>> {
+    require_staff(ctx, by).await?;
+    Ok(domain_allows::Entity::find()
+        .order_by_desc(domain_allows::Column::Id)
+        .all(&ctx.db)
+        .await?)
+}
+
+pub async fn allow_by_id(ctx: &Context, by: &Actor, id: i64) -> CoreResult<DomainAllow> {
+    require_staff(ctx, by).await?;
+    domain_allows::Entity::find_by_id(id)
+        .one(&ctx.db)
+        .await?
+        .or_not_found()
+}
+
+/// The SHA-256 of a domain in hex, as Mastodon publishes it beside obfuscated blocks.
+pub fn digest(domain: &str) -> String {
+    aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, domain.as_bytes())
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The flags of a stored block.
+pub fn flags(block: &DomainBlock) -> Flags {
+    flags_of(block)
+}

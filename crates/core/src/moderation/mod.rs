@@ -1,0 +1,122 @@
+//! Federation moderation: what admins decide about other servers, enforced everywhere.
+//!
+//! - [`policy`]: the decisions as one pure function (`Policy::decide`);
+//! - [`domains`]: blocks and allows, with a preview of what a block would sever;
+//! - [`audit`]: every moderation action, who took it, why and when.
+//!
+//! Each instance keeps its current [`Policy`] in its [`Context`] ([`PolicyCache`]), built
+//! from the database on first use and rebuilt after every change, so the doors that ask it
+//! (the URL verifier, the delivery worker, the use cases) never wait on the database.
+
+pub mod audit;
+pub mod domains;
+pub mod policy;
+
+use crate::{
+    Actor, Context,
+    accounts::{self, Role},
+    error::{CoreError, CoreResult},
+};
+use passage_db::entities::{domain_allows, domain_blocks};
+use policy::{Flags, Policy, Rule, Severity, Verdict};
+use sea_orm::EntityTrait;
+use std::sync::{Arc, RwLock};
+
+/// The current policy of one instance; empty until first asked.
+#[derive(Clone, Default)]
+pub struct PolicyCache(Arc<RwLock<Option<Arc<Policy>>>>);
+
+impl PolicyCache {
+    fn get(&self) -> Option<Arc<Policy>> {
+        self.0.read().ok().and_then(|p| p.clone())
+    }
+
+    fn set(&self, policy: Option<Arc<Policy>>) {
+        if let Ok(mut slot) = self.0.write() {
+            *slot = policy;
+        }
+    }
+}
+
+/// The instance's current policy.
+pub async fn policy(ctx: &Context) -> CoreResult<Arc<Policy>> {
+    if let Some(policy) = ctx.policy.get() {
+        return Ok(policy);
+    }
+    let policy = Arc::new(load(ctx).await?);
+    ctx.policy.set(Some(policy.clone()));
+    Ok(policy)
+}
+
+/// What the policy says about `host` now.
+pub async fn verdict(ctx: &Context, host: &str) -> CoreResult<Verdict> {
+    Ok(policy(ctx).await?.decide(host, passage_db::now()))
+}
+
+/// Whether this instance talks with `host` at all.
+pub async fn federates_with(ctx: &Context, host: &str) -> CoreResult<bool> {
+    Ok(verdict(ctx, host).await?.federates)
+}
+
+/// Forgets the cached policy after a change; the next question rebuilds it.
+pub(crate) fn changed(ctx: &Context) {
+    ctx.policy.set(None);
+}
+
+async fn load(ctx: &Context) -> CoreResult<Policy> {
+    let mut policy = Policy::open(ctx.config.federation.mode, ctx.domain());
+    for b in domain_blocks::Entity::find().all(&ctx.db).await? {
+        let Some(severity) = Severity::parse(&b.severity) else {
+            tracing::warn!(domain = %b.domain, severity = %b.severity, "unknown severity");
+            continue;
+        };
+        policy.blocks.insert(
+            b.domain.clone(),
+            Rule {
+                severity,
+                flags: flags_of(&b),
+                expires_at: b.expires_at,
+            },
+        );
+    }
+    policy.allows = domain_allows::Entity::find()
+        .all(&ctx.db)
+        .await?
+        .into_iter()
+        .map(|a| a.domain)
+        .collect();
+    Ok(policy)
+}
+
+pub(crate) fn flags_of(b: &domain_blocks::Model) -> Flags {
+    Flags {
+        reject_media: b.reject_media,
+        reject_reports: b.reject_reports,
+        media_sensitive: b.media_sensitive,
+        strip_avatars: b.strip_avatars,
+        followers_only: b.followers_only,
+    }
+}
+
+/// The instance role of a local account: admins and moderators moderate.
+pub async fn staff_role(ctx: &Context, actor: &Actor) -> CoreResult<Option<Role>> {
+    if !actor.local {
+        return Ok(None);
+    }
+    let user = match accounts::login_of(ctx, actor).await {
+        Ok(user) => user,
+        Err(CoreError::NotFound) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    Ok(match Role::parse(&user.role)? {
+        Role::Member => None,
+        staff => Some(staff),
+    })
+}
+
+/// Refuses anyone who is not an admin or a moderator of this instance.
+pub async fn require_staff(ctx: &Context, actor: &Actor) -> CoreResult<Role> {
+    staff_role(ctx, actor)
+        .await?
+        .ok_or_else(|| CoreError::Forbidden("this is for the instance's moderators".into()))
+}

@@ -1,0 +1,115 @@
+//! Federation moderation: what an instance decided about other domains (blocks with a
+//! severity and flags, allows for allow-list mode), and the audit log of every moderation
+//! action (who, what, why, when).
+
+use sea_orm_migration::{prelude::*, schema::*};
+
+pub struct Migration;
+
+impl MigrationName for Migration {
+    fn name(&self) -> &str {
+        "m20261128_000012_moderation"
+    }
+}
+
+#[derive(DeriveIden)]
+enum DomainBlocks {
+    Table,
+    Id,
+    Domain,
+    Severity,
+    RejectMedia,
+    RejectReports,
+    MediaSensitive,
+    StripAvatars,
+    FollowersOnly,
+    PrivateComment,
+    PublicComment,
+    Obfuscate,
+    ExpiresAt,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum DomainAllows {
+    Table,
+    Id,
+    Domain,
+    PrivateComment,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum AuditLog {
+    Table,
+    Id,
+    ModeratorId,
+    Action,
+    Target,
+    Reason,
+    Detail,
+    CreatedAt,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(DomainBlocks::Table)
+                .col(big_pk_auto(DomainBlocks::Id))
+                .col(string(DomainBlocks::Domain).unique_key())
+                .col(string(DomainBlocks::Severity))
+                .col(boolean(DomainBlocks::RejectMedia).default(false))
+                .col(boolean(DomainBlocks::RejectReports).default(false))
+                .col(boolean(DomainBlocks::MediaSensitive).default(false))
+                .col(boolean(DomainBlocks::StripAvatars).default(false))
+                .col(boolean(DomainBlocks::FollowersOnly).default(false))
+                .col(text_null(DomainBlocks::PrivateComment))
+                .col(text_null(DomainBlocks::PublicComment))
+                .col(boolean(DomainBlocks::Obfuscate).default(false))
+                .col(timestamp_with_time_zone_null(DomainBlocks::ExpiresAt))
+                .col(timestamp_with_time_zone(DomainBlocks::CreatedAt))
+                .col(timestamp_with_time_zone(DomainBlocks::UpdatedAt))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(DomainAllows::Table)
+                .col(big_pk_auto(DomainAllows::Id))
+                .col(string(DomainAllows::Domain).unique_key())
+                .col(text_null(DomainAllows::PrivateComment))
+                .col(timestamp_with_time_zone(DomainAllows::CreatedAt))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(AuditLog::Table)
+                .col(big_pk_auto(AuditLog::Id))
+                // No foreign key: the log outlives the accounts it names.
+                .col(big_integer_null(AuditLog::ModeratorId))
+                .col(string(AuditLog::Action))
+                .col(text(AuditLog::Target))
+                .col(text_null(AuditLog::Reason))
+                .col(text(AuditLog::Detail))
+                .col(timestamp_with_time_zone(AuditLog::CreatedAt))
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for table in [
+            AuditLog::Table.into_iden(),
+            DomainAllows::Table.into_iden(),
+            DomainBlocks::Table.into_iden(),
+        ] {
+            m.drop_table(Table::drop().table(table).to_owned()).await?;
+        }
+        Ok(())
+    }
+}

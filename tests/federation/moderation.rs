@@ -1,0 +1,193 @@
+//! Federation moderation across real instances: domain blocks and allow-list mode, set
+//! through Mastodon's admin API, enforced at the inbox, at delivery and on follows, and
+//! written to the audit log.
+
+use passage_core::{accounts, config::FederationMode, follows};
+use reqwest::Method;
+use serde_json::json;
+use testkit::TestNetwork;
+
+#[tokio::test]
+async fn a_suspended_domain_is_cut_off_both_ways_and_the_block_is_audited() {
+    let net = TestNetwork::start(2).await;
+    let (alpha, beta) = (net.get(0), net.get(1));
+    let root = alpha.admin("root").await;
+    let ana = alpha.member("ana").await;
+    let ana_client = alpha.login("ana").await;
+    let eve = beta.member("eve").await;
+    let ana_on_beta = net.follow(1, &eve, 0, &ana).await;
+    let eve_here = net.follow(0, &ana, 1, &eve).await;
+    assert_eq!(alpha.follow_state(&eve_here, &ana).await, Some(true));
+    let domain = beta.domain();
+
+    // Members cannot moderate.
+    let refused = ana_client
+        .json(
+            Method::POST,
+            "/api/v1/admin/domain_blocks",
+            json!({"domain": domain}),
+        )
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.text);
+
+    // What a suspension would sever, before doing it.
+    let preview = root
+        .get(&format!(
+            "/api/passage/v1/admin/domain_blocks/preview?domain={domain}"
+        ))
+        .await;
+    assert_eq!(preview.status, 200, "{}", preview.text);
+    assert_eq!(preview.body["followers"], 1);
+    assert_eq!(preview.body["following"], 1);
+    assert!(preview.body["accounts"].as_u64().unwrap() >= 1);
+
+    let block = root
+        .json(
+            Method::POST,
+            "/api/v1/admin/domain_blocks",
+            json!({"domain": domain, "severity": "suspend", "reject_media": true,
+                   "private_comment": "harassment wave", "public_comment": "harassment"}),
+        )
+        .await;
+    assert_eq!(block.status, 200, "{}", block.text);
+    assert_eq!(block.body["severity"], "suspend");
+    assert_eq!(block.body["domain"], domain.as_str());
+    assert_eq!(block.body["digest"].as_str().unwrap().len(), 64);
+    let block_id = block.body["id"].as_str().unwrap().to_owned();
+
+    // Follows both ways are severed at once.
+    assert_eq!(alpha.follow_state(&eve_here, &ana).await, None);
+    assert_eq!(alpha.follow_state(&ana, &eve_here).await, None);
+
+    // Nothing from beta gets in: a new Follow is refused at the inbox and stores nothing.
+    follows::request(beta.ctx(), &eve, &ana_on_beta)
+        .await
+        .unwrap();
+    net.deliver_all().await;
+    assert_eq!(alpha.follow_state(&eve_here, &ana).await, None);
+
+    // Nothing from alpha goes out: a mention of eve is not delivered.
+    let post = ana_client
+        .status(&format!("@eve@{domain} are you there?"))
+        .await;
+    net.deliver_all().await;
+    let sent = passage_core::posts::by_ap_id(alpha.ctx(), post["uri"].as_str().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(beta.copy_of(&sent).await.is_none());
+
+    // The block is in the audit log with who, what and why.
+    let log = root.get("/api/passage/v1/admin/audit_log").await;
+    let entry = &log.body[0];
+    assert_eq!(entry["action"], "domain_block.create", "{}", log.text);
+    assert_eq!(entry["target"], domain.as_str());
+    assert_eq!(entry["reason"], "harassment wave");
+    assert_eq!(entry["detail"]["follows_severed"], 2);
+    assert_eq!(entry["detail"]["reject_media"], true);
+
+    // Lifted: beta federates again, and a new follow goes through (eve's refused one stays
+    // pending on beta, as it would on Mastodon).
+    let lifted = root
+        .json(
+            Method::DELETE,
+            &format!("/api/v1/admin/domain_blocks/{block_id}"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(lifted.status, 200, "{}", lifted.text);
+    let blocks = root.get("/api/v1/admin/domain_blocks").await;
+    assert_eq!(blocks.body, json!([]));
+    let fay = beta.person("fay").await;
+    net.follow(1, &fay, 0, &ana).await;
+    let fay_here = alpha.known(&fay).await;
+    assert_eq!(alpha.follow_state(&fay_here, &ana).await, Some(true));
+    let log = root.get("/api/passage/v1/admin/audit_log").await;
+    assert_eq!(log.body[0]["action"], "domain_block.destroy");
+    net.shutdown().await;
+}
+
+#[tokio::test]
+async fn allowlist_mode_federates_with_allowed_instances_only() {
+    let mut net = TestNetwork::start(3).await;
+    {
+        let alpha = &mut net.instances[0];
+        alpha.stop().await;
+        alpha.config.federation.mode = FederationMode::Allowlist;
+        alpha.start().await;
+    }
+    let (alpha, beta, gamma) = (net.get(0), net.get(1), net.get(2));
+    let root = alpha.admin("root").await;
+    let ana = alpha.member("ana").await;
+    let bob = beta.person("bob").await;
+    let cara = gamma.person("cara").await;
+
+    // Bad input is refused with the field named.
+    for (body, field) in [
+        (json!({"domain": ""}), "domain"),
+        (json!({"domain": alpha.domain()}), "domain"),
+        (json!({"domain": "https://x.example/"}), "domain"),
+        (
+            json!({"domain": "x.example", "severity": "ban"}),
+            "severity",
+        ),
+        (
+            json!({"domain": "x.example", "expires_in": -5}),
+            "expires_in",
+        ),
+    ] {
+        let refused = root
+            .json(Method::POST, "/api/v1/admin/domain_blocks", body.clone())
+            .await;
+        assert_eq!(refused.status, 422, "{body}: {}", refused.text);
+        assert!(
+            refused.body["error"].as_str().unwrap().contains(field),
+            "{}",
+            refused.text
+        );
+    }
+
+    let allowed = root
+        .json(
+            Method::POST,
+            "/api/v1/admin/domain_allows",
+            json!({"domain": beta.domain()}),
+        )
+        .await;
+    assert_eq!(allowed.status, 200, "{}", allowed.text);
+    assert_eq!(allowed.body["domain"], beta.domain().as_str());
+
+    // beta is allowed: bob's follow goes through.
+    net.follow(1, &bob, 0, &ana).await;
+    let bob_on_alpha = alpha.known(&bob).await;
+    assert_eq!(alpha.follow_state(&bob_on_alpha, &ana).await, Some(true));
+
+    // gamma is not: its Follow is refused at the inbox and nothing of cara is stored.
+    net.follow(2, &cara, 0, &ana).await;
+    assert!(
+        accounts::by_ap_id(alpha.ctx(), &cara.ap_id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // In allow-list mode a block beats an allow: suspending beta severs bob's follow.
+    let block = root
+        .json(
+            Method::POST,
+            "/api/v1/admin/domain_blocks",
+            json!({"domain": beta.domain(), "severity": "suspend"}),
+        )
+        .await;
+    assert_eq!(block.status, 200, "{}", block.text);
+    assert_eq!(alpha.follow_state(&bob_on_alpha, &ana).await, None);
+    let again = root
+        .json(
+            Method::POST,
+            "/api/v1/admin/domain_blocks",
+            json!({"domain": beta.domain()}),
+        )
+        .await;
+    assert_eq!(again.status, 422, "one block per domain: {}", again.text);
+    net.shutdown().await;
+}
