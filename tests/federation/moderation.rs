@@ -191,3 +191,101 @@ async fn allowlist_mode_federates_with_allowed_instances_only() {
     assert_eq!(again.status, 422, "one block per domain: {}", again.text);
     net.shutdown().await;
 }
+
+/// A small JPEG picture.
+fn jpeg() -> Vec<u8> {
+    let picture =
+        image::RgbImage::from_fn(32, 24, |x, y| image::Rgb([x as u8 * 8, y as u8 * 9, 90]));
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(picture)
+        .write_to(&mut bytes, image::ImageFormat::Jpeg)
+        .unwrap();
+    bytes.into_inner()
+}
+
+/// Posts `text` with a picture as `who`; returns the status.
+async fn post_with_picture(who: &testkit::client::Client, text: &str) -> serde_json::Value {
+    let part = reqwest::multipart::Part::bytes(jpeg())
+        .file_name("p.jpg")
+        .mime_str("image/jpeg")
+        .unwrap();
+    let media = who
+        .multipart(
+            "/api/v2/media",
+            reqwest::multipart::Form::new().part("file", part),
+        )
+        .await;
+    assert!(media.status.is_success(), "{}", media.text);
+    let posted = who
+        .json(
+            Method::POST,
+            "/api/v1/statuses",
+            json!({"status": text, "media_ids": [media.body["id"]]}),
+        )
+        .await;
+    assert_eq!(posted.status, 200, "{}", posted.text);
+    posted.body
+}
+
+/// The uris of a timeline's statuses, with how many attachments each has.
+async fn timeline(who: &testkit::client::Client, path: &str) -> Vec<(String, usize)> {
+    let answer = who.get(path).await;
+    answer
+        .body
+        .as_array()
+        .unwrap_or_else(|| panic!("{}", answer.text))
+        .iter()
+        .map(|s| {
+            (
+                s["uri"].as_str().unwrap().to_owned(),
+                s["media_attachments"].as_array().unwrap().len(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_limited_domain_leaves_public_timelines_and_its_rejected_media_is_not_stored() {
+    let net = TestNetwork::start(2).await;
+    let (alpha, beta) = (net.get(0), net.get(1));
+    let root = alpha.admin("root").await;
+    let ana = alpha.member("ana").await;
+    let ana_client = alpha.login("ana").await;
+    let eve = beta.member("eve").await;
+    let eve_client = beta.login("eve").await;
+    net.follow(0, &ana, 1, &eve).await;
+    let first = post_with_picture(&eve_client, "First picture").await;
+    net.deliver_all().await;
+    let first_uri = first["uri"].as_str().unwrap().to_owned();
+    let public = timeline(&ana_client, "/api/v1/timelines/public").await;
+    assert!(public.contains(&(first_uri.clone(), 1)), "{public:?}");
+
+    let block = root
+        .json(
+            Method::POST,
+            "/api/v1/admin/domain_blocks",
+            json!({"domain": beta.domain(), "severity": "silence", "reject_media": true,
+                   "strip_avatars": true}),
+        )
+        .await;
+    assert_eq!(block.status, 200, "{}", block.text);
+    assert_eq!(block.body["severity"], "silence");
+    assert_eq!(block.body["policy_severity"], "limit");
+
+    // Off the public timelines; still at home for those who follow.
+    let public = timeline(&ana_client, "/api/v1/timelines/public").await;
+    assert!(
+        !public.iter().any(|(uri, _)| *uri == first_uri),
+        "{public:?}"
+    );
+    let home = timeline(&ana_client, "/api/v1/timelines/home").await;
+    assert!(home.iter().any(|(uri, _)| *uri == first_uri), "{home:?}");
+
+    // A limit still federates, but the domain's pictures are no longer stored.
+    let second = post_with_picture(&eve_client, "Second picture").await;
+    net.deliver_all().await;
+    let home = timeline(&ana_client, "/api/v1/timelines/home").await;
+    let second_uri = second["uri"].as_str().unwrap().to_owned();
+    assert!(home.contains(&(second_uri, 0)), "{home:?}");
+    net.shutdown().await;
+}

@@ -304,7 +304,7 @@ pub async fn upsert_remote(ctx: &Context, remote: RemoteActor) -> CoreResult<Act
     };
     row.kind = Set(remote.kind.as_str().to_owned());
     row.username = Set(remote.username);
-    row.domain = Set(domain);
+    row.domain = Set(domain.clone());
     row.display_name = Set(remote.display_name);
     row.summary = Set(crate::content::sanitize(&remote.summary_html));
     row.inbox_url = Set(remote.inbox);
@@ -315,8 +315,12 @@ pub async fn upsert_remote(ctx: &Context, remote: RemoteActor) -> CoreResult<Act
     row.url = Set(remote.url);
     row.public_key_pem = Set(remote.public_key_pem);
     row.locked = Set(remote.locked);
-    let web =
-        |url: Option<String>| url.filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+    // A domain whose media or avatars are rejected keeps the default pictures.
+    let flags = crate::moderation::verdict(ctx, &domain).await?.flags;
+    let pictures = !(flags.reject_media || flags.strip_avatars);
+    let web = |url: Option<String>| {
+        url.filter(|u| pictures && (u.starts_with("https://") || u.starts_with("http://")))
+    };
     row.avatar_url = Set(web(remote.avatar_url));
     row.header_url = Set(web(remote.header_url));
     let fields: Vec<_> = remote

@@ -393,6 +393,16 @@ pub async fn upsert_remote(ctx: &Context, author: &Actor, remote: RemotePost) ->
     row.in_reply_to_ap_id = Set(remote.in_reply_to_ap_id);
     row.in_reply_to_id = Set(parent.map(|p| p.id));
     row.edited_at = Set(remote.edited);
+    // The domain's policy: media and emoji dropped, or media marked sensitive.
+    let flags = crate::moderation::verdict(ctx, &author.domain).await?.flags;
+    let (media, emojis) = if flags.reject_media {
+        (Vec::new(), Vec::new())
+    } else {
+        (remote.media, remote.emojis)
+    };
+    if flags.media_sensitive && !media.is_empty() {
+        row.sensitive = Set(true);
+    }
     let links = crate::links::from_peer(&ctx.db, &remote.links).await?;
     let txn = ctx.db.begin().await?;
     let mut events = Vec::new();
@@ -418,8 +428,8 @@ pub async fn upsert_remote(ctx: &Context, author: &Actor, remote: RemotePost) ->
     q::set_mentions_and_tags(&txn, post.id, &remote.mentions, &remote.tags).await?;
     crate::links::replace(&txn, post.id, &links).await?;
     let text = format!("{} {}", post.summary.as_deref().unwrap_or(""), post.content);
-    crate::emojis::set_remote(&txn, post.id, &author.domain, &text, &remote.emojis).await?;
-    crate::media::set_remote(&txn, author, post.id, &remote.media).await?;
+    crate::emojis::set_remote(&txn, post.id, &author.domain, &text, &emojis).await?;
+    crate::media::set_remote(&txn, author, post.id, &media).await?;
     if let Some(poll) = &remote.poll {
         crate::polls::set_remote(&txn, post.id, poll).await?;
     }

@@ -23,7 +23,13 @@ pub async fn home(ctx: &Context, viewer: &Actor, page: Page) -> CoreResult<Vec<P
 
 /// The public timeline (the whole known network, or only this instance), or one hashtag.
 pub async fn public(ctx: &Context, filter: &PublicFilter, page: Page) -> CoreResult<Vec<Post>> {
-    Ok(q::public(&ctx.db, filter, page).await?)
+    // Limited and suspended domains stay off public timelines (their followers still see
+    // limited ones at home), and so does anything not allowed in allow-list mode.
+    let mut filter = filter.clone();
+    filter.hidden = crate::moderation::policy(ctx)
+        .await?
+        .off_public_timelines(passage_db::now());
+    Ok(q::public(&ctx.db, &filter, page).await?)
 }
 
 /// An account's posts as `viewer` may see them: followers-only posts to its accepted

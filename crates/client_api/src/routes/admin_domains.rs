@@ -17,7 +17,7 @@ use axum::{
     routing::get,
 };
 use passage_core::moderation::{
-    audit,
+    By, audit,
     domains::{self, BlockInput, DomainAllow, DomainBlock},
     policy::Severity,
 };
@@ -139,7 +139,7 @@ impl BlockForm {
 
 async fn list_blocks(State(state): State<ApiState>, user: User) -> ApiResult<Json<Vec<Value>>> {
     let me = user.require("admin:read:domain_blocks")?;
-    let blocks = domains::blocks(&state.ctx, me).await?;
+    let blocks = domains::blocks(&state.ctx, By::Staff(me)).await?;
     Ok(Json(blocks.iter().map(block_json).collect()))
 }
 
@@ -149,7 +149,7 @@ async fn show_block(
     Path(block_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let me = user.require("admin:read:domain_blocks")?;
-    let block = domains::block_by_id(&state.ctx, me, id(&block_id)?).await?;
+    let block = domains::block_by_id(&state.ctx, By::Staff(me), id(&block_id)?).await?;
     Ok(Json(block_json(&block)))
 }
 
@@ -167,7 +167,7 @@ async fn create_block(
     // Mastodon's default severity is silence.
     let mut input = BlockInput::new(&domain, Severity::Limit);
     form.apply(&mut input)?;
-    let block = domains::block(&state.ctx, me, input).await?;
+    let block = domains::block(&state.ctx, By::Staff(me), input).await?;
     Ok(Json(block_json(&block)))
 }
 
@@ -178,7 +178,7 @@ async fn update_block(
     Params(form): Params<BlockForm>,
 ) -> ApiResult<Json<Value>> {
     let me = user.require("admin:write:domain_blocks")?;
-    let before = domains::block_by_id(&state.ctx, me, id(&block_id)?).await?;
+    let before = domains::block_by_id(&state.ctx, By::Staff(me), id(&block_id)?).await?;
     let mut input = BlockInput {
         severity: Severity::parse(&before.severity).unwrap_or(Severity::None),
         flags: domains::flags(&before),
@@ -189,7 +189,7 @@ async fn update_block(
         ..BlockInput::new(&before.domain, Severity::None)
     };
     form.apply(&mut input)?;
-    let block = domains::update_block(&state.ctx, me, before.id, input).await?;
+    let block = domains::update_block(&state.ctx, By::Staff(me), before.id, input).await?;
     Ok(Json(block_json(&block)))
 }
 
@@ -199,13 +199,13 @@ async fn delete_block(
     Path(block_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let me = user.require("admin:write:domain_blocks")?;
-    domains::unblock(&state.ctx, me, id(&block_id)?).await?;
+    domains::unblock(&state.ctx, By::Staff(me), id(&block_id)?).await?;
     Ok(Json(json!({})))
 }
 
 async fn list_allows(State(state): State<ApiState>, user: User) -> ApiResult<Json<Vec<Value>>> {
     let me = user.require("admin:read:domain_allows")?;
-    let allows = domains::allows(&state.ctx, me).await?;
+    let allows = domains::allows(&state.ctx, By::Staff(me)).await?;
     Ok(Json(allows.iter().map(allow_json).collect()))
 }
 
@@ -215,7 +215,7 @@ async fn show_allow(
     Path(allow_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let me = user.require("admin:read:domain_allows")?;
-    let allow = domains::allow_by_id(&state.ctx, me, id(&allow_id)?).await?;
+    let allow = domains::allow_by_id(&state.ctx, By::Staff(me), id(&allow_id)?).await?;
     Ok(Json(allow_json(&allow)))
 }
 
@@ -235,7 +235,7 @@ async fn create_allow(
         .domain
         .filter(|d| !d.trim().is_empty())
         .ok_or_else(|| ApiError::invalid("domain: is missing"))?;
-    let allow = domains::allow(&state.ctx, me, &domain, form.private_comment).await?;
+    let allow = domains::allow(&state.ctx, By::Staff(me), &domain, form.private_comment).await?;
     Ok(Json(allow_json(&allow)))
 }
 
@@ -245,7 +245,7 @@ async fn delete_allow(
     Path(allow_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let me = user.require("admin:write:domain_allows")?;
-    domains::unallow(&state.ctx, me, id(&allow_id)?).await?;
+    domains::unallow(&state.ctx, By::Staff(me), id(&allow_id)?).await?;
     Ok(Json(json!({})))
 }
 
@@ -264,7 +264,7 @@ async fn preview(
     let domain = q
         .domain
         .ok_or_else(|| ApiError::invalid("domain: is missing"))?;
-    let impact = domains::preview(&state.ctx, me, &domain).await?;
+    let impact = domains::preview(&state.ctx, By::Staff(me), &domain).await?;
     Ok(Json(json!({
         "domain": domain,
         "accounts": impact.accounts,

@@ -69,6 +69,7 @@ async fn public(
             _ => None,
         },
         tag: None,
+        hidden: Default::default(),
     };
     let posts = timelines::public(&state.ctx, &filter, p.page.page()).await?;
     status_page(&state, auth.actor(), &uri, posts, "public").await
@@ -84,6 +85,7 @@ async fn tag(
     let filter = PublicFilter {
         local: p.local.then_some(true),
         tag: Some(tag.trim_start_matches('#').to_owned()),
+        hidden: Default::default(),
     };
     let posts = timelines::public(&state.ctx, &filter, p.page.page()).await?;
     status_page(&state, auth.actor(), &uri, posts, "public").await

@@ -7,13 +7,13 @@
 //! so lifting a suspension by mistake loses nothing but the severed follows.
 
 use super::{
+    By,
     audit::{self, Action},
-    changed, flags_of,
+    changed, check_staff, flags_of,
     policy::{Flags, Severity, normalise},
-    require_staff,
 };
 use crate::{
-    Actor, Context,
+    Context,
     error::{CoreError, CoreResult, OrNotFound},
 };
 use passage_db::{
@@ -136,8 +136,8 @@ fn actor_ids(domain: &str) -> sea_orm::sea_query::SelectStatement {
 }
 
 /// What blocking `domain` with a suspension would cut, before doing it.
-pub async fn preview(ctx: &Context, by: &Actor, domain: &str) -> CoreResult<Impact> {
-    require_staff(ctx, by).await?;
+pub async fn preview(ctx: &Context, by: By<'_>, domain: &str) -> CoreResult<Impact> {
+    check_staff(ctx, by).await?;
     let domain = check_domain(ctx, domain)?;
     let db = &ctx.db;
     Ok(Impact {
@@ -183,8 +183,8 @@ fn block_detail(b: &DomainBlock, severed: u64) -> serde_json::Value {
 }
 
 /// Blocks a domain. A suspension severs the follows with it at once.
-pub async fn block(ctx: &Context, by: &Actor, mut input: BlockInput) -> CoreResult<DomainBlock> {
-    require_staff(ctx, by).await?;
+pub async fn block(ctx: &Context, by: By<'_>, mut input: BlockInput) -> CoreResult<DomainBlock> {
+    check_staff(ctx, by).await?;
     input.check(ctx)?;
     if domain_blocks::Entity::find()
         .filter(domain_blocks::Column::Domain.eq(&input.domain))
@@ -212,7 +212,7 @@ pub async fn block(ctx: &Context, by: &Actor, mut input: BlockInput) -> CoreResu
     audit::record(
         &txn,
         Action {
-            moderator_id: Some(by.id),
+            moderator_id: by.moderator_id(),
             action: "domain_block.create",
             target: &block.domain,
             reason: block.private_comment.as_deref(),
@@ -228,11 +228,11 @@ pub async fn block(ctx: &Context, by: &Actor, mut input: BlockInput) -> CoreResu
 /// Changes a block (its domain stays). Raising it to a suspension severs the follows.
 pub async fn update_block(
     ctx: &Context,
-    by: &Actor,
+    by: By<'_>,
     id: i64,
     mut input: BlockInput,
 ) -> CoreResult<DomainBlock> {
-    require_staff(ctx, by).await?;
+    check_staff(ctx, by).await?;
     let before = block_by_id(ctx, by, id).await?;
     input.domain.clone_from(&before.domain);
     input.check(ctx)?;
@@ -248,7 +248,7 @@ pub async fn update_block(
     audit::record(
         &txn,
         Action {
-            moderator_id: Some(by.id),
+            moderator_id: by.moderator_id(),
             action: "domain_block.update",
             target: &block.domain,
             reason: block.private_comment.as_deref(),
@@ -276,7 +276,7 @@ fn write(input: &BlockInput, mut row: domain_blocks::ActiveModel) -> domain_bloc
 }
 
 /// Lifts a block. Severed follows stay ended: people choose again whom to follow.
-pub async fn unblock(ctx: &Context, by: &Actor, id: i64) -> CoreResult<()> {
+pub async fn unblock(ctx: &Context, by: By<'_>, id: i64) -> CoreResult<()> {
     let block = block_by_id(ctx, by, id).await?;
     let txn = ctx.db.begin().await?;
     domain_blocks::Entity::delete_by_id(block.id)
@@ -285,7 +285,7 @@ pub async fn unblock(ctx: &Context, by: &Actor, id: i64) -> CoreResult<()> {
     audit::record(
         &txn,
         Action {
-            moderator_id: Some(by.id),
+            moderator_id: by.moderator_id(),
             action: "domain_block.destroy",
             target: &block.domain,
             reason: None,
@@ -299,16 +299,16 @@ pub async fn unblock(ctx: &Context, by: &Actor, id: i64) -> CoreResult<()> {
 }
 
 /// Every block, newest first.
-pub async fn blocks(ctx: &Context, by: &Actor) -> CoreResult<Vec<DomainBlock>> {
-    require_staff(ctx, by).await?;
+pub async fn blocks(ctx: &Context, by: By<'_>) -> CoreResult<Vec<DomainBlock>> {
+    check_staff(ctx, by).await?;
     Ok(domain_blocks::Entity::find()
         .order_by_desc(domain_blocks::Column::Id)
         .all(&ctx.db)
         .await?)
 }
 
-pub async fn block_by_id(ctx: &Context, by: &Actor, id: i64) -> CoreResult<DomainBlock> {
-    require_staff(ctx, by).await?;
+pub async fn block_by_id(ctx: &Context, by: By<'_>, id: i64) -> CoreResult<DomainBlock> {
+    check_staff(ctx, by).await?;
     domain_blocks::Entity::find_by_id(id)
         .one(&ctx.db)
         .await?
@@ -319,11 +319,11 @@ pub async fn block_by_id(ctx: &Context, by: &Actor, id: i64) -> CoreResult<Domai
 /// blocks. Allowing twice gives back the allow already there.
 pub async fn allow(
     ctx: &Context,
-    by: &Actor,
+    by: By<'_>,
     domain: &str,
     comment: Option<String>,
 ) -> CoreResult<DomainAllow> {
-    require_staff(ctx, by).await?;
+    check_staff(ctx, by).await?;
     let domain = check_domain(ctx, domain)?;
     if let Some(existing) = domain_allows::Entity::find()
         .filter(domain_allows::Column::Domain.eq(&domain))
@@ -344,7 +344,7 @@ pub async fn allow(
     audit::record(
         &txn,
         Action {
-            moderator_id: Some(by.id),
+            moderator_id: by.moderator_id(),
             action: "domain_allow.create",
             target: &domain,
             reason: allow.private_comment.as_deref(),
@@ -358,7 +358,7 @@ pub async fn allow(
 }
 
 /// Withdraws an allow.
-pub async fn unallow(ctx: &Context, by: &Actor, id: i64) -> CoreResult<()> {
+pub async fn unallow(ctx: &Context, by: By<'_>, id: i64) -> CoreResult<()> {
     let allow = allow_by_id(ctx, by, id).await?;
     let txn = ctx.db.begin().await?;
     domain_allows::Entity::delete_by_id(allow.id)
@@ -367,7 +367,7 @@ pub async fn unallow(ctx: &Context, by: &Actor, id: i64) -> CoreResult<()> {
     audit::record(
         &txn,
         Action {
-            moderator_id: Some(by.id),
+            moderator_id: by.moderator_id(),
             action: "domain_allow.destroy",
             target: &allow.domain,
             reason: None,
@@ -381,16 +381,16 @@ pub async fn unallow(ctx: &Context, by: &Actor, id: i64) -> CoreResult<()> {
 }
 
 /// Every allow, newest first.
-pub async fn allows(ctx: &Context, by: &Actor) -> CoreResult<Vec<DomainAllow>> {
-    require_staff(ctx, by).await?;
+pub async fn allows(ctx: &Context, by: By<'_>) -> CoreResult<Vec<DomainAllow>> {
+    check_staff(ctx, by).await?;
     Ok(domain_allows::Entity::find()
         .order_by_desc(domain_allows::Column::Id)
         .all(&ctx.db)
         .await?)
 }
 
-pub async fn allow_by_id(ctx: &Context, by: &Actor, id: i64) -> CoreResult<DomainAllow> {
-    require_staff(ctx, by).await?;
+pub async fn allow_by_id(ctx: &Context, by: By<'_>, id: i64) -> CoreResult<DomainAllow> {
+    check_staff(ctx, by).await?;
     domain_allows::Entity::find_by_id(id)
         .one(&ctx.db)
         .await?

@@ -10,6 +10,7 @@
 
 pub mod audit;
 pub mod domains;
+pub mod lists;
 pub mod policy;
 
 use crate::{
@@ -112,6 +113,32 @@ pub async fn staff_role(ctx: &Context, actor: &Actor) -> CoreResult<Option<Role>
         Role::Member => None,
         staff => Some(staff),
     })
+}
+
+/// Who takes a moderation action: a staff member through the API or pages, or the operator
+/// at the command line (who has the server itself, so needs no role).
+#[derive(Clone, Copy, Debug)]
+pub enum By<'a> {
+    Staff(&'a Actor),
+    Operator,
+}
+
+impl By<'_> {
+    /// The moderator the audit log names; None for the operator.
+    pub fn moderator_id(self) -> Option<i64> {
+        match self {
+            Self::Staff(actor) => Some(actor.id),
+            Self::Operator => None,
+        }
+    }
+}
+
+/// Refuses a staff action by anyone who is not an admin or a moderator.
+pub async fn check_staff(ctx: &Context, by: By<'_>) -> CoreResult<()> {
+    match by {
+        By::Staff(actor) => require_staff(ctx, actor).await.map(|_| ()),
+        By::Operator => Ok(()),
+    }
 }
 
 /// Refuses anyone who is not an admin or a moderator of this instance.

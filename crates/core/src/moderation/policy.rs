@@ -13,7 +13,7 @@
 //! - this instance is never refused.
 
 use crate::config::FederationMode;
-use passage_db::Timestamp;
+use passage_db::{Timestamp, queries::posts::DomainFilter};
 use std::collections::HashMap;
 
 /// How hard a domain is blocked.
@@ -146,6 +146,33 @@ impl Policy {
             FederationMode::Open if allowed => Verdict::OPEN,
             FederationMode::Allowlist if !allowed => Verdict::REFUSED,
             _ => block.map_or(Verdict::OPEN, verdict_of),
+        }
+    }
+}
+
+impl Policy {
+    /// The remote authors public timelines leave out at `now`: limited and suspended domains
+    /// (unless an allow overrides them in open mode), and in allow-list mode every domain not
+    /// allowed.
+    pub fn off_public_timelines(&self, now: Timestamp) -> DomainFilter {
+        let hide = self
+            .blocks
+            .iter()
+            .filter(|(_, r)| matches!(r.severity, Severity::Suspend | Severity::Limit))
+            .filter(|(_, r)| r.expires_at.is_none_or(|at| at > now))
+            .map(|(d, _)| d.clone())
+            .collect();
+        match self.mode {
+            FederationMode::Open => DomainFilter {
+                hide,
+                keep: self.allows.clone(),
+                only: None,
+            },
+            FederationMode::Allowlist => DomainFilter {
+                hide,
+                keep: Vec::new(),
+                only: Some(self.allows.clone()),
+            },
         }
     }
 }

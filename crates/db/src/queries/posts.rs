@@ -162,6 +162,58 @@ pub struct PublicFilter {
     pub local: Option<bool>,
     /// Only posts with this hashtag.
     pub tag: Option<String>,
+    /// Authors of other servers kept off the timeline by moderation.
+    pub hidden: DomainFilter,
+}
+
+/// Remote authors to leave out, by the domain of their server: those under `hide` unless under
+/// `keep`, and, when `only` is given, those under none of `only`. A domain covers its
+/// subdomains.
+#[derive(Clone, Debug, Default)]
+pub struct DomainFilter {
+    pub hide: Vec<String>,
+    pub keep: Vec<String>,
+    pub only: Option<Vec<String>>,
+}
+
+impl DomainFilter {
+    /// The remote actors it leaves out, or None when it leaves out nobody.
+    fn hidden_actors(&self) -> Option<sea_orm::sea_query::SelectStatement> {
+        use crate::entities::actors;
+        fn under(domains: &[String]) -> Condition {
+            domains.iter().fold(Condition::any(), |c, d| {
+                c.add(actors::Column::Domain.eq(d.as_str()))
+                    .add(actors::Column::Domain.like(format!("%.{d}")))
+            })
+        }
+        let mut hidden = Condition::any();
+        if !self.hide.is_empty() {
+            let mut rule = Condition::all().add(under(&self.hide));
+            if !self.keep.is_empty() {
+                rule = rule.add(under(&self.keep).not());
+            }
+            hidden = hidden.add(rule);
+        }
+        match &self.only {
+            Some(only) if only.is_empty() => hidden = hidden.add(actors::Column::Local.eq(false)),
+            Some(only) => hidden = hidden.add(under(only).not()),
+            None => {}
+        }
+        if hidden.is_empty() {
+            return None;
+        }
+        Some(
+            Query::select()
+                .column(actors::Column::Id)
+                .from(actors::Entity)
+                .cond_where(
+                    Condition::all()
+                        .add(actors::Column::Local.eq(false))
+                        .add(hidden),
+                )
+                .to_owned(),
+        )
+    }
 }
 
 /// Public original posts (no boosts, no replies to others), newest first.
@@ -176,6 +228,9 @@ pub async fn public(
         .filter(Column::ReblogOfId.is_null());
     if let Some(local) = filter.local {
         select = select.filter(Column::Local.eq(local));
+    }
+    if let Some(hidden) = filter.hidden.hidden_actors() {
+        select = select.filter(Column::AuthorId.not_in_subquery(hidden));
     }
     if let Some(tag) = &filter.tag {
         let tagged = Query::select()
