@@ -4,11 +4,30 @@ use clap::{Parser, Subcommand};
 use passage_core::{
     Context,
     accounts::{self, NewAccount, Role},
-    emojis, organisations,
+    emojis,
+    moderation::{By, audit, domains, lists, policy},
+    organisations,
     posts::{self, NewPost},
     visibility::Visibility,
 };
 use std::{path::PathBuf, process::ExitCode};
+
+/// Prints a line to standard output; a closed pipe (`passage admin domain list | head`) ends
+/// the output quietly instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// [`say!`] without the line break.
+macro_rules! say_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
 
 #[derive(Parser)]
 #[command(
@@ -51,6 +70,16 @@ enum Admin {
         #[command(subcommand)]
         command: OrgCommand,
     },
+    /// Federation with other domains: blocks, allows, shared blocklists.
+    Domain {
+        #[command(subcommand)]
+        command: DomainCommand,
+    },
+    /// The audit log of moderation actions, newest first.
+    Audit {
+        #[arg(long, default_value_t = 40)]
+        limit: u64,
+    },
     /// Custom emoji members can use as `:shortcode:`.
     Emoji {
         #[command(subcommand)]
@@ -88,6 +117,49 @@ enum AccountCommand {
     List,
     /// Approve a registration that waits for approval.
     Approve { username: String },
+}
+
+#[derive(Subcommand)]
+enum DomainCommand {
+    /// Block a domain (and its subdomains), or change its block.
+    Block {
+        domain: String,
+        /// suspend (nothing in or out), limit (off public timelines), probation or none.
+        #[arg(long, default_value = "suspend")]
+        severity: String,
+        #[arg(long)]
+        reject_media: bool,
+        #[arg(long)]
+        reject_reports: bool,
+        #[arg(long)]
+        media_sensitive: bool,
+        #[arg(long)]
+        strip_avatars: bool,
+        /// Why, for moderators.
+        #[arg(long)]
+        comment: Option<String>,
+        /// Why, where blocks are shown publicly.
+        #[arg(long)]
+        public_comment: Option<String>,
+    },
+    /// Lift a domain's block.
+    Unblock { domain: String },
+    /// Allow a domain (allow-list mode; in open mode, an exception to blocks).
+    Allow {
+        domain: String,
+        #[arg(long)]
+        comment: Option<String>,
+    },
+    /// Withdraw a domain's allow.
+    Disallow { domain: String },
+    /// List blocks and allows.
+    List,
+    /// What suspending a domain would sever, without doing it.
+    Preview { domain: String },
+    /// Import a shared blocklist (Mastodon CSV, plain text or JSON); bad lines are reported.
+    Import { file: PathBuf },
+    /// Print every block as Mastodon's CSV.
+    Export,
 }
 
 #[derive(Subcommand)]
@@ -158,7 +230,10 @@ fn main() -> ExitCode {
 fn init_tracing(config: &passage_core::config::Config) {
     let filter = tracing_subscriber::EnvFilter::try_new(&config.log.level)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    // Logs go to standard error, so command output (`domain export > list.csv`) stays clean.
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = match config.log.format {
         passage_core::config::LogFormat::Json => builder.json().try_init(),
         passage_core::config::LogFormat::Text => builder.try_init(),
@@ -168,14 +243,14 @@ fn init_tracing(config: &passage_core::config::Config) {
 async fn run(command: Command, config: passage_core::config::Config) -> Result<(), String> {
     match command {
         Command::CheckConfig => {
-            println!("{config:#?}");
+            say!("{config:#?}");
             Ok(())
         }
         Command::Migrate => {
             passage_server::open_database(&config)
                 .await
                 .map_err(|e| e.to_string())?;
-            println!("database is up to date");
+            say!("database is up to date");
             Ok(())
         }
         Command::Serve => serve(config).await,
@@ -224,19 +299,19 @@ async fn admin(ctx: &Context, command: Admin) -> Result<(), passage_core::CoreEr
             new.role = Role::parse(&role)?;
             new.locked = locked;
             let actor = accounts::create(ctx, new).await?;
-            println!("created {} ({})", actor.username, actor.ap_id);
+            say!("created {} ({})", actor.username, actor.ap_id);
         }
         Admin::Account {
             command: AccountCommand::Approve { username },
         } => {
             accounts::approve(ctx, &username).await?;
-            println!("approved {username}");
+            say!("approved {username}");
         }
         Admin::Account {
             command: AccountCommand::List,
         } => {
             for actor in accounts::list_local(ctx).await? {
-                println!("{}\t{}\t{}", actor.username, actor.kind, actor.ap_id);
+                say!("{}\t{}\t{}", actor.username, actor.kind, actor.ap_id);
             }
         }
         Admin::Org {
@@ -254,9 +329,9 @@ async fn admin(ctx: &Context, command: Admin) -> Result<(), passage_core::CoreEr
             };
             let actor =
                 organisations::create(ctx, &username, &name, &summary, founder.as_ref()).await?;
-            println!("created organisation {} ({})", actor.username, actor.ap_id);
+            say!("created organisation {} ({})", actor.username, actor.ap_id);
             if let Some(admin) = admin {
-                println!("{admin} is its admin");
+                say!("{admin} is its admin");
             }
         }
         Admin::Org {
@@ -266,7 +341,23 @@ async fn admin(ctx: &Context, command: Admin) -> Result<(), passage_core::CoreEr
             let person = accounts::local_by_username(ctx, &member).await?;
             let role = Role::parse(&role)?;
             organisations::set_member(ctx, None, &org, &person, role).await?;
-            println!("{member} is now {} of {}", role.as_str(), org.username);
+            say!("{member} is now {} of {}", role.as_str(), org.username);
+        }
+        Admin::Domain { command } => domain(ctx, command).await?,
+        Admin::Audit { limit } => {
+            for e in audit::list(ctx, None, limit).await? {
+                let who = e
+                    .moderator_id
+                    .map_or_else(|| "operator".to_owned(), |id| format!("account {id}"));
+                let why = e.reason.unwrap_or_default();
+                say!(
+                    "{}\t{who}\t{}\t{}\t{why}\t{}",
+                    e.created_at,
+                    e.action,
+                    e.target,
+                    e.detail
+                );
+            }
         }
         Admin::Emoji {
             command:
@@ -280,14 +371,14 @@ async fn admin(ctx: &Context, command: Admin) -> Result<(), passage_core::CoreEr
                 passage_core::CoreError::Invalid(format!("cannot read {}: {e}", file.display()))
             })?;
             let emoji = emojis::add_local(ctx, &shortcode, bytes, category).await?;
-            println!("added :{}: ({})", emoji.shortcode, emoji.image_url);
+            say!("added :{}: ({})", emoji.shortcode, emoji.image_url);
         }
         Admin::Emoji {
             command: EmojiCommand::List,
         } => {
             for emoji in emojis::listed(ctx).await? {
                 let category = emoji.category.unwrap_or_default();
-                println!(":{}:\t{category}\t{}", emoji.shortcode, emoji.image_url);
+                say!(":{}:\t{category}\t{}", emoji.shortcode, emoji.image_url);
             }
         }
         Admin::Post {
@@ -300,8 +391,122 @@ async fn admin(ctx: &Context, command: Admin) -> Result<(), passage_core::CoreEr
             new.visibility = Visibility::parse(&visibility)?;
             new.mentions = resolve_mentions(ctx, &text).await?;
             let post = posts::create(ctx, &author, new).await?;
-            println!("published {}", post.ap_id);
+            say!("published {}", post.ap_id);
         }
+    }
+    Ok(())
+}
+
+/// `passage admin domain ...`: the operator's side of federation moderation (audited as
+/// "operator").
+async fn domain(ctx: &Context, command: DomainCommand) -> Result<(), passage_core::CoreError> {
+    use passage_core::CoreError;
+    let by = By::Operator;
+    let find = |domain: &str| {
+        let domain = policy::normalise(domain);
+        async move {
+            Ok::<_, CoreError>(
+                domains::blocks(ctx, by)
+                    .await?
+                    .into_iter()
+                    .find(|b| b.domain == domain),
+            )
+        }
+    };
+    match command {
+        DomainCommand::Block {
+            domain,
+            severity,
+            reject_media,
+            reject_reports,
+            media_sensitive,
+            strip_avatars,
+            comment,
+            public_comment,
+        } => {
+            let severity = policy::Severity::parse(&severity).ok_or_else(|| {
+                CoreError::Invalid(format!(
+                    "severity: {severity:?} is not suspend, limit, probation or none"
+                ))
+            })?;
+            let input = domains::BlockInput {
+                flags: policy::Flags {
+                    reject_media,
+                    reject_reports,
+                    media_sensitive,
+                    strip_avatars,
+                    followers_only: false,
+                },
+                private_comment: comment,
+                public_comment,
+                ..domains::BlockInput::new(&domain, severity)
+            };
+            let block = match find(&domain).await? {
+                Some(before) => domains::update_block(ctx, by, before.id, input).await?,
+                None => domains::block(ctx, by, input).await?,
+            };
+            say!("{} is blocked ({})", block.domain, block.severity);
+        }
+        DomainCommand::Unblock { domain } => {
+            let block = find(&domain)
+                .await?
+                .ok_or_else(|| CoreError::Invalid(format!("{domain} is not blocked")))?;
+            domains::unblock(ctx, by, block.id).await?;
+            say!("{} is no longer blocked", block.domain);
+        }
+        DomainCommand::Allow { domain, comment } => {
+            let allow = domains::allow(ctx, by, &domain, comment).await?;
+            say!("{} is allowed", allow.domain);
+        }
+        DomainCommand::Disallow { domain } => {
+            let domain = policy::normalise(&domain);
+            let allow = domains::allows(ctx, by)
+                .await?
+                .into_iter()
+                .find(|a| a.domain == domain)
+                .ok_or_else(|| CoreError::Invalid(format!("{domain} is not allowed")))?;
+            domains::unallow(ctx, by, allow.id).await?;
+            say!("{} is no longer allowed", allow.domain);
+        }
+        DomainCommand::List => {
+            say!("mode: {:?}", ctx.config.federation.mode);
+            for b in domains::blocks(ctx, by).await? {
+                let expires = b.expires_at.map(|t| t.to_string()).unwrap_or_default();
+                say!("block\t{}\t{}\t{expires}", b.domain, b.severity);
+            }
+            for a in domains::allows(ctx, by).await? {
+                say!("allow\t{}", a.domain);
+            }
+        }
+        DomainCommand::Preview { domain } => {
+            let impact = domains::preview(ctx, by, &domain).await?;
+            say!(
+                "suspending {domain} would sever {} follows of theirs and {} of ours; \
+                 {} accounts and {} posts would be hidden",
+                impact.followers,
+                impact.following,
+                impact.accounts,
+                impact.posts
+            );
+        }
+        DomainCommand::Import { file } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| CoreError::Invalid(format!("cannot read {}: {e}", file.display())))?;
+            let (entries, unread) = lists::parse(&text);
+            let bar = indicatif::ProgressBar::new(entries.len() as u64);
+            let done = lists::import(ctx, by, entries, |n| bar.set_position(n as u64)).await?;
+            bar.finish_and_clear();
+            for bad in unread.iter().chain(&done.bad) {
+                eprintln!("line {}: {}", bad.line, bad.why);
+            }
+            say!(
+                "{} blocked, {} changed, {} lines refused",
+                done.created,
+                done.updated,
+                unread.len() + done.bad.len()
+            );
+        }
+        DomainCommand::Export => say_raw!("{}", lists::export_csv(ctx, by).await?),
     }
     Ok(())
 }
