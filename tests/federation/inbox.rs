@@ -239,3 +239,53 @@ async fn a_remote_join_of_an_organisation_is_rejected() {
     assert_eq!(role, None);
     net.shutdown().await;
 }
+
+/// Another server reports one of our members (`Flag`, as Mastodon sends it): the report waits
+/// for our moderators with the posts it names. Once the domain's reports are rejected, a
+/// Flag is accepted and dropped.
+#[tokio::test]
+async fn a_remote_flag_becomes_a_report_unless_the_domains_reports_are_rejected() {
+    use passage_core::db::entities::reports;
+    use sea_orm::EntityTrait;
+    let net = TestNetwork::start(2).await;
+    let (alpha, beta) = (net.get(0), net.get(1));
+    let root = alpha.admin("root").await;
+    alpha.member("ana").await;
+    let ana = alpha.login("ana").await;
+    let ana_actor = alpha.lookup(&format!("ana@{}", alpha.domain())).await;
+    let eve = beta.person("eve").await;
+    let post = ana.status("Something eve did not like").await;
+    let flag = |n: u32| {
+        json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{}/flags/{n}", beta.base_url()),
+            "type": "Flag",
+            "actor": eve.ap_id,
+            "content": "<p>Harassment of our members</p>",
+            "object": [ana_actor.ap_id, post["uri"], "https://elsewhere.example/x"],
+        })
+        .to_string()
+    };
+    let inbox = format!("{}/inbox", alpha.base_url());
+    let status = post_signed(alpha, &inbox, flag(1).as_bytes(), &eve, &eve).await;
+    assert_eq!(status, 202);
+    let stored = reports::Entity::find().all(&alpha.ctx().db).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].target_id, ana_actor.id);
+    assert_eq!(stored[0].comment, "Harassment of our members");
+    assert_eq!(stored[0].status_ids, post["id"].as_str().unwrap());
+
+    let block = root
+        .json(
+            reqwest::Method::POST,
+            "/api/v1/admin/domain_blocks",
+            json!({"domain": beta.domain(), "severity": "noop", "reject_reports": true}),
+        )
+        .await;
+    assert_eq!(block.status, 200, "{}", block.text);
+    let status = post_signed(alpha, &inbox, flag(2).as_bytes(), &eve, &eve).await;
+    assert_eq!(status, 202);
+    let stored = reports::Entity::find().all(&alpha.ctx().db).await.unwrap();
+    assert_eq!(stored.len(), 1, "the second report was dropped");
+    net.shutdown().await;
+}

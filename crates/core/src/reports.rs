@@ -10,7 +10,8 @@ pub type Report = reports::Model;
 
 /// Mastodon's report categories.
 pub const CATEGORIES: [&str; 4] = ["spam", "legal", "violation", "other"];
-const MAX_COMMENT: usize = 1000;
+/// Longest comment, in characters.
+pub const MAX_COMMENT: usize = 1000;
 
 #[derive(Clone, Debug, Default)]
 pub struct NewReport {

@@ -23,6 +23,7 @@ pub mod announce;
 pub mod block;
 pub mod create;
 pub mod delete;
+pub mod flag;
 pub mod follow;
 pub mod ignore;
 pub mod join;
@@ -67,6 +68,7 @@ pub async fn receive(value: Value, data: &FederationData) -> Result<Received, Fe
         "Like" => run::<like::Like>(value, data).await,
         "Announce" => run::<announce::Announce>(value, data).await,
         "Block" => run::<block::Block>(value, data).await,
+        "Flag" => run::<flag::Flag>(value, data).await,
         "Join" => run::<join::Join>(value, data).await,
         "Leave" => run::<leave::Leave>(value, data).await,
         "TentativeAccept" => run::<tentative_accept::TentativeAccept>(value, data).await,

@@ -94,6 +94,14 @@ pub fn id_of(value: &Value) -> Option<&str> {
 }
 
 /// Reads a field that may be absent, one value, or a list of values.
+/// The ids in a value that is one object or id, or a list of them.
+pub fn one_or_many_ids(value: &Value) -> Vec<String> {
+    match value {
+        Value::Array(items) => items.iter().filter_map(id_of).map(str::to_owned).collect(),
+        one => id_of(one).map(str::to_owned).into_iter().collect(),
+    }
+}
+
 pub(crate) fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> {
     Ok(match Option::<Value>::deserialize(d)? {
         None | Some(Value::Null) => Vec::new(),
