@@ -1,6 +1,6 @@
 //! Federation moderation: what an instance decided about other domains (blocks with a
-//! severity and flags, allows for allow-list mode), and the audit log of every moderation
-//! action (who, what, why, when).
+//! severity and flags, allows for allow-list mode), who handles each report, and the audit log
+//! of every moderation action (who, what, why, when).
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -38,6 +38,14 @@ enum DomainAllows {
     Domain,
     PrivateComment,
     CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Reports {
+    Table,
+    AssignedToId,
+    ResolvedById,
+    ForwardedAt,
 }
 
 #[derive(DeriveIden)]
@@ -99,6 +107,28 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        // SQLite adds one column per ALTER TABLE.
+        m.alter_table(
+            Table::alter()
+                .table(Reports::Table)
+                .add_column(big_integer_null(Reports::AssignedToId))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Reports::Table)
+                .add_column(big_integer_null(Reports::ResolvedById))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Reports::Table)
+                .add_column(timestamp_with_time_zone_null(Reports::ForwardedAt))
+                .to_owned(),
+        )
+        .await?;
         Ok(())
     }
 
@@ -109,6 +139,19 @@ impl MigrationTrait for Migration {
             DomainBlocks::Table.into_iden(),
         ] {
             m.drop_table(Table::drop().table(table).to_owned()).await?;
+        }
+        for column in [
+            Reports::AssignedToId.into_iden(),
+            Reports::ResolvedById.into_iden(),
+            Reports::ForwardedAt.into_iden(),
+        ] {
+            m.alter_table(
+                Table::alter()
+                    .table(Reports::Table)
+                    .drop_column(column)
+                    .to_owned(),
+            )
+            .await?;
         }
         Ok(())
     }

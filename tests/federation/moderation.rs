@@ -289,3 +289,99 @@ async fn a_limited_domain_leaves_public_timelines_and_its_rejected_media_is_not_
     assert!(home.contains(&(second_uri, 0)), "{home:?}");
     net.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_moderator_handles_a_report_and_forwards_it_anonymously() {
+    let net = TestNetwork::start(2).await;
+    let (alpha, beta) = (net.get(0), net.get(1));
+    let root = alpha.admin("root").await;
+    let boss = beta.admin("boss").await;
+    let ana = alpha.member("ana").await;
+    let ana_client = alpha.login("ana").await;
+    let eve = beta.member("eve").await;
+    let eve_client = beta.login("eve").await;
+    let eve_here = net.follow(0, &ana, 1, &eve).await;
+    let post = eve_client.status("Something hurtful").await;
+    net.deliver_all().await;
+    let copy = passage_core::posts::by_ap_id(alpha.ctx(), post["uri"].as_str().unwrap())
+        .await
+        .unwrap()
+        .expect("delivered");
+
+    let filed = ana_client
+        .json(
+            Method::POST,
+            "/api/v1/reports",
+            json!({"account_id": eve_here.id.to_string(), "status_ids": [copy.id.to_string()],
+                   "comment": "Targets our members", "forward": true, "category": "other"}),
+        )
+        .await;
+    assert_eq!(filed.status, 200, "{}", filed.text);
+    let refused = ana_client.get("/api/v1/admin/reports").await;
+    assert_eq!(refused.status, 403, "{}", refused.text);
+
+    let open = root.get("/api/v1/admin/reports").await;
+    assert_eq!(open.status, 200, "{}", open.text);
+    let report = &open.body[0];
+    assert_eq!(report["target_account"]["username"], "eve");
+    assert_eq!(report["account"]["username"], "ana");
+    assert_eq!(report["forward_requested"], true);
+    assert_eq!(report["forwarded"], false);
+    assert_eq!(report["statuses"][0]["uri"], post["uri"]);
+    let id = report["id"].as_str().unwrap().to_owned();
+
+    let taken = root
+        .post(&format!("/api/v1/admin/reports/{id}/assign_to_self"))
+        .await;
+    assert_eq!(
+        taken.body["assigned_account"]["username"], "root",
+        "{}",
+        taken.text
+    );
+
+    // Forwarded by the moderator: beta receives a Flag from alpha's instance actor, and its
+    // own moderators see the report, without the name of the member who reported.
+    let sent = root
+        .post(&format!("/api/passage/v1/admin/reports/{id}/forward"))
+        .await;
+    assert_eq!(sent.body["forwarded"], true, "{}", sent.text);
+    net.deliver_all().await;
+    let there = boss.get("/api/v1/admin/reports").await;
+    let theirs = &there.body[0];
+    assert_eq!(
+        theirs["target_account"]["username"], "eve",
+        "{}",
+        there.text
+    );
+    assert_eq!(theirs["account"]["domain"], alpha.domain().as_str());
+    assert_ne!(theirs["account"]["username"], "ana");
+    assert_eq!(theirs["comment"], "Targets our members");
+    assert_eq!(theirs["statuses"][0]["uri"], post["uri"]);
+    let twice = root
+        .post(&format!("/api/passage/v1/admin/reports/{id}/forward"))
+        .await;
+    assert_eq!(twice.status, 422, "{}", twice.text);
+
+    // Resolved: it leaves the open list for the resolved one, and the log has every step.
+    let done = root
+        .post(&format!("/api/v1/admin/reports/{id}/resolve"))
+        .await;
+    assert_eq!(done.body["action_taken"], true, "{}", done.text);
+    assert_eq!(done.body["action_taken_by_account"]["username"], "root");
+    assert_eq!(root.get("/api/v1/admin/reports").await.body, json!([]));
+    let resolved = root.get("/api/v1/admin/reports?resolved=true").await;
+    assert_eq!(resolved.body[0]["id"], id.as_str());
+    let log = root.get("/api/passage/v1/admin/audit_log").await;
+    let actions: Vec<&str> = log
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["report.resolve", "report.forward", "report.assign"]
+    );
+    net.shutdown().await;
+}

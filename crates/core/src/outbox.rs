@@ -59,6 +59,11 @@ pub enum Intent {
     },
     /// The host of one of our events replies to someone's `Join`.
     AnswerJoin(JoinAnswer),
+    /// A moderator sends a report on to the reported account's server (a `Flag` from the
+    /// instance actor).
+    ForwardReport {
+        report_id: i64,
+    },
     /// An organisation turns down a `Join` of itself (Mobilizon's membership request).
     RefuseMembership {
         person_id: i64,

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod admin_domains;
+mod admin_reports;
 mod calendar;
 mod conversations;
 mod events;
@@ -56,6 +57,7 @@ pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
         .merge(organisations::routes())
         .merge(resources::routes())
         .merge(admin_domains::routes())
+        .merge(admin_reports::routes())
         .route(
             "/api/{*rest}",
             axum::routing::any(|| async { ApiError::not_found() }),

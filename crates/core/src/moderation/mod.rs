@@ -2,6 +2,8 @@
 //!
 //! - [`policy`]: the decisions as one pure function (`Policy::decide`);
 //! - [`domains`]: blocks and allows, with a preview of what a block would sever;
+//! - [`lists`]: shared blocklists in and out;
+//! - [`reports`]: handling reports, and forwarding them to other servers;
 //! - [`audit`]: every moderation action, who took it, why and when.
 //!
 //! Each instance keeps its current [`Policy`] in its [`Context`] ([`PolicyCache`]), built
@@ -12,6 +14,7 @@ pub mod audit;
 pub mod domains;
 pub mod lists;
 pub mod policy;
+pub mod reports;
 
 use crate::{
     Actor, Context,

@@ -19,6 +19,11 @@ pub struct Model {
     pub forward: bool,
     pub created_at: DateTimeWithTimeZone,
     pub resolved_at: Option<DateTimeWithTimeZone>,
+    /// The moderator handling it.
+    pub assigned_to_id: Option<i64>,
+    pub resolved_by_id: Option<i64>,
+    /// When it was sent on to the reported account's server.
+    pub forwarded_at: Option<DateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -26,7 +26,7 @@ use passage_core::{
     urls::Urls,
     visibility::Visibility,
 };
-use sea_orm::TransactionTrait;
+use sea_orm::{EntityTrait, TransactionTrait};
 use serde_json::{Value, json};
 use url::Url;
 
@@ -259,6 +259,39 @@ pub async fn render(
                 id,
                 body,
                 inboxes: vec![participant.inbox_url],
+            }
+        }
+        Intent::ForwardReport { report_id } => {
+            let Some(report) = passage_core::db::entities::reports::Entity::find_by_id(*report_id)
+                .one(&ctx.db)
+                .await?
+            else {
+                return Ok(None);
+            };
+            let target = accounts::by_id(ctx, report.target_id).await?;
+            // The account and the reported posts that are its own.
+            let mut object = vec![target.ap_id.clone()];
+            for id in report.status_ids.split_whitespace() {
+                if let Ok(id) = id.parse::<i64>()
+                    && let Ok(post) = posts::by_id(ctx, id).await
+                    && post.author_id == target.id
+                {
+                    object.push(post.ap_id);
+                }
+            }
+            let id = ctx.urls.new_activity();
+            let body = to_json(json!({
+                "id": id,
+                "type": "Flag",
+                "actor": actor.ap_id,
+                "to": [target.ap_id],
+                "content": report.comment,
+                "object": object,
+            }))?;
+            Rendered {
+                id,
+                body,
+                inboxes: vec![inbox_of(&target)],
             }
         }
         Intent::RefuseMembership {
