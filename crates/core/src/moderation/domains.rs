@@ -22,8 +22,9 @@ use passage_db::{
     now,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait, sea_query::Query,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    sea_query::Query,
 };
 use serde_json::json;
 
@@ -209,19 +210,14 @@ pub async fn block(ctx: &Context, by: By<'_>, mut input: BlockInput) -> CoreResu
     } else {
         0
     };
-    audit::record(
-        &txn,
-        Action {
-            moderator_id: by.moderator_id(),
-            action: "domain_block.create",
-            target: &block.domain,
-            reason: block.private_comment.as_deref(),
-            detail: block_detail(&block, severed),
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    changed(ctx);
+    let entry = Action {
+        moderator_id: by.moderator_id(),
+        action: "domain_block.create",
+        target: &block.domain,
+        reason: block.private_comment.as_deref(),
+        detail: block_detail(&block, severed),
+    };
+    finish(ctx, txn, entry).await?;
     Ok(block)
 }
 
@@ -245,19 +241,14 @@ pub async fn update_block(
     } else {
         0
     };
-    audit::record(
-        &txn,
-        Action {
-            moderator_id: by.moderator_id(),
-            action: "domain_block.update",
-            target: &block.domain,
-            reason: block.private_comment.as_deref(),
-            detail: block_detail(&block, severed),
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    changed(ctx);
+    let entry = Action {
+        moderator_id: by.moderator_id(),
+        action: "domain_block.update",
+        target: &block.domain,
+        reason: block.private_comment.as_deref(),
+        detail: block_detail(&block, severed),
+    };
+    finish(ctx, txn, entry).await?;
     Ok(block)
 }
 
@@ -282,17 +273,21 @@ pub async fn unblock(ctx: &Context, by: By<'_>, id: i64) -> CoreResult<()> {
     domain_blocks::Entity::delete_by_id(block.id)
         .exec(&txn)
         .await?;
-    audit::record(
-        &txn,
-        Action {
-            moderator_id: by.moderator_id(),
-            action: "domain_block.destroy",
-            target: &block.domain,
-            reason: None,
-            detail: block_detail(&block, 0),
-        },
-    )
-    .await?;
+    let entry = Action {
+        moderator_id: by.moderator_id(),
+        action: "domain_block.destroy",
+        target: &block.domain,
+        reason: None,
+        detail: block_detail(&block, 0),
+    };
+    finish(ctx, txn, entry).await?;
+    Ok(())
+}
+
+/// The end of every change here: its audit entry, in the same transaction, then the policy
+/// rebuilt.
+async fn finish(ctx: &Context, txn: DatabaseTransaction, entry: Action<'_>) -> CoreResult<()> {
+    audit::record(&txn, entry).await?;
     txn.commit().await?;
     changed(ctx);
     Ok(())
@@ -341,19 +336,14 @@ pub async fn allow(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
-        Action {
-            moderator_id: by.moderator_id(),
-            action: "domain_allow.create",
-            target: &domain,
-            reason: allow.private_comment.as_deref(),
-            detail: json!({}),
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    changed(ctx);
+    let entry = Action {
+        moderator_id: by.moderator_id(),
+        action: "domain_allow.create",
+        target: &domain,
+        reason: allow.private_comment.as_deref(),
+        detail: json!({}),
+    };
+    finish(ctx, txn, entry).await?;
     Ok(allow)
 }
 
@@ -364,19 +354,14 @@ pub async fn unallow(ctx: &Context, by: By<'_>, id: i64) -> CoreResult<()> {
     domain_allows::Entity::delete_by_id(allow.id)
         .exec(&txn)
         .await?;
-    audit::record(
-        &txn,
-        Action {
-            moderator_id: by.moderator_id(),
-            action: "domain_allow.destroy",
-            target: &allow.domain,
-            reason: None,
-            detail: json!({}),
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    changed(ctx);
+    let entry = Action {
+        moderator_id: by.moderator_id(),
+        action: "domain_allow.destroy",
+        target: &allow.domain,
+        reason: None,
+        detail: json!({}),
+    };
+    finish(ctx, txn, entry).await?;
     Ok(())
 }
 
