@@ -385,3 +385,62 @@ async fn a_moderator_handles_a_report_and_forwards_it_anonymously() {
     );
     net.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_rules_are_shown_to_apps_and_on_the_about_page_and_reports_name_them() {
+    let mut net = TestNetwork::start(1).await;
+    {
+        let alpha = &mut net.instances[0];
+        alpha.stop().await;
+        alpha.config.instance.rules = vec![
+            "Respect each other's languages and origins.".into(),
+            "No sharing of members' personal details.".into(),
+        ];
+        alpha.start().await;
+    }
+    let alpha = net.get(0);
+    alpha.admin("root").await;
+    alpha.member("ana").await;
+    alpha.person("eve").await;
+    let ana = alpha.login("ana").await;
+    let eve = alpha.lookup(&format!("eve@{}", alpha.domain())).await;
+
+    let rules = ana.get("/api/v1/instance/rules").await;
+    assert_eq!(rules.body[1]["id"], "2", "{}", rules.text);
+    assert_eq!(
+        rules.body[1]["text"],
+        "No sharing of members' personal details."
+    );
+    let v2 = ana.get("/api/v2/instance").await;
+    assert_eq!(v2.body["rules"], rules.body);
+
+    let page = testkit::client::http()
+        .get(format!("{}/about?lang=nl", alpha.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for expected in [
+        "<h2>Regels</h2>",
+        "<li>Respect each other&#39;s languages and origins.</li>",
+        "<h2>Moderatoren</h2>",
+        "@root@",
+    ] {
+        assert!(page.contains(expected), "{expected:?} missing from {page}");
+    }
+    assert!(
+        !page.contains("@ana@"),
+        "members are not listed as moderators"
+    );
+
+    let report = |rule: i64| json!({"account_id": eve.id.to_string(), "rule_ids": [rule], "category": "violation"});
+    let refused = ana.json(Method::POST, "/api/v1/reports", report(3)).await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert!(refused.text.contains("rule_ids"), "{}", refused.text);
+    let filed = ana.json(Method::POST, "/api/v1/reports", report(2)).await;
+    assert_eq!(filed.status, 200, "{}", filed.text);
+    assert_eq!(filed.body["rule_ids"], json!(["2"]));
+    net.shutdown().await;
+}

@@ -29,6 +29,9 @@ pub struct InstanceConfig {
     pub description: String,
     pub languages: Vec<String>,
     pub registrations: Registrations,
+    /// The instance's rules, in order; reports name them by number (from 1). Add new rules at
+    /// the end, so the numbers of earlier reports keep pointing at the same rule.
+    pub rules: Vec<String>,
 }
 
 impl Default for InstanceConfig {
@@ -39,6 +42,7 @@ impl Default for InstanceConfig {
             description: "A Passage instance of the peer exchange network.".into(),
             languages: vec!["en".into()],
             registrations: Registrations::Invite,
+            rules: Vec::new(),
         }
     }
 }

@@ -53,6 +53,12 @@ pub async fn file(
             "comment: at most {MAX_COMMENT} characters"
         )));
     }
+    let rules = ctx.config.instance.rules.len() as i64;
+    if let Some(unknown) = new.rule_ids.iter().find(|id| !(1..=rules).contains(*id)) {
+        return Err(CoreError::Invalid(format!(
+            "rule_ids: this instance has no rule {unknown}"
+        )));
+    }
     // Only posts of the reported account count.
     let posts = batch::posts_by_ids(&ctx.db, &new.post_ids).await?;
     if posts.len() != new.post_ids.len() || posts.iter().any(|p| p.author_id != target.id) {

@@ -22,7 +22,10 @@ pub fn routes() -> Router<ApiState> {
         .route("/api/v2/instance", get(v2))
         .route("/api/v1/instance/peers", get(empty))
         .route("/api/v1/instance/activity", get(empty))
-        .route("/api/v1/instance/rules", get(empty))
+        .route(
+            "/api/v1/instance/rules",
+            get(|State(state): State<ApiState>| async move { Json(rules(&state)) }),
+        )
         .route("/api/v1/custom_emojis", get(custom_emojis))
         .route("/api/v1/trends", get(empty))
         .route("/api/v1/trends/tags", get(empty))
@@ -33,6 +36,19 @@ pub fn routes() -> Router<ApiState> {
         .route("/api/v1/announcements", get(empty))
         .route("/api/v1/featured_tags", get(empty))
         .route("/api/v1/featured_tags/suggestions", get(empty))
+}
+
+/// The instance's rules as Mastodon lists them (ids are their numbers, from 1).
+fn rules(state: &ApiState) -> Value {
+    state
+        .ctx
+        .config
+        .instance
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(n, text)| json!({"id": (n + 1).to_string(), "text": text, "hint": ""}))
+        .collect()
 }
 
 /// Our emoji for clients' pickers (public, like Mastodon's).
@@ -93,7 +109,7 @@ async fn v1(State(state): State<ApiState>) -> ApiResult<Json<Value>> {
         "invites_enabled": c.registrations == Registrations::Invite,
         "configuration": limits(),
         "contact_account": null,
-        "rules": [],
+        "rules": rules(&state),
     })))
 }
 
@@ -121,6 +137,6 @@ async fn v2(State(state): State<ApiState>) -> ApiResult<Json<Value>> {
         },
         "api_versions": {"mastodon": 2},
         "contact": {"email": "", "account": null},
-        "rules": [],
+        "rules": rules(&state),
     })))
 }

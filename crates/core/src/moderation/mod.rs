@@ -144,6 +144,26 @@ pub async fn check_staff(ctx: &Context, by: By<'_>) -> CoreResult<()> {
     }
 }
 
+/// The instance's admins and moderators, admins first, as the about page lists them.
+pub async fn staff(ctx: &Context) -> CoreResult<Vec<(Actor, Role)>> {
+    use passage_db::entities::users;
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    let logins = users::Entity::find()
+        .filter(users::Column::Role.is_in([Role::Admin.as_str(), Role::Moderator.as_str()]))
+        .order_by_asc(users::Column::Id)
+        .all(&ctx.db)
+        .await?;
+    let mut out = Vec::with_capacity(logins.len());
+    for login in logins {
+        out.push((
+            accounts::by_id(ctx, login.actor_id).await?,
+            Role::parse(&login.role)?,
+        ));
+    }
+    out.sort_by_key(|(_, role)| *role != Role::Admin);
+    Ok(out)
+}
+
 /// Refuses anyone who is not an admin or a moderator of this instance.
 pub async fn require_staff(ctx: &Context, actor: &Actor) -> CoreResult<Role> {
     staff_role(ctx, actor)

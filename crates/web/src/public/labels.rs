@@ -43,6 +43,10 @@ pub struct Labels {
     pub licence: &'static str,
     pub folder: &'static str,
     pub open_link: &'static str,
+    pub about: &'static str,
+    pub rules: &'static str,
+    pub no_rules: &'static str,
+    pub moderators: &'static str,
 }
 
 /// The labels for `lang` (one of `events::text::LANGUAGES`), English otherwise.
@@ -117,6 +121,10 @@ const EN: Labels = Labels {
     licence: "Licence",
     folder: "Folder",
     open_link: "Open the link",
+    about: "About",
+    rules: "Rules",
+    no_rules: "No rules are written yet.",
+    moderators: "Moderators",
 };
 
 const FR: Labels = Labels {
@@ -154,6 +162,10 @@ const FR: Labels = Labels {
     licence: "Licence",
     folder: "Dossier",
     open_link: "Ouvrir le lien",
+    about: "À propos",
+    rules: "Règles",
+    no_rules: "Aucune règle n’est encore écrite.",
+    moderators: "Modération",
 };
 
 const NL: Labels = Labels {
@@ -191,6 +203,10 @@ const NL: Labels = Labels {
     licence: "Licentie",
     folder: "Map",
     open_link: "Link openen",
+    about: "Over",
+    rules: "Regels",
+    no_rules: "Er zijn nog geen regels.",
+    moderators: "Moderatoren",
 };
 
 const EL: Labels = Labels {
@@ -228,6 +244,10 @@ const EL: Labels = Labels {
     licence: "Άδεια",
     folder: "Φάκελος",
     open_link: "Άνοιγμα συνδέσμου",
+    about: "Σχετικά",
+    rules: "Κανόνες",
+    no_rules: "Δεν έχουν γραφτεί ακόμη κανόνες.",
+    moderators: "Συντονιστές",
 };
 
 const LV: Labels = Labels {
@@ -265,6 +285,10 @@ const LV: Labels = Labels {
     licence: "Licence",
     folder: "Mape",
     open_link: "Atvērt saiti",
+    about: "Par",
+    rules: "Noteikumi",
+    no_rules: "Noteikumi vēl nav uzrakstīti.",
+    moderators: "Moderatori",
 };
 
 const ES: Labels = Labels {
@@ -302,6 +326,10 @@ const ES: Labels = Labels {
     licence: "Licencia",
     folder: "Carpeta",
     open_link: "Abrir el enlace",
+    about: "Acerca de",
+    rules: "Normas",
+    no_rules: "Aún no hay normas escritas.",
+    moderators: "Moderación",
 };
 
 const DE: Labels = Labels {
@@ -339,6 +367,10 @@ const DE: Labels = Labels {
     licence: "Lizenz",
     folder: "Ordner",
     open_link: "Link öffnen",
+    about: "Über",
+    rules: "Regeln",
+    no_rules: "Es gibt noch keine Regeln.",
+    moderators: "Moderation",
 };
 
 #[cfg(test)]

@@ -1,9 +1,10 @@
 //! Public pages of what organisations publish: an organisation (`/@name`), an event and a
-//! resource, server-rendered, readable on a phone, with no script. Events and resources are
+//! resource, and the instance's own (`/about`, its rules and moderators), server-rendered, readable on a phone, with no script. Events and resources are
 //! served at their federated address: browsers get these pages, ActivityPub clients the JSON
 //! document, chosen by [`negotiate`] before routing. Only what is public or unlisted has a
 //! page; anything else is "not found", so its existence is not revealed.
 
+mod about;
 mod event;
 mod labels;
 mod organisation;
@@ -24,6 +25,7 @@ const HTML: &str = "/_html";
 pub fn routes() -> Router<Context> {
     Router::new()
         .route("/@{name}", get(organisation::show))
+        .route("/about", get(about::show))
         .route(&format!("{HTML}/events/{{id}}"), get(event::show))
         .route(&format!("{HTML}/resources/{{id}}"), get(resource::show))
         .route(
