@@ -183,3 +183,61 @@ async fn event_streams_carry_public_posts_and_refuse_anonymous_user_streams() {
     let rest = tokio::time::timeout(Duration::from_secs(5), response.chunk()).await;
     assert!(matches!(rest, Ok(Ok(None)) | Ok(Err(_))), "{rest:?}");
 }
+
+/// The public stream follows the public timeline's moderation: a limited domain's posts reach
+/// followers but not the public stream.
+#[tokio::test]
+async fn the_public_stream_leaves_out_limited_domains() {
+    let net = TestNetwork::start(2).await;
+    let (a, b) = (net.get(0), net.get(1));
+    let root = a.admin("root").await;
+    let ana_actor = a.member("ana").await;
+    let ana = a.login("ana").await;
+    let eve = b.member("eve").await;
+    let eve_api = b.login("eve").await;
+    net.follow(0, &ana_actor, 1, &eve).await;
+    let limited = root
+        .json(
+            reqwest::Method::POST,
+            "/api/v1/admin/domain_blocks",
+            json!({"domain": b.domain(), "severity": "silence"}),
+        )
+        .await;
+    assert_eq!(limited.status, 200, "{}", limited.text);
+
+    let mut response = ana
+        .http
+        .get(format!("{}/api/v1/streaming/public", a.base_url()))
+        .bearer_auth(ana.token.as_ref().unwrap())
+        .send()
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // eve's post arrives first; ana's comes after it. Only ana's may reach the stream.
+    eve_api.status("From a limited server").await;
+    net.deliver_all().await;
+    let posted = ana.status("From here").await;
+    let read = async {
+        let mut seen = String::new();
+        while let Some(chunk) = response.chunk().await.unwrap() {
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+            if seen.contains("event: update") && seen.ends_with("\n\n") {
+                return seen;
+            }
+        }
+        seen
+    };
+    let seen = tokio::time::timeout(Duration::from_secs(10), read)
+        .await
+        .unwrap();
+    let data = seen.lines().find_map(|l| l.strip_prefix("data: ")).unwrap();
+    let status: Value = serde_json::from_str(data).unwrap();
+    assert_eq!(status["id"], posted["id"], "{seen}");
+    let home = ana.get("/api/v1/timelines/home").await;
+    assert!(
+        home.text.contains("From a limited server"),
+        "followers still get it: {}",
+        home.text
+    );
+    net.shutdown().await;
+}

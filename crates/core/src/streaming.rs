@@ -88,7 +88,13 @@ pub async fn includes(
     use crate::visibility::{FOR_FOLLOWERS, Visibility};
     use passage_db::queries::{follows as fq, posts as pq};
     let visibility = Visibility::parse(&post.visibility)?;
-    let public_original = visibility == Visibility::Public && post.reblog_of_id.is_none();
+    let mut public_original = visibility == Visibility::Public && post.reblog_of_id.is_none();
+    // As on the public timelines: nothing from limited or refused domains.
+    if public_original && !post.local && matches!(feed, Feed::Public { .. } | Feed::Tag { .. }) {
+        let author = crate::accounts::by_id(ctx, post.author_id).await?;
+        let verdict = crate::moderation::verdict(ctx, &author.domain).await?;
+        public_original = verdict.federates && !verdict.limited;
+    }
     Ok(match feed {
         Feed::Public { local } => {
             public_original
