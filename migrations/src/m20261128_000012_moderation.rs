@@ -1,6 +1,6 @@
 //! Federation moderation: what an instance decided about other domains (blocks with a
-//! severity and flags, allows for allow-list mode), who handles each report, and the audit log
-//! of every moderation action (who, what, why, when).
+//! severity and flags, allows for allow-list mode), accounts limited or suspended, who handles
+//! each report, and the audit log of every moderation action (who, what, why, when).
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -46,6 +46,13 @@ enum Reports {
     AssignedToId,
     ResolvedById,
     ForwardedAt,
+}
+
+#[derive(DeriveIden)]
+enum Actors {
+    Table,
+    SilencedAt,
+    SuspendedAt,
 }
 
 #[derive(DeriveIden)]
@@ -108,6 +115,15 @@ impl MigrationTrait for Migration {
         )
         .await?;
         // SQLite adds one column per ALTER TABLE.
+        for column in [Actors::SilencedAt, Actors::SuspendedAt] {
+            m.alter_table(
+                Table::alter()
+                    .table(Actors::Table)
+                    .add_column(timestamp_with_time_zone_null(column))
+                    .to_owned(),
+            )
+            .await?;
+        }
         m.alter_table(
             Table::alter()
                 .table(Reports::Table)
@@ -148,6 +164,15 @@ impl MigrationTrait for Migration {
             m.alter_table(
                 Table::alter()
                     .table(Reports::Table)
+                    .drop_column(column)
+                    .to_owned(),
+            )
+            .await?;
+        }
+        for column in [Actors::SilencedAt, Actors::SuspendedAt] {
+            m.alter_table(
+                Table::alter()
+                    .table(Actors::Table)
                     .drop_column(column)
                     .to_owned(),
             )

@@ -444,3 +444,119 @@ async fn the_rules_are_shown_to_apps_and_on_the_about_page_and_reports_name_them
     assert_eq!(filed.body["rule_ids"], json!(["2"]));
     net.shutdown().await;
 }
+
+/// The public timeline's text as `who` reads it.
+async fn public(who: &testkit::client::Client) -> String {
+    who.get("/api/v1/timelines/public").await.text
+}
+
+/// A moderator's action of `kind` on the account `target`.
+async fn action(
+    root: &testkit::client::Client,
+    target: i64,
+    kind: &str,
+) -> testkit::client::Answer {
+    root.json(
+        Method::POST,
+        &format!("/api/v1/admin/accounts/{target}/action"),
+        json!({"type": kind, "text": "repeated insults"}),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn accounts_are_limited_and_suspended_one_by_one_and_it_can_be_undone() {
+    let net = TestNetwork::start(2).await;
+    let (alpha, beta) = (net.get(0), net.get(1));
+    let root = alpha.admin("root").await;
+    alpha.admin("sam").await;
+    let sam_actor = alpha.lookup(&format!("sam@{}", alpha.domain())).await;
+    let ana = alpha.member("ana").await;
+    let ana_client = alpha.login("ana").await;
+    let dan = alpha.member("dan").await;
+    let dan_client = alpha.login("dan").await;
+    let eve = beta.member("eve").await;
+    let eve_client = beta.login("eve").await;
+    let ana_on_beta = net.follow(1, &eve, 0, &ana).await;
+    let eve_here = net.follow(0, &ana, 1, &eve).await;
+    eve_client.status("A remote voice").await;
+    net.deliver_all().await;
+    dan_client.status("A local voice").await;
+    let seen = public(&ana_client).await;
+    assert!(
+        seen.contains("A remote voice") && seen.contains("A local voice"),
+        "{seen}"
+    );
+
+    // Refusals: a member, one's own account, the instance's staff, an unknown type.
+    let by_member = ana_client
+        .json(
+            Method::POST,
+            &format!("/api/v1/admin/accounts/{}/action", eve_here.id),
+            json!({"type": "suspend"}),
+        )
+        .await;
+    assert_eq!(by_member.status, 403, "{}", by_member.text);
+    let root_id = alpha.lookup(&format!("root@{}", alpha.domain())).await.id;
+    assert_eq!(action(&root, root_id, "suspend").await.status, 422);
+    assert_eq!(action(&root, sam_actor.id, "suspend").await.status, 403);
+    assert_eq!(action(&root, eve_here.id, "explode").await.status, 422);
+
+    // Limited: off the public timeline, still at home for followers.
+    assert_eq!(action(&root, eve_here.id, "silence").await.status, 200);
+    let seen = public(&ana_client).await;
+    assert!(
+        !seen.contains("A remote voice") && seen.contains("A local voice"),
+        "{seen}"
+    );
+    let home = ana_client.get("/api/v1/timelines/home").await.text;
+    assert!(home.contains("A remote voice"), "{home}");
+    let shown = root
+        .get(&format!("/api/v1/admin/accounts/{}", eve_here.id))
+        .await;
+    assert_eq!(shown.body["silenced"], true, "{}", shown.text);
+
+    // Suspended: follows end both ways and its activities are refused at the inbox.
+    assert_eq!(action(&root, eve_here.id, "suspend").await.status, 200);
+    assert_eq!(alpha.follow_state(&eve_here, &ana).await, None);
+    assert_eq!(alpha.follow_state(&ana, &eve_here).await, None);
+    follows::request(beta.ctx(), &eve, &ana_on_beta)
+        .await
+        .unwrap();
+    net.deliver_all().await;
+    assert_eq!(alpha.follow_state(&eve_here, &ana).await, None);
+
+    // A local suspension: no more logging in, nothing on the public timeline; then undone.
+    assert_eq!(action(&root, dan.id, "suspend").await.status, 200);
+    let refused = dan_client.get("/api/v1/accounts/verify_credentials").await;
+    assert_eq!(refused.status, 401, "{}", refused.text);
+    assert!(!public(&ana_client).await.contains("A local voice"));
+    let lifted = root
+        .post(&format!("/api/v1/admin/accounts/{}/unsuspend", dan.id))
+        .await;
+    assert_eq!(lifted.body["suspended"], false, "{}", lifted.text);
+    let back = dan_client.get("/api/v1/accounts/verify_credentials").await;
+    assert_eq!(back.status, 200, "{}", back.text);
+    assert!(public(&ana_client).await.contains("A local voice"));
+
+    let log = root.get("/api/passage/v1/admin/audit_log").await;
+    let actions: Vec<&str> = log
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "account.unsuspend",
+            "account.suspend",
+            "account.suspend",
+            "account.silence"
+        ]
+    );
+    assert_eq!(log.body[3]["reason"], "repeated insults");
+    assert_eq!(log.body[2]["detail"]["follows_severed"], 2);
+    net.shutdown().await;
+}

@@ -454,6 +454,11 @@ fn requested_scopes(app: &App, scope: Option<&str>) -> OauthResult<Scopes> {
 
 /// Members whose registration waits for approval or confirmation get no token yet.
 pub async fn ensure_may_log_in(ctx: &Context, actor: &Actor) -> OauthResult<()> {
+    if actor.suspended_at.is_some() {
+        return Err(OauthError::InvalidGrant(
+            "your account is suspended by this instance's moderators".into(),
+        ));
+    }
     let user = users::Entity::find()
         .filter(users::Column::ActorId.eq(actor.id))
         .one(&ctx.db)

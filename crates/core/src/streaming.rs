@@ -89,11 +89,16 @@ pub async fn includes(
     use passage_db::queries::{follows as fq, posts as pq};
     let visibility = Visibility::parse(&post.visibility)?;
     let mut public_original = visibility == Visibility::Public && post.reblog_of_id.is_none();
-    // As on the public timelines: nothing from limited or refused domains.
-    if public_original && !post.local && matches!(feed, Feed::Public { .. } | Feed::Tag { .. }) {
+    // As on the public timelines: nothing from limited or suspended accounts, nor from
+    // limited or refused domains.
+    if public_original && matches!(feed, Feed::Public { .. } | Feed::Tag { .. }) {
         let author = crate::accounts::by_id(ctx, post.author_id).await?;
-        let verdict = crate::moderation::verdict(ctx, &author.domain).await?;
-        public_original = verdict.federates && !verdict.limited;
+        let moderated = author.silenced_at.is_some() || author.suspended_at.is_some();
+        public_original = !moderated
+            && (author.local || {
+                let verdict = crate::moderation::verdict(ctx, &author.domain).await?;
+                verdict.federates && !verdict.limited
+            });
     }
     Ok(match feed {
         Feed::Public { local } => {

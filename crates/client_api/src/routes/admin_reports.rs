@@ -2,7 +2,7 @@
 //! moderators: list, read, take on, resolve, reopen; plus Passage's forward, which sends a
 //! report about a remote account to its server as a `Flag` from this instance.
 
-use super::{account, id, status};
+use super::{admin_accounts::admin_account, id, status};
 use crate::{
     ApiResult, ApiState,
     auth::User,
@@ -35,17 +35,6 @@ pub fn routes() -> Router<ApiState> {
         .route("/api/v1/admin/reports/{id}/resolve", post(resolve))
         .route("/api/v1/admin/reports/{id}/reopen", post(reopen))
         .route("/api/passage/v1/admin/reports/{id}/forward", post(forward))
-}
-
-/// Mastodon's `Admin::Account`, with what moderators need to tell who it is.
-async fn admin_account(state: &ApiState, actor: Actor) -> ApiResult<Value> {
-    Ok(json!({
-        "id": actor.id.to_string(),
-        "username": actor.username,
-        "domain": (!actor.local).then(|| actor.domain.clone()),
-        "created_at": time(&actor.created_at),
-        "account": account(state, actor).await?,
-    }))
 }
 
 async fn optional_account(state: &ApiState, id: Option<i64>) -> ApiResult<Value> {

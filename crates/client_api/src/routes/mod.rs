@@ -1,6 +1,7 @@
 //! Routes by resource, as Mastodon's API documentation groups them.
 
 mod accounts;
+mod admin_accounts;
 mod admin_domains;
 mod admin_reports;
 mod calendar;
@@ -57,6 +58,7 @@ pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
         .merge(organisations::routes())
         .merge(resources::routes())
         .merge(admin_domains::routes())
+        .merge(admin_accounts::routes())
         .merge(admin_reports::routes())
         .route(
             "/api/{*rest}",

@@ -3,6 +3,7 @@
 //! - [`policy`]: the decisions as one pure function (`Policy::decide`);
 //! - [`domains`]: blocks and allows, with a preview of what a block would sever;
 //! - [`lists`]: shared blocklists in and out;
+//! - [`accounts`]: limits and suspensions of single accounts;
 //! - [`reports`]: handling reports, and forwarding them to other servers;
 //! - [`audit`]: every moderation action, who took it, why and when.
 //!
@@ -10,6 +11,7 @@
 //! from the database on first use and rebuilt after every change, so the doors that ask it
 //! (the URL verifier, the delivery worker, the use cases) never wait on the database.
 
+pub mod accounts;
 pub mod audit;
 pub mod domains;
 pub mod lists;
@@ -18,7 +20,7 @@ pub mod reports;
 
 use crate::{
     Actor, Context,
-    accounts::{self, Role},
+    accounts::Role,
     error::{CoreError, CoreResult},
 };
 use passage_db::entities::{domain_allows, domain_blocks};
@@ -107,7 +109,7 @@ pub async fn staff_role(ctx: &Context, actor: &Actor) -> CoreResult<Option<Role>
     if !actor.local {
         return Ok(None);
     }
-    let user = match accounts::login_of(ctx, actor).await {
+    let user = match crate::accounts::login_of(ctx, actor).await {
         Ok(user) => user,
         Err(CoreError::NotFound) => return Ok(None),
         Err(e) => return Err(e),
@@ -156,7 +158,7 @@ pub async fn staff(ctx: &Context) -> CoreResult<Vec<(Actor, Role)>> {
     let mut out = Vec::with_capacity(logins.len());
     for login in logins {
         out.push((
-            accounts::by_id(ctx, login.actor_id).await?,
+            crate::accounts::by_id(ctx, login.actor_id).await?,
             Role::parse(&login.role)?,
         ));
     }

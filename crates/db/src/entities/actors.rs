@@ -37,6 +37,10 @@ pub struct Model {
     pub fields: Option<String>,
     /// Organisations only: whether anyone may see who its members are.
     pub members_public: bool,
+    /// Limited by a moderator: off public timelines.
+    pub silenced_at: Option<DateTimeWithTimeZone>,
+    /// Suspended by a moderator: nothing in or out, no login.
+    pub suspended_at: Option<DateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

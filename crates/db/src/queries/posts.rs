@@ -162,13 +162,13 @@ pub struct PublicFilter {
     pub local: Option<bool>,
     /// Only posts with this hashtag.
     pub tag: Option<String>,
-    /// Authors of other servers kept off the timeline by moderation.
+    /// Authors kept off the timeline by moderation.
     pub hidden: DomainFilter,
 }
 
-/// Remote authors to leave out, by the domain of their server: those under `hide` unless under
-/// `keep`, and, when `only` is given, those under none of `only`. A domain covers its
-/// subdomains.
+/// Authors moderation keeps off public timelines: accounts limited or suspended one by one,
+/// and remote authors by the domain of their server: those under `hide` unless under `keep`,
+/// and, when `only` is given, those under none of `only`. A domain covers its subdomains.
 #[derive(Clone, Debug, Default)]
 pub struct DomainFilter {
     pub hide: Vec<String>,
@@ -177,8 +177,9 @@ pub struct DomainFilter {
 }
 
 impl DomainFilter {
-    /// The remote actors it leaves out, or None when it leaves out nobody.
-    fn hidden_actors(&self) -> Option<sea_orm::sea_query::SelectStatement> {
+    /// The actors it leaves out: accounts limited or suspended one by one, and remote
+    /// accounts by the rules on their domains.
+    fn hidden_actors(&self) -> sea_orm::sea_query::SelectStatement {
         use crate::entities::actors;
         fn under(domains: &[String]) -> Condition {
             domains.iter().fold(Condition::any(), |c, d| {
@@ -186,33 +187,36 @@ impl DomainFilter {
                     .add(actors::Column::Domain.like(format!("%.{d}")))
             })
         }
-        let mut hidden = Condition::any();
+        let mut by_domain = Condition::any();
         if !self.hide.is_empty() {
             let mut rule = Condition::all().add(under(&self.hide));
             if !self.keep.is_empty() {
                 rule = rule.add(under(&self.keep).not());
             }
-            hidden = hidden.add(rule);
+            by_domain = by_domain.add(rule);
         }
         match &self.only {
-            Some(only) if only.is_empty() => hidden = hidden.add(actors::Column::Local.eq(false)),
-            Some(only) => hidden = hidden.add(under(only).not()),
+            Some(only) if only.is_empty() => {
+                by_domain = by_domain.add(actors::Column::Local.eq(false))
+            }
+            Some(only) => by_domain = by_domain.add(under(only).not()),
             None => {}
         }
-        if hidden.is_empty() {
-            return None;
+        let mut hidden = Condition::any()
+            .add(actors::Column::SilencedAt.is_not_null())
+            .add(actors::Column::SuspendedAt.is_not_null());
+        if !by_domain.is_empty() {
+            hidden = hidden.add(
+                Condition::all()
+                    .add(actors::Column::Local.eq(false))
+                    .add(by_domain),
+            );
         }
-        Some(
-            Query::select()
-                .column(actors::Column::Id)
-                .from(actors::Entity)
-                .cond_where(
-                    Condition::all()
-                        .add(actors::Column::Local.eq(false))
-                        .add(hidden),
-                )
-                .to_owned(),
-        )
+        Query::select()
+            .column(actors::Column::Id)
+            .from(actors::Entity)
+            .cond_where(hidden)
+            .to_owned()
     }
 }
 
@@ -229,9 +233,7 @@ pub async fn public(
     if let Some(local) = filter.local {
         select = select.filter(Column::Local.eq(local));
     }
-    if let Some(hidden) = filter.hidden.hidden_actors() {
-        select = select.filter(Column::AuthorId.not_in_subquery(hidden));
-    }
+    select = select.filter(Column::AuthorId.not_in_subquery(filter.hidden.hidden_actors()));
     if let Some(tag) = &filter.tag {
         let tagged = Query::select()
             .column(post_tags::Column::PostId)

@@ -1,6 +1,6 @@
 //! `POST` to an inbox (personal or shared). Order matters, cheapest refusal first:
 //! size (413), signature present (401), JSON shape (400), origin of the activity id
-//! (400/403), the moderation policy on the sender's domain (403), signature valid and made
+//! (400/403), the moderation policy on the sender's domain and account (403), signature valid and made
 //! by the activity's actor (401/403), already seen (202), then the activity itself.
 
 use crate::{FederationData, FederationError, activities, routes::signer};
@@ -42,6 +42,13 @@ pub async fn post_inbox(
     if !passage_core::moderation::federates_with(&data, &host).await? {
         return Err(FederationError::Forbidden(
             "this instance does not federate with yours".into(),
+        ));
+    }
+    if let Some(known) = passage_core::accounts::by_ap_id(&data, actor_id.as_str()).await?
+        && known.suspended_at.is_some()
+    {
+        return Err(FederationError::Forbidden(
+            "this account is suspended here".into(),
         ));
     }
     let signer = signer(
