@@ -114,37 +114,19 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        // SQLite adds one column per ALTER TABLE.
-        for column in [Actors::SilencedAt, Actors::SuspendedAt] {
-            m.alter_table(
-                Table::alter()
-                    .table(Actors::Table)
-                    .add_column(timestamp_with_time_zone_null(column))
-                    .to_owned(),
-            )
-            .await?;
+        for column in [
+            timestamp_with_time_zone_null(Actors::SilencedAt),
+            timestamp_with_time_zone_null(Actors::SuspendedAt),
+        ] {
+            add_column(m, Actors::Table, column).await?;
         }
-        m.alter_table(
-            Table::alter()
-                .table(Reports::Table)
-                .add_column(big_integer_null(Reports::AssignedToId))
-                .to_owned(),
-        )
-        .await?;
-        m.alter_table(
-            Table::alter()
-                .table(Reports::Table)
-                .add_column(big_integer_null(Reports::ResolvedById))
-                .to_owned(),
-        )
-        .await?;
-        m.alter_table(
-            Table::alter()
-                .table(Reports::Table)
-                .add_column(timestamp_with_time_zone_null(Reports::ForwardedAt))
-                .to_owned(),
-        )
-        .await?;
+        for column in [
+            big_integer_null(Reports::AssignedToId),
+            big_integer_null(Reports::ResolvedById),
+            timestamp_with_time_zone_null(Reports::ForwardedAt),
+        ] {
+            add_column(m, Reports::Table, column).await?;
+        }
         Ok(())
     }
 
@@ -156,28 +138,38 @@ impl MigrationTrait for Migration {
         ] {
             m.drop_table(Table::drop().table(table).to_owned()).await?;
         }
-        for column in [
-            Reports::AssignedToId.into_iden(),
-            Reports::ResolvedById.into_iden(),
-            Reports::ForwardedAt.into_iden(),
-        ] {
-            m.alter_table(
-                Table::alter()
-                    .table(Reports::Table)
-                    .drop_column(column)
-                    .to_owned(),
-            )
-            .await?;
-        }
-        for column in [Actors::SilencedAt, Actors::SuspendedAt] {
-            m.alter_table(
-                Table::alter()
-                    .table(Actors::Table)
-                    .drop_column(column)
-                    .to_owned(),
-            )
-            .await?;
+        let added = [
+            (
+                Reports::Table.into_iden(),
+                Reports::AssignedToId.into_iden(),
+            ),
+            (
+                Reports::Table.into_iden(),
+                Reports::ResolvedById.into_iden(),
+            ),
+            (Reports::Table.into_iden(), Reports::ForwardedAt.into_iden()),
+            (Actors::Table.into_iden(), Actors::SilencedAt.into_iden()),
+            (Actors::Table.into_iden(), Actors::SuspendedAt.into_iden()),
+        ];
+        for (table, column) in added {
+            m.alter_table(Table::alter().table(table).drop_column(column).to_owned())
+                .await?;
         }
         Ok(())
     }
+}
+
+/// Adds one column: SQLite takes one per `ALTER TABLE`.
+async fn add_column(
+    m: &SchemaManager<'_>,
+    table: impl IntoIden,
+    mut column: ColumnDef,
+) -> Result<(), DbErr> {
+    m.alter_table(
+        Table::alter()
+            .table(table)
+            .add_column(&mut column)
+            .to_owned(),
+    )
+    .await
 }

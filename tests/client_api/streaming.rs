@@ -132,6 +132,26 @@ async fn a_followed_organisation_reaches_the_socket_and_notifications_follow() {
     net.shutdown().await;
 }
 
+/// The first `update` of an event stream: the text read up to it, and its status.
+async fn first_update(response: &mut reqwest::Response) -> (String, Value) {
+    let read = async {
+        let mut seen = String::new();
+        while let Some(chunk) = response.chunk().await.unwrap() {
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+            if seen.contains("event: update") && seen.ends_with("\n\n") {
+                return seen;
+            }
+        }
+        seen
+    };
+    let seen = tokio::time::timeout(Duration::from_secs(10), read)
+        .await
+        .unwrap();
+    let data = seen.lines().find_map(|l| l.strip_prefix("data: ")).unwrap();
+    let status = serde_json::from_str(data).unwrap();
+    (seen, status)
+}
+
 #[tokio::test]
 async fn event_streams_carry_public_posts_and_refuse_anonymous_user_streams() {
     let net = TestNetwork::start(1).await;
@@ -162,21 +182,7 @@ async fn event_streams_carry_public_posts_and_refuse_anonymous_user_streams() {
     );
     tokio::time::sleep(Duration::from_millis(100)).await;
     let posted = ana.status("Open call for the policy lab").await;
-    let read = async {
-        let mut seen = String::new();
-        while let Some(chunk) = response.chunk().await.unwrap() {
-            seen.push_str(&String::from_utf8_lossy(&chunk));
-            if seen.contains("event: update") && seen.ends_with("\n\n") {
-                return seen;
-            }
-        }
-        seen
-    };
-    let seen = tokio::time::timeout(Duration::from_secs(10), read)
-        .await
-        .unwrap();
-    let data = seen.lines().find_map(|l| l.strip_prefix("data: ")).unwrap();
-    let status: Value = serde_json::from_str(data).unwrap();
+    let (_, status) = first_update(&mut response).await;
     assert_eq!(status["id"], posted["id"]);
     // Stopping the instance ends the stream rather than waiting for the client.
     net.shutdown().await;
@@ -217,21 +223,7 @@ async fn the_public_stream_leaves_out_limited_domains() {
     eve_api.status("From a limited server").await;
     net.deliver_all().await;
     let posted = ana.status("From here").await;
-    let read = async {
-        let mut seen = String::new();
-        while let Some(chunk) = response.chunk().await.unwrap() {
-            seen.push_str(&String::from_utf8_lossy(&chunk));
-            if seen.contains("event: update") && seen.ends_with("\n\n") {
-                return seen;
-            }
-        }
-        seen
-    };
-    let seen = tokio::time::timeout(Duration::from_secs(10), read)
-        .await
-        .unwrap();
-    let data = seen.lines().find_map(|l| l.strip_prefix("data: ")).unwrap();
-    let status: Value = serde_json::from_str(data).unwrap();
+    let (seen, status) = first_update(&mut response).await;
     assert_eq!(status["id"], posted["id"], "{seen}");
     let home = ana.get("/api/v1/timelines/home").await;
     assert!(
