@@ -287,6 +287,35 @@ async fn a_limited_domain_leaves_public_timelines_and_its_rejected_media_is_not_
     let home = timeline(&ana_client, "/api/v1/timelines/home").await;
     let second_uri = second["uri"].as_str().unwrap().to_owned();
     assert!(home.contains(&(second_uri, 0)), "{home:?}");
+
+    // Changed to keep the domain's posts to followers: a public post arrives followers-only.
+    let changed = root
+        .json(
+            Method::PUT,
+            &format!(
+                "/api/v1/admin/domain_blocks/{}",
+                block.body["id"].as_str().unwrap()
+            ),
+            json!({"followers_only": true}),
+        )
+        .await;
+    assert_eq!(changed.body["followers_only"], true, "{}", changed.text);
+    assert_eq!(
+        changed.body["reject_media"], true,
+        "what was not sent stays"
+    );
+    let third = eve_client.status("Third, public").await;
+    assert_eq!(third["visibility"], "public");
+    net.deliver_all().await;
+    let home = ana_client.get("/api/v1/timelines/home").await;
+    let copy = home
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["uri"] == third["uri"])
+        .unwrap_or_else(|| panic!("{}", home.text));
+    assert_eq!(copy["visibility"], "private");
     net.shutdown().await;
 }
 

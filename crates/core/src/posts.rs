@@ -393,8 +393,12 @@ pub async fn upsert_remote(ctx: &Context, author: &Actor, remote: RemotePost) ->
     row.in_reply_to_ap_id = Set(remote.in_reply_to_ap_id);
     row.in_reply_to_id = Set(parent.map(|p| p.id));
     row.edited_at = Set(remote.edited);
-    // The domain's policy: media and emoji dropped, or media marked sensitive.
+    // The domain's policy: media and emoji dropped, media marked sensitive, or its public
+    // posts kept to followers (as Akkoma's `followers_only`).
     let flags = crate::moderation::verdict(ctx, &author.domain).await?.flags;
+    if flags.followers_only && remote.visibility.is_public() {
+        row.visibility = Set(Visibility::Private.as_str().to_owned());
+    }
     let (media, emojis) = if flags.reject_media {
         (Vec::new(), Vec::new())
     } else {
