@@ -7,6 +7,35 @@ use reqwest::Method;
 use serde_json::json;
 use testkit::TestNetwork;
 
+/// Checks that eve (on beta) and ana (on alpha) are cut off: no follow either way, and a
+/// new Follow from eve is refused at alpha's inbox and stores nothing. `eve_here` is eve as
+/// alpha knows her, `ana_on_beta` ana as beta knows her.
+async fn cut_off(
+    net: &TestNetwork,
+    eve: &passage_core::Actor,
+    eve_here: &passage_core::Actor,
+    ana: &passage_core::Actor,
+    ana_on_beta: &passage_core::Actor,
+) {
+    let (alpha, beta) = (net.get(0), net.get(1));
+    assert_eq!(alpha.follow_state(eve_here, ana).await, None);
+    assert_eq!(alpha.follow_state(ana, eve_here).await, None);
+    follows::request(beta.ctx(), eve, ana_on_beta)
+        .await
+        .unwrap();
+    net.deliver_all().await;
+    assert_eq!(alpha.follow_state(eve_here, ana).await, None);
+}
+
+/// A domain block as a moderator posts it.
+async fn block_domain(
+    root: &testkit::client::Client,
+    body: serde_json::Value,
+) -> testkit::client::Answer {
+    root.json(Method::POST, "/api/v1/admin/domain_blocks", body)
+        .await
+}
+
 #[tokio::test]
 async fn a_suspended_domain_is_cut_off_both_ways_and_the_block_is_audited() {
     let net = TestNetwork::start(2).await;
@@ -41,30 +70,20 @@ async fn a_suspended_domain_is_cut_off_both_ways_and_the_block_is_audited() {
     assert_eq!(preview.body["following"], 1);
     assert!(preview.body["accounts"].as_u64().unwrap() >= 1);
 
-    let block = root
-        .json(
-            Method::POST,
-            "/api/v1/admin/domain_blocks",
-            json!({"domain": domain, "severity": "suspend", "reject_media": true,
+    let block = block_domain(
+        &root,
+        json!({"domain": domain, "severity": "suspend", "reject_media": true,
                    "private_comment": "harassment wave", "public_comment": "harassment"}),
-        )
-        .await;
+    )
+    .await;
     assert_eq!(block.status, 200, "{}", block.text);
     assert_eq!(block.body["severity"], "suspend");
     assert_eq!(block.body["domain"], domain.as_str());
     assert_eq!(block.body["digest"].as_str().unwrap().len(), 64);
     let block_id = block.body["id"].as_str().unwrap().to_owned();
 
-    // Follows both ways are severed at once.
-    assert_eq!(alpha.follow_state(&eve_here, &ana).await, None);
-    assert_eq!(alpha.follow_state(&ana, &eve_here).await, None);
-
-    // Nothing from beta gets in: a new Follow is refused at the inbox and stores nothing.
-    follows::request(beta.ctx(), &eve, &ana_on_beta)
-        .await
-        .unwrap();
-    net.deliver_all().await;
-    assert_eq!(alpha.follow_state(&eve_here, &ana).await, None);
+    // Follows both ways are severed at once, and a new Follow from beta is refused.
+    cut_off(&net, &eve, &eve_here, &ana, &ana_on_beta).await;
 
     // Nothing from alpha goes out: a mention of eve is not delivered.
     let post = ana_client
@@ -172,22 +191,14 @@ async fn allowlist_mode_federates_with_allowed_instances_only() {
     );
 
     // In allow-list mode a block beats an allow: suspending beta severs bob's follow.
-    let block = root
-        .json(
-            Method::POST,
-            "/api/v1/admin/domain_blocks",
-            json!({"domain": beta.domain(), "severity": "suspend"}),
-        )
-        .await;
+    let block = block_domain(
+        &root,
+        json!({"domain": beta.domain(), "severity": "suspend"}),
+    )
+    .await;
     assert_eq!(block.status, 200, "{}", block.text);
     assert_eq!(alpha.follow_state(&bob_on_alpha, &ana).await, None);
-    let again = root
-        .json(
-            Method::POST,
-            "/api/v1/admin/domain_blocks",
-            json!({"domain": beta.domain()}),
-        )
-        .await;
+    let again = block_domain(&root, json!({"domain": beta.domain()})).await;
     assert_eq!(again.status, 422, "one block per domain: {}", again.text);
     net.shutdown().await;
 }
@@ -260,14 +271,12 @@ async fn a_limited_domain_leaves_public_timelines_and_its_rejected_media_is_not_
     let public = timeline(&ana_client, "/api/v1/timelines/public").await;
     assert!(public.contains(&(first_uri.clone(), 1)), "{public:?}");
 
-    let block = root
-        .json(
-            Method::POST,
-            "/api/v1/admin/domain_blocks",
-            json!({"domain": beta.domain(), "severity": "silence", "reject_media": true,
+    let block = block_domain(
+        &root,
+        json!({"domain": beta.domain(), "severity": "silence", "reject_media": true,
                    "strip_avatars": true}),
-        )
-        .await;
+    )
+    .await;
     assert_eq!(block.status, 200, "{}", block.text);
     assert_eq!(block.body["severity"], "silence");
     assert_eq!(block.body["policy_severity"], "limit");
@@ -553,13 +562,7 @@ async fn accounts_are_limited_and_suspended_one_by_one_and_it_can_be_undone() {
 
     // Suspended: follows end both ways and its activities are refused at the inbox.
     assert_eq!(action(&root, eve_here.id, "suspend").await.status, 200);
-    assert_eq!(alpha.follow_state(&eve_here, &ana).await, None);
-    assert_eq!(alpha.follow_state(&ana, &eve_here).await, None);
-    follows::request(beta.ctx(), &eve, &ana_on_beta)
-        .await
-        .unwrap();
-    net.deliver_all().await;
-    assert_eq!(alpha.follow_state(&eve_here, &ana).await, None);
+    cut_off(&net, &eve, &eve_here, &ana, &ana_on_beta).await;
 
     // A local suspension: no more logging in, nothing on the public timeline; then undone.
     assert_eq!(action(&root, dan.id, "suspend").await.status, 200);

@@ -9,7 +9,7 @@
 use super::{
     By,
     audit::{self, Action},
-    changed, check_staff, flags_of,
+    changed, check_staff,
     policy::{Flags, Severity, normalise},
 };
 use crate::{
@@ -392,6 +392,12 @@ pub fn digest(domain: &str) -> String {
 }
 
 /// The flags of a stored block.
-pub fn flags(block: &DomainBlock) -> Flags {
-    flags_of(block)
+pub fn flags(b: &DomainBlock) -> Flags {
+    Flags {
+        reject_media: b.reject_media,
+        reject_reports: b.reject_reports,
+        media_sensitive: b.media_sensitive,
+        strip_avatars: b.strip_avatars,
+        followers_only: b.followers_only,
+    }
 }

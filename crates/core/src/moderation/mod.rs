@@ -24,7 +24,7 @@ use crate::{
     error::{CoreError, CoreResult},
 };
 use passage_db::entities::{domain_allows, domain_blocks};
-use policy::{Flags, Policy, Rule, Severity, Verdict};
+use policy::{Policy, Rule, Severity, Verdict};
 use sea_orm::EntityTrait;
 use std::sync::{Arc, RwLock};
 
@@ -80,7 +80,7 @@ async fn load(ctx: &Context) -> CoreResult<Policy> {
             b.domain.clone(),
             Rule {
                 severity,
-                flags: flags_of(&b),
+                flags: domains::flags(&b),
                 expires_at: b.expires_at,
             },
         );
@@ -92,16 +92,6 @@ async fn load(ctx: &Context) -> CoreResult<Policy> {
         .map(|a| a.domain)
         .collect();
     Ok(policy)
-}
-
-pub(crate) fn flags_of(b: &domain_blocks::Model) -> Flags {
-    Flags {
-        reject_media: b.reject_media,
-        reject_reports: b.reject_reports,
-        media_sensitive: b.media_sensitive,
-        strip_avatars: b.strip_avatars,
-        followers_only: b.followers_only,
-    }
 }
 
 /// The instance role of a local account: admins and moderators moderate.

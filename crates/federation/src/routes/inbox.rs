@@ -1,7 +1,8 @@
 //! `POST` to an inbox (personal or shared). Order matters, cheapest refusal first:
 //! size (413), signature present (401), JSON shape (400), origin of the activity id
-//! (400/403), the moderation policy on the sender's domain and account (403), signature valid and made
-//! by the activity's actor (401/403), already seen (202), then the activity itself.
+//! (400/403), the moderation policy on the sender's domain (403), signature valid and made
+//! by the activity's actor (401/403), the sender's account not suspended (403), already seen
+//! (202), then the activity itself.
 
 use crate::{FederationData, FederationError, activities, routes::signer};
 use axum::{body::Body, extract::Request, http::StatusCode};
@@ -44,13 +45,6 @@ pub async fn post_inbox(
             "this instance does not federate with yours".into(),
         ));
     }
-    if let Some(known) = passage_core::accounts::by_ap_id(&data, actor_id.as_str()).await?
-        && known.suspended_at.is_some()
-    {
-        return Err(FederationError::Forbidden(
-            "this account is suspended here".into(),
-        ));
-    }
     let signer = signer(
         &data,
         &parts.method,
@@ -62,6 +56,12 @@ pub async fn post_inbox(
     if signer.ap_id != actor_id.as_str() {
         return Err(FederationError::Forbidden(
             "signed by a key that is not the actor's".into(),
+        ));
+    }
+    // The signer is the account already read: no second lookup on this path.
+    if signer.suspended_at.is_some() {
+        return Err(FederationError::Forbidden(
+            "this account is suspended here".into(),
         ));
     }
     if let Some(host) = passage_core::urls::Urls::host_of(actor_id.as_str()) {
