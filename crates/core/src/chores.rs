@@ -1,5 +1,5 @@
-//! Work that falls due with time rather than with a request: polls that end and scheduled
-//! posts. The server runs [`run_due`] every few seconds; tests call it
+//! Work that falls due with time rather than with a request: polls that end, scheduled
+//! posts, and domain blocks that expire. The server runs [`run_due`] every few seconds; tests call it
 //! directly, so nothing here sleeps.
 
 use crate::{Context, error::CoreResult};
@@ -11,5 +11,7 @@ pub const INTERVAL: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// Does whatever is due now; returns how many things it handled.
 pub async fn run_due(ctx: &Context) -> CoreResult<usize> {
-    Ok(crate::polls::end_due(ctx).await? + crate::scheduled::publish_due(ctx).await?)
+    Ok(crate::polls::end_due(ctx).await?
+        + crate::scheduled::publish_due(ctx).await?
+        + crate::moderation::domains::expire_due(ctx).await?)
 }

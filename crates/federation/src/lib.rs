@@ -11,12 +11,14 @@
 pub mod activities;
 pub mod delivery;
 pub mod error;
+pub mod held;
 pub mod objects;
 pub mod protocol;
 pub mod resolve;
 pub mod routes;
 pub mod signatures;
 mod state;
+pub mod subscriptions;
 mod verify;
 
 pub use error::FederationError;

@@ -92,7 +92,7 @@ impl Instance {
                 federation.clone(),
                 shutdown.clone(),
             ));
-            tasks.push(spawn_chores(ctx.clone(), shutdown.clone()));
+            tasks.push(spawn_chores(federation.clone(), shutdown.clone()));
         }
         Ok(Self {
             federation,
@@ -119,9 +119,10 @@ impl Instance {
         delivery::deliver_all(&self.federation).await
     }
 
-    /// Runs the work that is due now (polls that ended), as the background loop would.
+    /// Runs the work that is due now (polls that ended, lists to fetch), as the background
+    /// loop would.
     pub async fn run_chores(&self) -> Result<usize, passage_core::CoreError> {
-        passage_core::chores::run_due(self.context()).await
+        run_chores(&self.federation).await
     }
 
     /// Graceful stop: finishes requests in flight, stops the worker.
@@ -145,9 +146,15 @@ impl Instance {
     }
 }
 
-/// Runs [`passage_core::chores::run_due`] every [`passage_core::chores::INTERVAL`] until
-/// shutdown. Errors are logged and retried on the next round.
-fn spawn_chores(ctx: Context, shutdown: CancellationToken) -> JoinHandle<()> {
+/// The core's due work, then the shared lists due for fetching (which need HTTP).
+async fn run_chores(federation: &Federation) -> Result<usize, passage_core::CoreError> {
+    Ok(passage_core::chores::run_due(&federation.ctx).await?
+        + passage_federation::subscriptions::refresh_due(federation).await?)
+}
+
+/// Runs [`run_chores`] every [`passage_core::chores::INTERVAL`] until shutdown. Errors are
+/// logged and retried on the next round.
+fn spawn_chores(federation: Federation, shutdown: CancellationToken) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(passage_core::chores::INTERVAL);
         loop {
@@ -155,7 +162,7 @@ fn spawn_chores(ctx: Context, shutdown: CancellationToken) -> JoinHandle<()> {
                 () = shutdown.cancelled() => return,
                 _ = tick.tick() => {}
             }
-            if let Err(error) = passage_core::chores::run_due(&ctx).await {
+            if let Err(error) = run_chores(&federation).await {
                 tracing::warn!(%error, "periodic work failed; trying again next round");
             }
         }

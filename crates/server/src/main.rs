@@ -5,7 +5,11 @@ use passage_core::{
     Context,
     accounts::{self, NewAccount, Role},
     emojis,
-    moderation::{By, audit, domains, lists, policy},
+    moderation::{
+        By,
+        apply::{self, Kind, Source},
+        audit, domains, drafts, lists, policy,
+    },
     organisations,
     posts::{self, NewPost},
     visibility::Visibility,
@@ -156,8 +160,18 @@ enum DomainCommand {
     List,
     /// What suspending a domain would sever, without doing it.
     Preview { domain: String },
-    /// Import a shared blocklist (Mastodon CSV, plain text or JSON); bad lines are reported.
-    Import { file: PathBuf },
+    /// Import a shared list (Mastodon CSV, plain text or JSON); bad lines are reported.
+    Import {
+        file: PathBuf,
+        /// The list allows domains (allow-list mode) instead of blocking them.
+        #[arg(long)]
+        allow: bool,
+        /// Keep the list as drafts to look over, then `passage admin domain accept`.
+        #[arg(long)]
+        draft: bool,
+    },
+    /// Accept every draft (from imports and subscriptions) in one step.
+    Accept,
     /// Print every block as Mastodon's CSV.
     Export,
 }
@@ -489,26 +503,51 @@ async fn domain(ctx: &Context, command: DomainCommand) -> Result<(), passage_cor
                 impact.posts
             );
         }
-        DomainCommand::Import { file } => {
+        DomainCommand::Import { file, allow, draft } => {
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| CoreError::Invalid(format!("cannot read {}: {e}", file.display())))?;
-            let (entries, unread) = lists::parse(&text);
+            let (entries, mut bad) = lists::parse(&text);
+            let kind = if allow { Kind::Allow } else { Kind::Block };
             let bar = indicatif::ProgressBar::new(entries.len() as u64);
-            let done = lists::import(ctx, by, entries, |n| bar.set_position(n as u64)).await?;
+            let progress = |n: usize| bar.set_position(n as u64);
+            let summary = if draft {
+                let done = drafts::propose(ctx, by, kind, entries, None, progress).await?;
+                bad.extend(done.bad);
+                format!("{} drafts, {} excluded", done.drafted, done.excluded)
+            } else {
+                let source = Source {
+                    subscription: None,
+                    why: "import",
+                };
+                let done = apply::apply(ctx, by, kind, entries, source, progress).await?;
+                bad.extend(done.bad.iter().cloned());
+                applied(&done)
+            };
             bar.finish_and_clear();
-            for bad in unread.iter().chain(&done.bad) {
-                eprintln!("line {}: {}", bad.line, bad.why);
+            bad.sort_by_key(|b| b.line);
+            for b in &bad {
+                eprintln!("line {}: {}", b.line, b.why);
             }
-            say!(
-                "{} blocked, {} changed, {} lines refused",
-                done.created,
-                done.updated,
-                unread.len() + done.bad.len()
-            );
+            say!("{summary}, {} lines refused", bad.len());
+        }
+        DomainCommand::Accept => {
+            let done = drafts::accept_all(ctx, by, drafts::Selection::default()).await?;
+            for b in &done.bad {
+                eprintln!("{}", b.why);
+            }
+            say!("{}", applied(&done));
         }
         DomainCommand::Export => say_raw!("{}", lists::export_csv(ctx, by).await?),
     }
     Ok(())
+}
+
+/// What applying decisions did, in one line.
+fn applied(done: &apply::Applied) -> String {
+    format!(
+        "{} made, {} changed, {} left as they were, {} follows severed",
+        done.created, done.updated, done.skipped, done.follows_severed
+    )
 }
 
 /// The actors `@user` / `@user@domain` in `text` name, looked up through WebFinger when remote.

@@ -2,7 +2,9 @@
 
 mod accounts;
 mod admin_accounts;
+mod admin_domain_lists;
 mod admin_domains;
+mod admin_held;
 mod admin_reports;
 mod calendar;
 mod conversations;
@@ -36,6 +38,11 @@ pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
     Router::new()
         .merge(media::routes().layer(DefaultBodyLimit::max(max_upload)))
         .merge(accounts::upload_routes().layer(DefaultBodyLimit::max(max_upload)))
+        .merge(
+            admin_domain_lists::import_routes().layer(DefaultBodyLimit::max(
+                passage_core::moderation::subscriptions::MAX_LIST_BYTES,
+            )),
+        )
         .merge(oauth::routes())
         .merge(lists::routes())
         .merge(reports::routes())
@@ -60,6 +67,8 @@ pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
         .merge(admin_domains::routes())
         .merge(admin_accounts::routes())
         .merge(admin_reports::routes())
+        .merge(admin_held::routes())
+        .merge(admin_domain_lists::routes())
         .route(
             "/api/{*rest}",
             axum::routing::any(|| async { ApiError::not_found() }),

@@ -88,7 +88,7 @@ impl BlockInput {
 }
 
 /// A domain name as rules are written: lowercase, no scheme, no path, not this instance.
-fn check_domain(ctx: &Context, domain: &str) -> CoreResult<String> {
+pub(super) fn check_domain(ctx: &Context, domain: &str) -> CoreResult<String> {
     let domain = normalise(domain);
     let valid = !domain.is_empty()
         && domain.len() <= 253
@@ -162,7 +162,7 @@ pub async fn preview(ctx: &Context, by: By<'_>, domain: &str) -> CoreResult<Impa
 }
 
 /// Ends every follow between this instance and `domain`, both ways; how many ended.
-async fn sever(db: &impl ConnectionTrait, domain: &str) -> CoreResult<u64> {
+pub(super) async fn sever(db: &impl ConnectionTrait, domain: &str) -> CoreResult<u64> {
     let result = follows::Entity::delete_many()
         .filter(
             Condition::any()
@@ -174,7 +174,7 @@ async fn sever(db: &impl ConnectionTrait, domain: &str) -> CoreResult<u64> {
     Ok(result.rows_affected)
 }
 
-fn block_detail(b: &DomainBlock, severed: u64) -> serde_json::Value {
+pub(super) fn block_detail(b: &DomainBlock, severed: u64) -> serde_json::Value {
     json!({
         "severity": b.severity, "reject_media": b.reject_media,
         "reject_reports": b.reject_reports, "media_sensitive": b.media_sensitive,
@@ -252,7 +252,10 @@ pub async fn update_block(
     Ok(block)
 }
 
-fn write(input: &BlockInput, mut row: domain_blocks::ActiveModel) -> domain_blocks::ActiveModel {
+pub(super) fn write(
+    input: &BlockInput,
+    mut row: domain_blocks::ActiveModel,
+) -> domain_blocks::ActiveModel {
     row.severity = Set(input.severity.as_str().to_owned());
     row.reject_media = Set(input.flags.reject_media);
     row.reject_reports = Set(input.flags.reject_reports);
@@ -400,4 +403,28 @@ pub fn flags(b: &DomainBlock) -> Flags {
         strip_avatars: b.strip_avatars,
         followers_only: b.followers_only,
     }
+}
+
+/// Lifts the blocks whose time is up, each audited as the system's action; how many. The
+/// policy already ignores them (it reads `expires_at`); this makes the lists say so too.
+pub async fn expire_due(ctx: &Context) -> CoreResult<usize> {
+    let due = domain_blocks::Entity::find()
+        .filter(domain_blocks::Column::ExpiresAt.lte(now()))
+        .all(&ctx.db)
+        .await?;
+    for block in &due {
+        let txn = ctx.db.begin().await?;
+        domain_blocks::Entity::delete_by_id(block.id)
+            .exec(&txn)
+            .await?;
+        let entry = Action {
+            moderator_id: None,
+            action: "domain_block.expire",
+            target: &block.domain,
+            reason: None,
+            detail: block_detail(block, 0),
+        };
+        finish(ctx, txn, entry).await?;
+    }
+    Ok(due.len())
 }

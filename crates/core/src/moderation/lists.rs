@@ -5,12 +5,11 @@
 //! - JSON as Mastodon serves `/api/v1/instance/domain_blocks` (`domain`, `severity`,
 //!   `comment`), or with the CSV's field names.
 //!
-//! An import goes on past bad lines and reports each with its line number; every good line
-//! is stored on its own, so an error never loses what was imported before it.
+//! Reading goes on past bad lines and reports each with its line number; the good ones are
+//! applied in one step ([`super::apply`]) or kept as drafts ([`super::drafts`]).
 
 use super::{
-    By, check_staff,
-    domains::{self, BlockInput, DomainBlock},
+    By, domains,
     policy::{Flags, Severity},
 };
 use crate::{
@@ -28,6 +27,8 @@ pub struct Entry {
     pub severity: Severity,
     pub flags: Flags,
     pub public_comment: Option<String>,
+    /// Only in our JSON and in drafts made by hand: lists are shared, private notes are not.
+    pub private_comment: Option<String>,
     pub obfuscate: bool,
 }
 
@@ -38,12 +39,51 @@ pub struct Bad {
     pub why: String,
 }
 
-/// What an import did.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Imported {
-    pub created: usize,
-    pub updated: usize,
-    pub bad: Vec<Bad>,
+/// The formats lists come in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Json,
+    Plain,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Json => "json",
+            Self::Plain => "plain",
+        }
+    }
+
+    /// Our names, or the media types GoToSocial's API uses for them.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "csv" | "text/csv" => Some(Self::Csv),
+            "json" | "application/json" => Some(Self::Json),
+            "plain" | "text/plain" => Some(Self::Plain),
+            _ => None,
+        }
+    }
+
+    /// The media type a list in this format is served with.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Self::Csv => "text/csv",
+            Self::Json => "application/json",
+            Self::Plain => "text/plain",
+        }
+    }
+}
+
+/// Reads a list in the format given, or told from its first characters.
+pub fn parse_as(format: Option<Format>, text: &str) -> (Vec<Entry>, Vec<Bad>) {
+    match format {
+        Some(Format::Csv) => parse_csv(text),
+        Some(Format::Json) => parse_json(text),
+        Some(Format::Plain) => parse_plain(text),
+        None => parse(text),
+    }
 }
 
 /// Reads a list in any of the formats above, told apart by their first characters.
@@ -72,6 +112,7 @@ fn entry(line: usize, domain: &str) -> Result<Entry, Bad> {
         severity: Severity::Suspend,
         flags: Flags::default(),
         public_comment: None,
+        private_comment: None,
         obfuscate: false,
     })
 }
@@ -192,6 +233,9 @@ fn parse_json(text: &str) -> (Vec<Entry>, Vec<Bad>) {
                 .into_iter()
                 .find(|c| !c.is_empty());
             e.public_comment = comment.map(str::to_owned);
+            e.private_comment = Some(text("private_comment"))
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned);
             e.obfuscate = boolean("obfuscate");
             Ok(e)
         });
@@ -201,54 +245,6 @@ fn parse_json(text: &str) -> (Vec<Entry>, Vec<Bad>) {
         }
     }
     (good, bad)
-}
-
-/// Applies a list: each domain is blocked, or its block changed to what the list says (its
-/// private comment stays). `progress` hears after each entry how many are done.
-pub async fn import(
-    ctx: &Context,
-    by: By<'_>,
-    entries: Vec<Entry>,
-    mut progress: impl FnMut(usize),
-) -> CoreResult<Imported> {
-    check_staff(ctx, by).await?;
-    let existing: std::collections::HashMap<String, DomainBlock> = domains::blocks(ctx, by)
-        .await?
-        .into_iter()
-        .map(|b| (b.domain.clone(), b))
-        .collect();
-    let mut done = Imported::default();
-    for (n, e) in entries.into_iter().enumerate() {
-        let normalised = super::policy::normalise(&e.domain);
-        let input = BlockInput {
-            flags: e.flags,
-            public_comment: e.public_comment.clone(),
-            obfuscate: e.obfuscate,
-            ..BlockInput::new(&e.domain, e.severity)
-        };
-        let applied = match existing.get(&normalised) {
-            Some(before) => {
-                let input = BlockInput {
-                    private_comment: before.private_comment.clone(),
-                    expires_at: before.expires_at,
-                    ..input
-                };
-                domains::update_block(ctx, by, before.id, input)
-                    .await
-                    .map(|_| done.updated += 1)
-            }
-            None => domains::block(ctx, by, input)
-                .await
-                .map(|_| done.created += 1),
-        };
-        match applied {
-            Ok(()) => {}
-            Err(CoreError::Invalid(why)) => done.bad.push(Bad { line: e.line, why }),
-            Err(other) => return Err(other),
-        }
-        progress(n + 1);
-    }
-    Ok(done)
 }
 
 /// Every block as Mastodon's CSV export writes it.

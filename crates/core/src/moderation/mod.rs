@@ -2,7 +2,12 @@
 //!
 //! - [`policy`]: the decisions as one pure function (`Policy::decide`);
 //! - [`domains`]: blocks and allows, with a preview of what a block would sever;
-//! - [`lists`]: shared blocklists in and out;
+//! - [`lists`]: shared blocklists in and out, and [`apply`], which applies many decisions in
+//!   one step;
+//! - [`drafts`]: decisions an import or a subscription proposes, for an admin to accept;
+//! - [`subscriptions`]: shared lists fetched every day, with priorities;
+//! - [`excludes`]: domains that imports and subscriptions leave alone;
+//! - [`held`]: the probation queue, where unasked posts from domains on probation wait;
 //! - [`accounts`]: limits and suspensions of single accounts;
 //! - [`reports`]: handling reports, and forwarding them to other servers;
 //! - [`audit`]: every moderation action, who took it, why and when.
@@ -12,11 +17,16 @@
 //! (the URL verifier, the delivery worker, the use cases) never wait on the database.
 
 pub mod accounts;
+pub mod apply;
 pub mod audit;
 pub mod domains;
+pub mod drafts;
+pub mod excludes;
+pub mod held;
 pub mod lists;
 pub mod policy;
 pub mod reports;
+pub mod subscriptions;
 
 use crate::{
     Actor, Context,

@@ -9,6 +9,8 @@ pub struct Model {
     pub domain: String,
     #[sea_orm(column_type = "Text", nullable)]
     pub private_comment: Option<String>,
+    /// The subscription that made it; none: made here by hand (or orphaned).
+    pub subscription_id: Option<i64>,
     pub created_at: DateTimeWithTimeZone,
 }
 

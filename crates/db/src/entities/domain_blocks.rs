@@ -19,6 +19,8 @@ pub struct Model {
     pub public_comment: Option<String>,
     pub obfuscate: bool,
     pub expires_at: Option<DateTimeWithTimeZone>,
+    /// The subscription that made it; none: made here by hand (or orphaned).
+    pub subscription_id: Option<i64>,
     pub created_at: DateTimeWithTimeZone,
     pub updated_at: DateTimeWithTimeZone,
 }

@@ -49,7 +49,7 @@ impl Activity for Create {
     }
 
     async fn receive(self, data: &FederationData) -> Result<(), FederationError> {
-        if self.is_vote(data).await? {
+        if self.is_vote(data).await? || crate::held::intercept(&self.object, data).await? {
             return Ok(());
         }
         ApubPost::from_json(self.object, data).await?;

@@ -55,7 +55,11 @@ impl Activity for Delete {
             // We never stored anything of this actor: nothing to delete.
             return Ok(());
         };
-        posts::receive_delete(data, &deleter, self.object_id().as_str()).await?;
+        let object_id = self.object_id().as_str();
+        if passage_core::moderation::held::forget(data, deleter.id, object_id).await? {
+            return Ok(());
+        }
+        posts::receive_delete(data, &deleter, object_id).await?;
         Ok(())
     }
 }

@@ -79,7 +79,9 @@ impl Activity for Update {
     async fn receive(self, data: &FederationData) -> Result<(), FederationError> {
         match self.updated()? {
             Updated::Post(note) => {
-                ApubPost::from_json(*note, data).await?;
+                if !crate::held::intercept(&note, data).await? {
+                    ApubPost::from_json(*note, data).await?;
+                }
             }
             Updated::Actor(doc) => {
                 ApubActor::from_json(*doc, data).await?;
