@@ -1,6 +1,7 @@
 //! Cross-instance federation tests: real instances, real HTTP, real signatures.
 
 mod delivery;
+mod domain_lists;
 mod follow;
 mod inbox;
 mod moderation;

@@ -22,10 +22,13 @@ use crate::{
     error::{CoreError, CoreResult},
 };
 use passage_db::{
-    entities::{domain_allows, domain_blocks, domain_subscriptions},
+    entities::{actors, domain_allows, domain_blocks, domain_subscriptions},
     now,
 };
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
+    TransactionTrait,
+};
 use serde_json::json;
 use std::collections::HashMap;
 
@@ -114,6 +117,17 @@ pub async fn apply(
         .map(|s| (s.id, s.priority))
         .collect();
     let owner_id = source.subscription.map(|s| s.id);
+    // Follows are severed only where this instance knows accounts: most lines of a shared
+    // blocklist name servers never met, and need no query.
+    let known: Vec<String> = actors::Entity::find()
+        .select_only()
+        .column(actors::Column::Domain)
+        .filter(actors::Column::Local.eq(false))
+        .distinct()
+        .into_tuple()
+        .all(&ctx.db)
+        .await?;
+    let met = |domain: &str| known.iter().any(|k| excludes::under(k, domain));
     let txn = ctx.db.begin().await?;
     let mut blocks: HashMap<String, domain_blocks::Model> = domain_blocks::Entity::find()
         .all(&txn)
@@ -170,6 +184,7 @@ pub async fn apply(
                 let block = row.update(&txn).await?;
                 let severed = if block.severity == Severity::Suspend.as_str()
                     && before.severity != block.severity
+                    && met(&domain)
                 {
                     sever(&txn, &domain).await?
                 } else {
@@ -189,7 +204,7 @@ pub async fn apply(
                 row.created_at = Set(at);
                 row.updated_at = Set(at);
                 let block = row.insert(&txn).await?;
-                let severed = if e.severity == Severity::Suspend {
+                let severed = if e.severity == Severity::Suspend && met(&domain) {
                     sever(&txn, &domain).await?
                 } else {
                     0

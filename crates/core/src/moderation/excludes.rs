@@ -33,12 +33,15 @@ pub(super) async fn domains(ctx: &Context) -> CoreResult<Vec<String>> {
 
 /// Whether an exclusion in `excluded` covers `domain`.
 pub(super) fn covers(excluded: &[String], domain: &str) -> bool {
-    excluded.iter().any(|x| {
-        domain == x
-            || domain
-                .strip_suffix(x.as_str())
-                .is_some_and(|rest| rest.ends_with('.'))
-    })
+    excluded.iter().any(|x| under(domain, x))
+}
+
+/// Whether `domain` is `rule` or one of its subdomains.
+pub(super) fn under(domain: &str, rule: &str) -> bool {
+    domain == rule
+        || domain
+            .strip_suffix(rule)
+            .is_some_and(|rest| rest.ends_with('.'))
 }
 
 pub async fn create(
