@@ -18,6 +18,7 @@ mod m20261127_000010_resources;
 mod m20261128_000011_post_links;
 mod m20261128_000012_moderation;
 mod m20261129_000013_moderation_queue;
+mod m20261130_000014_account_warnings;
 
 /// Every migration, in order. `passage migrate` and server start-up run the pending ones.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000011_post_links::Migration),
             Box::new(m20261128_000012_moderation::Migration),
             Box::new(m20261129_000013_moderation_queue::Migration),
+            Box::new(m20261130_000014_account_warnings::Migration),
         ]
     }
 }

@@ -28,8 +28,20 @@ pub struct User {
 }
 
 impl User {
-    /// 403 unless the token was granted `scope` (or a scope that contains it).
+    /// 403 unless the token was granted `scope` (or a scope that contains it), and the
+    /// member's login is not frozen by a moderator.
     pub fn require(&self, scope: &str) -> Result<&Actor, ApiError> {
+        if self.grant.frozen {
+            return Err(ApiError::new(
+                axum::http::StatusCode::FORBIDDEN,
+                "Your login is currently disabled",
+            ));
+        }
+        self.require_even_frozen(scope)
+    }
+
+    /// [`User::require`] for what a frozen login may still do: read its warnings, appeal.
+    pub fn require_even_frozen(&self, scope: &str) -> Result<&Actor, ApiError> {
         if self.grant.scopes.allows(scope) {
             Ok(&self.actor)
         } else {

@@ -453,7 +453,7 @@ fn requested_scopes(app: &App, scope: Option<&str>) -> OauthResult<Scopes> {
 }
 
 /// Members whose registration waits for approval or confirmation get no token yet.
-pub async fn ensure_may_log_in(ctx: &Context, actor: &Actor) -> OauthResult<()> {
+pub async fn ensure_may_log_in(ctx: &Context, actor: &Actor) -> OauthResult<users::Model> {
     if actor.suspended_at.is_some() {
         return Err(OauthError::InvalidGrant(
             "your account is suspended by this instance's moderators".into(),
@@ -470,7 +470,7 @@ pub async fn ensure_may_log_in(ctx: &Context, actor: &Actor) -> OauthResult<()> 
         Some(u) if !u.approved => Err(OauthError::InvalidGrant(
             "your account is waiting for approval".into(),
         )),
-        Some(_) => Ok(()),
+        Some(u) => Ok(u),
         None => Err(OauthError::InvalidGrant("this account has no login".into())),
     }
 }
@@ -515,6 +515,8 @@ pub struct Grant {
     /// None for an app's own token (client credentials).
     pub actor: Option<Actor>,
     pub scopes: Scopes,
+    /// The member's login is frozen by a moderator: only warnings and appeals answer.
+    pub frozen: bool,
 }
 
 /// Looks up a bearer token; None when it is unknown or revoked.
@@ -533,22 +535,23 @@ pub async fn authenticate(ctx: &Context, token: &str) -> OauthResult<Option<Gran
     else {
         return Ok(None);
     };
-    let actor = match row.actor_id {
+    let (actor, frozen) = match row.actor_id {
         Some(id) => {
             let actor = accounts::by_id(ctx, id).await?;
             // A registration still waiting for approval has a token but may not use it yet.
-            if ensure_may_log_in(ctx, &actor).await.is_err() {
+            let Ok(login) = ensure_may_log_in(ctx, &actor).await else {
                 return Ok(None);
-            }
-            Some(actor)
+            };
+            (Some(actor), login.disabled)
         }
-        None => None,
+        None => (None, false),
     };
     Ok(Some(Grant {
         token_id: row.id,
         app,
         actor,
         scopes: Scopes::parse(&row.scopes)?,
+        frozen,
     }))
 }
 

@@ -160,7 +160,8 @@ pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<P
         content: Set(html),
         source: Set(Some(new.text)),
         summary: Set(new.summary.filter(|s| !s.trim().is_empty())),
-        sensitive: Set(new.sensitive),
+        // A moderator marked the author's media always sensitive.
+        sensitive: Set(new.sensitive || (author.sensitized_at.is_some() && !media.is_empty())),
         language: Set(language),
         visibility: Set(new.visibility.as_str().to_owned()),
         in_reply_to_ap_id: Set(parent.as_ref().map(|p| p.ap_id.clone())),

@@ -9,6 +9,7 @@ mod notification;
 mod relationship;
 mod scheduled;
 mod status;
+mod warning;
 
 pub use account::{Account, CredentialAccount, account_from, credential_account_from};
 pub use emoji::{CustomEmoji, emoji_from};
@@ -22,6 +23,7 @@ pub use notification::{
 pub use relationship::{Relationship, relationship_from};
 pub use scheduled::{ScheduledStatus, scheduled_from};
 pub use status::{MediaAttachment, Poll, Status, media_from, poll_from, status_from};
+pub use warning::{Warnings, warning_from, warnings_for};
 
 /// Mastodon's timestamp shape (RFC 3339, milliseconds, `Z`), which Tusky's parser requires.
 pub fn time(t: &passage_core::db::Timestamp) -> String {

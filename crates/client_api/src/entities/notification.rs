@@ -17,18 +17,26 @@ pub struct Notification {
     pub created_at: String,
     pub account: Account,
     pub status: Option<Status>,
+    /// What a moderator did, for `moderation_warning` notifications.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moderation_warning: Option<serde_json::Value>,
 }
 
-/// None when the account or the post it needs is gone (clients crash on a mention without
-/// its status).
+/// None when the account, the post or the warning it needs is gone (clients crash on a
+/// mention without its status).
 pub fn notification_from(
     ctx: &Context,
     row: &Row,
     accounts: &HashMap<i64, AccountView>,
     posts: &HashMap<i64, PostView>,
+    warnings: &super::Warnings,
 ) -> Option<Notification> {
     let status = match row.post_id {
         Some(id) => Some(status_from(ctx, posts.get(&id)?)),
+        None => None,
+    };
+    let moderation_warning = match row.warning_id {
+        Some(id) => Some(warnings.get(&id)?.clone()),
         None => None,
     };
     Some(Notification {
@@ -38,6 +46,7 @@ pub fn notification_from(
         created_at: time(&row.created_at),
         account: account_from(ctx, accounts.get(&row.from_actor_id)?),
         status,
+        moderation_warning,
     })
 }
 

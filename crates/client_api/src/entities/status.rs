@@ -132,7 +132,8 @@ pub fn status_from(ctx: &Context, view: &PostView) -> Status {
         account: account_from(ctx, &view.author),
         content: p.content.clone(),
         visibility: p.visibility.clone(),
-        sensitive: p.sensitive,
+        sensitive: p.sensitive
+            || (view.author.actor.sensitized_at.is_some() && !view.media.is_empty()),
         spoiler_text: p.summary.clone().unwrap_or_default(),
         language: p.language.clone(),
         in_reply_to_id: p.in_reply_to_id.map(|id| id.to_string()),

@@ -139,7 +139,8 @@ async fn verify_credentials(
     State(state): State<ApiState>,
     user: User,
 ) -> ApiResult<Json<entities::CredentialAccount>> {
-    let actor = user.require("read:accounts")?.clone();
+    // A frozen login still learns who it is, so apps can show the account its warnings.
+    let actor = user.require_even_frozen("read:accounts")?.clone();
     credentials(&state, actor).await
 }
 

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod admin_accounts;
+mod admin_appeals;
 mod admin_domain_lists;
 mod admin_domains;
 mod admin_held;
@@ -14,6 +15,7 @@ mod grouped_notifications;
 mod instance;
 mod lists;
 mod media;
+mod moderation_warnings;
 mod notification_requests;
 mod notifications;
 mod oauth;
@@ -69,6 +71,8 @@ pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
         .merge(admin_reports::routes())
         .merge(admin_held::routes())
         .merge(admin_domain_lists::routes())
+        .merge(admin_appeals::routes())
+        .merge(moderation_warnings::routes())
         .route(
             "/api/{*rest}",
             axum::routing::any(|| async { ApiError::not_found() }),

@@ -60,11 +60,12 @@ async fn render(
     rows: &[Notification],
 ) -> ApiResult<Vec<entities::Notification>> {
     let (accounts, posts) = notifications::subjects(ctx, viewer, rows).await?;
+    let warnings = entities::warnings_for(ctx, rows, &accounts).await?;
     let active = filters::active(ctx, Some(viewer), "notifications").await?;
     Ok(rows
         .iter()
         .filter_map(|n| {
-            let mut note = notification_from(ctx, n, &accounts, &posts)?;
+            let mut note = notification_from(ctx, n, &accounts, &posts, &warnings)?;
             // A notification about a post the viewer's filters hide is not shown either.
             if let (Some(status), Some(view)) = (
                 note.status.as_mut(),

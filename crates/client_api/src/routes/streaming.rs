@@ -202,7 +202,10 @@ async fn messages(
             };
             let rows = [row];
             let (accounts, posts) = notifications::subjects(ctx, viewer, &rows).await?;
-            if let Some(n) = entities::notification_from(ctx, &rows[0], &accounts, &posts) {
+            let warnings = entities::warnings_for(ctx, &rows, &accounts).await?;
+            if let Some(n) =
+                entities::notification_from(ctx, &rows[0], &accounts, &posts, &warnings)
+            {
                 out.push(Outgoing {
                     stream: sub.stream_field(),
                     event: "notification",

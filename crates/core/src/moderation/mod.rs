@@ -8,7 +8,8 @@
 //! - [`subscriptions`]: shared lists fetched every day, with priorities;
 //! - [`excludes`]: domains that imports and subscriptions leave alone;
 //! - [`held`]: the probation queue, where unasked posts from domains on probation wait;
-//! - [`accounts`]: limits and suspensions of single accounts;
+//! - [`accounts`]: actions on single accounts (warn, freeze, sensitive, limit, suspend), and
+//!   [`appeals`] against them;
 //! - [`reports`]: handling reports, and forwarding them to other servers;
 //! - [`audit`]: every moderation action, who took it, why and when.
 //!
@@ -17,6 +18,7 @@
 //! (the URL verifier, the delivery worker, the use cases) never wait on the database.
 
 pub mod accounts;
+pub mod appeals;
 pub mod apply;
 pub mod audit;
 pub mod domains;

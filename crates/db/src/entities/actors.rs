@@ -41,6 +41,8 @@ pub struct Model {
     pub silenced_at: Option<DateTimeWithTimeZone>,
     /// Suspended by a moderator: nothing in or out, no login.
     pub suspended_at: Option<DateTimeWithTimeZone>,
+    /// Its media is always marked sensitive (a moderator's action).
+    pub sensitized_at: Option<DateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,7 +3,9 @@
 
 pub mod account_blocks;
 pub mod account_mutes;
+pub mod account_warnings;
 pub mod actors;
+pub mod appeals;
 pub mod audit_log;
 pub mod bookmarks;
 pub mod calendar_tokens;

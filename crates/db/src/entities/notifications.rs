@@ -12,6 +12,8 @@ pub struct Model {
     pub created_at: DateTimeWithTimeZone,
     /// Held back by the recipient's notification policy, shown under requests.
     pub filtered: bool,
+    /// The warning a `moderation_warning` notification carries.
+    pub warning_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,6 +22,8 @@ pub struct Model {
     pub registration_reason: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub note_source: Option<String>,
+    /// Frozen by a moderator: the login works, but only to read warnings and appeal.
+    pub disabled: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
