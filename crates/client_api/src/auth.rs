@@ -40,6 +40,15 @@ impl User {
         self.require_even_frozen(scope)
     }
 
+    /// [`User::require`], and the member must be one of the instance's admins or
+    /// moderators: every admin endpoint asks this first, so nothing else (a missing field, an
+    /// unknown id) is told to anyone else.
+    pub async fn require_staff(&self, state: &ApiState, scope: &str) -> Result<&Actor, ApiError> {
+        let actor = self.require(scope)?;
+        passage_core::moderation::require_staff(&state.ctx, actor).await?;
+        Ok(actor)
+    }
+
     /// [`User::require`] for what a frozen login may still do: read its warnings, appeal.
     pub fn require_even_frozen(&self, scope: &str) -> Result<&Actor, ApiError> {
         if self.grant.scopes.allows(scope) {

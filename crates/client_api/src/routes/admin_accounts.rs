@@ -198,7 +198,7 @@ async fn list_v1(
     user: User,
     Params(q): Params<ListQuery>,
 ) -> ApiResult<Json<Vec<Value>>> {
-    let me = user.require("admin:read:accounts")?;
+    let me = user.require_staff(&state, "admin:read:accounts").await?;
     listed(&state, me, q.v1()).await
 }
 
@@ -207,7 +207,7 @@ async fn list_v2(
     user: User,
     Params(q): Params<ListQuery>,
 ) -> ApiResult<Json<Vec<Value>>> {
-    let me = user.require("admin:read:accounts")?;
+    let me = user.require_staff(&state, "admin:read:accounts").await?;
     listed(&state, me, q.v2()?).await
 }
 
@@ -216,7 +216,7 @@ async fn show(
     user: User,
     Path(account_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require("admin:read:accounts")?;
+    let me = user.require_staff(&state, "admin:read:accounts").await?;
     let target = accounts::by_id(&state.ctx, id(&account_id)?).await?;
     let login = actions::login_of(&state.ctx, By::Staff(me), &target).await?;
     Ok(Json(admin_account_with(&state, target, login).await?))
@@ -243,7 +243,7 @@ async fn act(
     Path(account_id): Path<String>,
     Params(form): Params<ActionForm>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require("admin:write:accounts")?;
+    let me = user.require_staff(&state, "admin:write:accounts").await?;
     let kind = Kind::parse(form.kind.as_deref().unwrap_or("none"))?;
     let target = accounts::by_id(&state.ctx, id(&account_id)?).await?;
     if target.id == me.id {
@@ -275,7 +275,7 @@ macro_rules! lift {
             user: User,
             Path(account_id): Path<String>,
         ) -> ApiResult<Json<Value>> {
-            let me = user.require("admin:write:accounts")?;
+            let me = user.require_staff(&state, "admin:write:accounts").await?;
             let target = accounts::by_id(&state.ctx, id(&account_id)?).await?;
             let lifted = actions::lift(&state.ctx, By::Staff(me), &target, $kind).await?;
             Ok(Json(admin_account(&state, lifted).await?))

@@ -58,7 +58,7 @@ async fn list(
     user: User,
     Params(q): Params<ListQuery>,
 ) -> ApiResult<Json<Vec<Value>>> {
-    let me = user.require("admin:read:accounts")?;
+    let me = user.require_staff(&state, "admin:read:accounts").await?;
     let pending_only = !q.all.unwrap_or(false);
     let mut out = Vec::new();
     for a in appeals::list(&state.ctx, By::Staff(me), pending_only).await? {
@@ -72,7 +72,7 @@ async fn approve(
     user: User,
     Path(raw): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require("admin:write:accounts")?;
+    let me = user.require_staff(&state, "admin:write:accounts").await?;
     let a = appeals::approve(&state.ctx, By::Staff(me), id(&raw)?).await?;
     Ok(Json(appeal_json(&state, a).await?))
 }
@@ -82,7 +82,7 @@ async fn reject(
     user: User,
     Path(raw): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require("admin:write:accounts")?;
+    let me = user.require_staff(&state, "admin:write:accounts").await?;
     let a = appeals::reject(&state.ctx, By::Staff(me), id(&raw)?).await?;
     Ok(Json(appeal_json(&state, a).await?))
 }

@@ -155,7 +155,7 @@ async fn list_drafts(
     user: User,
     Params(q): Params<DraftQuery>,
 ) -> ApiResult<Json<Vec<Value>>> {
-    let me = user.require(READ)?;
+    let me = user.require_staff(&state, READ).await?;
     let limit = q.limit.unwrap_or(100).clamp(1, 1000) as u64;
     let found = drafts::list(&state.ctx, By::Staff(me), q.selection()?, q.min_id, limit).await?;
     Ok(Json(found.iter().map(draft_json).collect()))
@@ -166,7 +166,7 @@ async fn show_draft(
     user: User,
     Path(draft_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require(READ)?;
+    let me = user.require_staff(&state, READ).await?;
     let draft = drafts::get(&state.ctx, By::Staff(me), id(&draft_id)?).await?;
     Ok(Json(draft_json(&draft)))
 }
@@ -192,7 +192,7 @@ async fn create_draft(
     user: User,
     Params(form): Params<DraftForm>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require(WRITE)?;
+    let me = user.require_staff(&state, WRITE).await?;
     let domain = form
         .domain
         .filter(|d| !d.trim().is_empty())
@@ -226,7 +226,7 @@ async fn accept_draft(
     user: User,
     Path(draft_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require(WRITE)?;
+    let me = user.require_staff(&state, WRITE).await?;
     let draft = drafts::get(&state.ctx, By::Staff(me), id(&draft_id)?).await?;
     drafts::accept(&state.ctx, By::Staff(me), draft.id).await?;
     Ok(Json(draft_json(&draft)))
@@ -237,7 +237,7 @@ async fn remove_draft(
     user: User,
     Path(draft_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require(WRITE)?;
+    let me = user.require_staff(&state, WRITE).await?;
     let draft = drafts::remove(&state.ctx, By::Staff(me), id(&draft_id)?).await?;
     Ok(Json(draft_json(&draft)))
 }
@@ -248,7 +248,7 @@ async fn accept_all(
     user: User,
     Params(q): Params<DraftQuery>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require(WRITE)?;
+    let me = user.require_staff(&state, WRITE).await?;
     let done = drafts::accept_all(&state.ctx, By::Staff(me), q.selection()?).await?;
     Ok(Json(applied_json(&done)))
 }
@@ -271,7 +271,7 @@ async fn import(
     user: User,
     WithFiles(form, mut files): WithFiles<ImportForm>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require(WRITE)?;
+    let me = user.require_staff(&state, WRITE).await?;
     let kind = kind(form.permission_type.as_deref())?.unwrap_or(Kind::Block);
     let format = match form.format.as_deref() {
         Some(f) => Some(Format::parse(f).ok_or_else(|| {
@@ -318,7 +318,7 @@ fn exclude_json(x: &DomainExclude) -> Value {
 }
 
 async fn list_excludes(State(state): State<ApiState>, user: User) -> ApiResult<Json<Vec<Value>>> {
-    let me = user.require(READ)?;
+    let me = user.require_staff(&state, READ).await?;
     let found = excludes::list(&state.ctx, By::Staff(me)).await?;
     Ok(Json(found.iter().map(exclude_json).collect()))
 }
@@ -328,7 +328,7 @@ async fn show_exclude(
     user: User,
     Path(exclude_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require(READ)?;
+    let me = user.require_staff(&state, READ).await?;
     let found = excludes::get(&state.ctx, By::Staff(me), id(&exclude_id)?).await?;
     Ok(Json(exclude_json(&found)))
 }
@@ -344,7 +344,7 @@ async fn create_exclude(
     user: User,
     Params(form): Params<ExcludeForm>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require(WRITE)?;
+    let me = user.require_staff(&state, WRITE).await?;
     let domain = form
         .domain
         .ok_or_else(|| ApiError::invalid("domain: is missing"))?;
@@ -357,7 +357,7 @@ async fn delete_exclude(
     user: User,
     Path(exclude_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require(WRITE)?;
+    let me = user.require_staff(&state, WRITE).await?;
     let gone = excludes::remove(&state.ctx, By::Staff(me), id(&exclude_id)?).await?;
     Ok(Json(exclude_json(&gone)))
 }
@@ -446,7 +446,7 @@ async fn list_subscriptions(
     user: User,
     Params(q): Params<SubscriptionQuery>,
 ) -> ApiResult<Json<Vec<Value>>> {
-    let me = user.require(READ)?;
+    let me = user.require_staff(&state, READ).await?;
     let kind = kind(q.permission_type.as_deref())?;
     let found = subscriptions::list(&state.ctx, By::Staff(me), kind).await?;
     Ok(Json(found.iter().map(subscription_json).collect()))
@@ -457,7 +457,7 @@ async fn show_subscription(
     user: User,
     Path(sub_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require(READ)?;
+    let me = user.require_staff(&state, READ).await?;
     let found = subscriptions::get(&state.ctx, By::Staff(me), id(&sub_id)?).await?;
     Ok(Json(subscription_json(&found)))
 }
@@ -467,7 +467,7 @@ async fn create_subscription(
     user: User,
     Params(form): Params<SubscriptionForm>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require(WRITE)?;
+    let me = user.require_staff(&state, WRITE).await?;
     if form.uri.as_deref().is_none_or(str::is_empty) {
         return Err(ApiError::invalid("uri: is missing"));
     }
@@ -485,7 +485,7 @@ async fn update_subscription(
     Path(sub_id): Path<String>,
     Params(form): Params<SubscriptionForm>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require(WRITE)?;
+    let me = user.require_staff(&state, WRITE).await?;
     let before = subscriptions::get(&state.ctx, By::Staff(me), id(&sub_id)?).await?;
     let mut input = SubscriptionInput {
         title: before.title.clone(),
@@ -513,7 +513,7 @@ async fn delete_subscription(
     Path(sub_id): Path<String>,
     Params(q): Params<DeleteQuery>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require(WRITE)?;
+    let me = user.require_staff(&state, WRITE).await?;
     let gone = subscriptions::remove(
         &state.ctx,
         By::Staff(me),
@@ -530,7 +530,7 @@ async fn test_subscription(
     user: User,
     Path(sub_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require(WRITE)?;
+    let me = user.require_staff(&state, WRITE).await?;
     let sub = subscriptions::get(&state.ctx, By::Staff(me), id(&sub_id)?).await?;
     let data = state.data();
     match passage_federation::subscriptions::fetch(&data, &sub).await {
@@ -557,7 +557,7 @@ async fn refresh_subscription(
     user: User,
     Path(sub_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require(WRITE)?;
+    let me = user.require_staff(&state, WRITE).await?;
     let by = By::Staff(me);
     let sub = subscriptions::get(&state.ctx, by, id(&sub_id)?).await?;
     let data = state.data();

@@ -138,7 +138,9 @@ impl BlockForm {
 }
 
 async fn list_blocks(State(state): State<ApiState>, user: User) -> ApiResult<Json<Vec<Value>>> {
-    let me = user.require("admin:read:domain_blocks")?;
+    let me = user
+        .require_staff(&state, "admin:read:domain_blocks")
+        .await?;
     let blocks = domains::blocks(&state.ctx, By::Staff(me)).await?;
     Ok(Json(blocks.iter().map(block_json).collect()))
 }
@@ -148,7 +150,9 @@ async fn show_block(
     user: User,
     Path(block_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require("admin:read:domain_blocks")?;
+    let me = user
+        .require_staff(&state, "admin:read:domain_blocks")
+        .await?;
     let block = domains::block_by_id(&state.ctx, By::Staff(me), id(&block_id)?).await?;
     Ok(Json(block_json(&block)))
 }
@@ -158,7 +162,9 @@ async fn create_block(
     user: User,
     Params(form): Params<BlockForm>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require("admin:write:domain_blocks")?;
+    let me = user
+        .require_staff(&state, "admin:write:domain_blocks")
+        .await?;
     let domain = form
         .domain
         .clone()
@@ -177,7 +183,9 @@ async fn update_block(
     Path(block_id): Path<String>,
     Params(form): Params<BlockForm>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require("admin:write:domain_blocks")?;
+    let me = user
+        .require_staff(&state, "admin:write:domain_blocks")
+        .await?;
     let before = domains::block_by_id(&state.ctx, By::Staff(me), id(&block_id)?).await?;
     let mut input = BlockInput {
         severity: Severity::parse(&before.severity).unwrap_or(Severity::None),
@@ -198,13 +206,17 @@ async fn delete_block(
     user: User,
     Path(block_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require("admin:write:domain_blocks")?;
+    let me = user
+        .require_staff(&state, "admin:write:domain_blocks")
+        .await?;
     domains::unblock(&state.ctx, By::Staff(me), id(&block_id)?).await?;
     Ok(Json(json!({})))
 }
 
 async fn list_allows(State(state): State<ApiState>, user: User) -> ApiResult<Json<Vec<Value>>> {
-    let me = user.require("admin:read:domain_allows")?;
+    let me = user
+        .require_staff(&state, "admin:read:domain_allows")
+        .await?;
     let allows = domains::allows(&state.ctx, By::Staff(me)).await?;
     Ok(Json(allows.iter().map(allow_json).collect()))
 }
@@ -214,7 +226,9 @@ async fn show_allow(
     user: User,
     Path(allow_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require("admin:read:domain_allows")?;
+    let me = user
+        .require_staff(&state, "admin:read:domain_allows")
+        .await?;
     let allow = domains::allow_by_id(&state.ctx, By::Staff(me), id(&allow_id)?).await?;
     Ok(Json(allow_json(&allow)))
 }
@@ -230,7 +244,9 @@ async fn create_allow(
     user: User,
     Params(form): Params<AllowForm>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require("admin:write:domain_allows")?;
+    let me = user
+        .require_staff(&state, "admin:write:domain_allows")
+        .await?;
     let domain = form
         .domain
         .filter(|d| !d.trim().is_empty())
@@ -244,7 +260,9 @@ async fn delete_allow(
     user: User,
     Path(allow_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require("admin:write:domain_allows")?;
+    let me = user
+        .require_staff(&state, "admin:write:domain_allows")
+        .await?;
     domains::unallow(&state.ctx, By::Staff(me), id(&allow_id)?).await?;
     Ok(Json(json!({})))
 }
@@ -260,7 +278,9 @@ async fn preview(
     user: User,
     Query(q): Query<PreviewQuery>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require("admin:read:domain_blocks")?;
+    let me = user
+        .require_staff(&state, "admin:read:domain_blocks")
+        .await?;
     let domain = q
         .domain
         .ok_or_else(|| ApiError::invalid("domain: is missing"))?;
@@ -288,8 +308,7 @@ async fn audit_log(
     user: User,
     Query(q): Query<AuditQuery>,
 ) -> ApiResult<Json<Vec<Value>>> {
-    let me = user.require("admin:read")?;
-    passage_core::moderation::require_staff(&state.ctx, me).await?;
+    user.require_staff(&state, "admin:read").await?;
     let limit = q.limit.unwrap_or(40).clamp(1, 200) as u64;
     let entries = audit::list(&state.ctx, q.max_id, limit).await?;
     Ok(Json(

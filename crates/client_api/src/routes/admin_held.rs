@@ -60,7 +60,7 @@ async fn list(
     user: User,
     Params(q): Params<ListQuery>,
 ) -> ApiResult<Json<Vec<Value>>> {
-    let me = user.require("admin:read:reports")?;
+    let me = user.require_staff(&state, "admin:read:reports").await?;
     let limit = q.limit.unwrap_or(100).clamp(1, 200) as u64;
     let mut out = Vec::new();
     for h in held::list(&state.ctx, By::Staff(me), limit).await? {
@@ -74,7 +74,7 @@ async fn show(
     user: User,
     Path(held_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require("admin:read:reports")?;
+    let me = user.require_staff(&state, "admin:read:reports").await?;
     let h = held::get(&state.ctx, By::Staff(me), id(&held_id)?).await?;
     Ok(Json(held_json(&state, h).await?))
 }
@@ -85,7 +85,7 @@ async fn approve(
     user: User,
     Path(held_id): Path<String>,
 ) -> ApiResult<Json<crate::entities::Status>> {
-    let me = user.require("admin:write:reports")?;
+    let me = user.require_staff(&state, "admin:write:reports").await?;
     let post =
         passage_federation::held::release(&state.data(), By::Staff(me), id(&held_id)?).await?;
     Ok(Json(status(&state, Some(me), post).await?))
@@ -97,7 +97,7 @@ async fn reject(
     user: User,
     Path(held_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require("admin:write:reports")?;
+    let me = user.require_staff(&state, "admin:write:reports").await?;
     let h = held::reject(&state.ctx, By::Staff(me), id(&held_id)?).await?;
     Ok(Json(held_json(&state, h).await?))
 }

@@ -90,7 +90,7 @@ async fn list(
     user: User,
     Params(q): Params<ListQuery>,
 ) -> ApiResult<Json<Vec<Value>>> {
-    let me = user.require("admin:read:reports")?;
+    let me = user.require_staff(&state, "admin:read:reports").await?;
     let limit = q.limit.unwrap_or(100).clamp(1, 200) as u64;
     let found = reports::list(
         &state.ctx,
@@ -111,7 +111,7 @@ async fn show(
     user: User,
     Path(report_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let me = user.require("admin:read:reports")?;
+    let me = user.require_staff(&state, "admin:read:reports").await?;
     let r = reports::get(&state.ctx, By::Staff(me), id(&report_id)?).await?;
     Ok(Json(report_json(&state, me, r).await?))
 }
@@ -124,7 +124,7 @@ macro_rules! report_step {
             user: User,
             Path(report_id): Path<String>,
         ) -> ApiResult<Json<Value>> {
-            let me = user.require("admin:write:reports")?;
+            let me = user.require_staff(&state, "admin:write:reports").await?;
             let r = reports::$name(&state.ctx, By::Staff(me), id(&report_id)?).await?;
             Ok(Json(report_json(&state, me, r).await?))
         }
