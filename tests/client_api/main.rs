@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod account_actions;
+mod admin_pages;
 mod admin_walk;
 mod blocks;
 mod emojis;

@@ -1,8 +1,9 @@
 //! Server-rendered HTML: the front page, the OAuth login and consent page apps send members
 //! to, the public pages of organisations, events and resources (chosen over ActivityPub
 //! documents by [`negotiate`]), the default avatar and header images, and the iCalendar feeds
-//! of events. Admin pages come with their issue.
+//! of events, and the admin pages for moderators.
 
+mod admin;
 mod calendar;
 mod oauth;
 mod pages;
@@ -19,6 +20,7 @@ pub fn router(ctx: Context) -> Router {
         .route("/", get(pages::home))
         .route("/oauth/authorize", get(oauth::show).post(oauth::decide))
         .merge(calendar::routes())
+        .merge(admin::routes())
         .merge(public::routes())
         .route(
             "/static/avatar.png",

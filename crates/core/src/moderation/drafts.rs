@@ -300,3 +300,10 @@ pub async fn remove(ctx: &Context, by: By<'_>, id: i64) -> CoreResult<DomainDraf
     txn.commit().await?;
     Ok(draft)
 }
+
+/// How many drafts wait.
+pub async fn count(ctx: &Context, by: By<'_>) -> CoreResult<u64> {
+    use sea_orm::PaginatorTrait;
+    check_staff(ctx, by).await?;
+    Ok(domain_drafts::Entity::find().count(&ctx.db).await?)
+}

@@ -11,6 +11,7 @@
 //! - [`accounts`]: actions on single accounts (warn, freeze, sensitive, limit, suspend), and
 //!   [`appeals`] against them;
 //! - [`reports`]: handling reports, and forwarding them to other servers;
+//! - [`sessions`]: logins to the admin pages;
 //! - [`audit`]: every moderation action, who took it, why and when.
 //!
 //! Each instance keeps its current [`Policy`] in its [`Context`] ([`PolicyCache`]), built
@@ -28,6 +29,7 @@ pub mod held;
 pub mod lists;
 pub mod policy;
 pub mod reports;
+pub mod sessions;
 pub mod subscriptions;
 
 use crate::{

@@ -5,6 +5,7 @@ pub mod account_blocks;
 pub mod account_mutes;
 pub mod account_warnings;
 pub mod actors;
+pub mod admin_sessions;
 pub mod appeals;
 pub mod audit_log;
 pub mod bookmarks;
