@@ -20,6 +20,7 @@ mod m20261128_000012_moderation;
 mod m20261129_000013_moderation_queue;
 mod m20261130_000014_account_warnings;
 mod m20261130_000015_admin_sessions;
+mod m20261201_000016_registration_safety;
 
 /// Every migration, in order. `passage migrate` and server start-up run the pending ones.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000013_moderation_queue::Migration),
             Box::new(m20261130_000014_account_warnings::Migration),
             Box::new(m20261130_000015_admin_sessions::Migration),
+            Box::new(m20261201_000016_registration_safety::Migration),
         ]
     }
 }

@@ -92,6 +92,10 @@ pub struct NewAccount {
     pub approved: bool,
     /// Why the person asks to join (approval mode).
     pub reason: Option<String>,
+    /// Signed up through an app, not created by an admin (the daily limit counts these).
+    pub registered: bool,
+    /// The invitation used to sign up.
+    pub invite_id: Option<i64>,
 }
 
 impl NewAccount {
@@ -107,6 +111,8 @@ impl NewAccount {
             locked: false,
             approved: true,
             reason: None,
+            registered: false,
+            invite_id: None,
         }
     }
 }
@@ -205,6 +211,8 @@ async fn create_unchecked(ctx: &Context, new: NewAccount) -> CoreResult<Actor> {
             created_at: Set(at),
             approved: Set(new.approved),
             registration_reason: Set(new.reason.clone()),
+            registered: Set(new.registered),
+            invite_id: Set(new.invite_id),
             ..Default::default()
         }
         .insert(&txn)
@@ -416,28 +424,36 @@ pub struct Registration {
     pub password: String,
     pub agreement: bool,
     pub reason: Option<String>,
+    /// An invitation's code: the way into an invite-only instance, and past approval.
+    pub invite_code: Option<String>,
 }
 
 /// Shortest password accepted at sign-up.
 pub const MIN_PASSWORD: usize = 8;
 
-/// Creates a member account as the instance's registration mode allows: at once when open,
-/// waiting for an admin when "approval". Closed and invite-only instances refuse here (invites
-/// come with moderation). No mail is sent: without a mail setup the address is taken as given,
-/// and the approval step (or the admin creating accounts) is the check.
+/// Creates a member account as the instance's registration mode allows: at once when open
+/// or invited, waiting for an admin when "approval"; invite-only instances need a valid
+/// invitation, closed ones refuse. The address must be a plain one on a domain not blocked,
+/// and the daily and waiting limits hold (see `moderation::registrations`). No mail is sent:
+/// without a mail setup the address is taken as given, and the approval step (or the
+/// invitation) is the check.
 pub async fn register(ctx: &Context, r: Registration) -> CoreResult<Actor> {
-    use crate::config::Registrations;
-    let approved = match ctx.config.instance.registrations {
-        Registrations::Open => true,
-        Registrations::Approval => false,
-        Registrations::Invite => {
-            return Err(CoreError::Forbidden(
-                "registrations on this instance need an invitation from its admins".into(),
-            ));
-        }
-        Registrations::Closed => {
+    use crate::{config::Registrations, moderation::registrations as rules};
+    let invite = match r.invite_code.as_deref().filter(|c| !c.trim().is_empty()) {
+        Some(code) => Some(rules::valid_invite(ctx, code.trim()).await?),
+        None => None,
+    };
+    let approved = match (ctx.config.instance.registrations, &invite) {
+        (Registrations::Closed, _) => {
             return Err(CoreError::Forbidden(
                 "registrations on this instance are closed".into(),
+            ));
+        }
+        (_, Some(_)) | (Registrations::Open, None) => true,
+        (Registrations::Approval, None) => false,
+        (Registrations::Invite, None) => {
+            return Err(CoreError::Forbidden(
+                "registrations on this instance need an invitation from its admins".into(),
             ));
         }
     };
@@ -456,12 +472,20 @@ pub async fn register(ctx: &Context, r: Registration) -> CoreResult<Actor> {
             "reason: say why you want to join; an admin reads it".into(),
         ));
     }
+    let email = rules::check_email(ctx, &r.email).await?;
+    rules::check_limits(ctx, approved).await?;
     let mut new = NewAccount::person(&r.username);
-    new.email = Some(r.email);
+    new.email = Some(email);
     new.password = Some(r.password);
     new.approved = approved;
     new.reason = r.reason.map(|s| s.chars().take(1000).collect());
-    create(ctx, new).await
+    new.registered = true;
+    new.invite_id = invite.as_ref().map(|i| i.id);
+    let actor = create(ctx, new).await?;
+    if let Some(invite) = invite {
+        rules::use_invite(ctx, invite.id).await?;
+    }
+    Ok(actor)
 }
 
 /// An admin approves a pending registration.

@@ -186,6 +186,10 @@ pub struct AccountsConfig {
     pub password_memory_kib: u32,
     pub password_iterations: u32,
     pub password_grant: bool,
+    /// Sign-ups accepted in any 24 hours (0: no limit); a spam wave stops there.
+    pub registrations_per_day: u32,
+    /// Sign-ups that may wait for approval at once (0: no limit).
+    pub max_pending_registrations: u32,
 }
 
 impl Default for AccountsConfig {
@@ -194,6 +198,8 @@ impl Default for AccountsConfig {
             password_memory_kib: 19_456,
             password_iterations: 2,
             password_grant: true,
+            registrations_per_day: 10,
+            max_pending_registrations: 20,
         }
     }
 }

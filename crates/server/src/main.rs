@@ -8,7 +8,7 @@ use passage_core::{
     moderation::{
         By,
         apply::{self, Kind, Source},
-        audit, domains, drafts, lists, policy,
+        audit, domains, drafts, lists, policy, registrations,
     },
     organisations,
     posts::{self, NewPost},
@@ -79,6 +79,11 @@ enum Admin {
         #[command(subcommand)]
         command: DomainCommand,
     },
+    /// Invitations: the way into an invite-only instance (and past approval elsewhere).
+    Invite {
+        #[command(subcommand)]
+        command: InviteCommand,
+    },
     /// The audit log of moderation actions, newest first.
     Audit {
         #[arg(long, default_value_t = 40)]
@@ -99,6 +104,21 @@ enum Admin {
         #[arg(long, default_value = "public")]
         visibility: String,
     },
+}
+
+#[derive(Subcommand)]
+enum InviteCommand {
+    /// Make an invitation; its code is printed.
+    Create {
+        /// How many sign-ups it allows (default: any number).
+        #[arg(long)]
+        max_uses: Option<i32>,
+        /// Days until it expires (default: never).
+        #[arg(long)]
+        expires_in_days: Option<i64>,
+    },
+    /// List invitations with their uses.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -358,6 +378,34 @@ async fn admin(ctx: &Context, command: Admin) -> Result<(), passage_core::CoreEr
             say!("{member} is now {} of {}", role.as_str(), org.username);
         }
         Admin::Domain { command } => domain(ctx, command).await?,
+        Admin::Invite {
+            command:
+                InviteCommand::Create {
+                    max_uses,
+                    expires_in_days,
+                },
+        } => {
+            let expires_at =
+                expires_in_days.map(|d| passage_core::db::now() + chrono::TimeDelta::days(d));
+            let made = registrations::invite(ctx, By::Operator, max_uses, expires_at).await?;
+            say!("{}", made.code);
+        }
+        Admin::Invite {
+            command: InviteCommand::List,
+        } => {
+            for i in registrations::invites(ctx, By::Operator).await? {
+                let max = i
+                    .max_uses
+                    .map_or_else(|| "any".to_owned(), |m| m.to_string());
+                let until = i.expires_at.map(|t| t.to_string()).unwrap_or_default();
+                let state = if registrations::usable(&i) {
+                    "usable"
+                } else {
+                    "used up or expired"
+                };
+                say!("{}	{}/{max} used	{until}	{state}", i.code, i.uses);
+            }
+        }
         Admin::Audit { limit } => {
             for e in audit::list(ctx, None, limit).await? {
                 let who = e

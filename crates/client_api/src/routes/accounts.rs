@@ -88,6 +88,8 @@ struct RegistrationForm {
     #[serde(default, deserialize_with = "de::bool")]
     agreement: bool,
     reason: Option<String>,
+    /// Mastodon 4.3's way in with an invitation.
+    invite_code: Option<String>,
 }
 
 /// Sign-up from an app, with the app's own token (client credentials). Answers with a token
@@ -109,6 +111,7 @@ async fn register(
             password: form.password,
             agreement: form.agreement,
             reason: form.reason,
+            invite_code: form.invite_code,
         },
     )
     .await?;

@@ -6,6 +6,7 @@ mod admin_appeals;
 mod admin_domain_lists;
 mod admin_domains;
 mod admin_held;
+mod admin_registrations;
 mod admin_reports;
 mod calendar;
 mod conversations;
@@ -72,6 +73,7 @@ pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
         .merge(admin_held::routes())
         .merge(admin_domain_lists::routes())
         .merge(admin_appeals::routes())
+        .merge(admin_registrations::routes())
         .merge(moderation_warnings::routes())
         .route(
             "/api/{*rest}",

@@ -11,6 +11,7 @@
 //! - [`accounts`]: actions on single accounts (warn, freeze, sensitive, limit, suspend), and
 //!   [`appeals`] against them;
 //! - [`reports`]: handling reports, and forwarding them to other servers;
+//! - [`registrations`]: invitations, blocked email domains and sign-up limits;
 //! - [`sessions`]: logins to the admin pages;
 //! - [`audit`]: every moderation action, who took it, why and when.
 //!
@@ -28,6 +29,7 @@ pub mod excludes;
 pub mod held;
 pub mod lists;
 pub mod policy;
+pub mod registrations;
 pub mod reports;
 pub mod sessions;
 pub mod subscriptions;

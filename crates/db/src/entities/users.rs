@@ -24,6 +24,10 @@ pub struct Model {
     pub note_source: Option<String>,
     /// Frozen by a moderator: the login works, but only to read warnings and appeal.
     pub disabled: bool,
+    /// Signed up through an app (counted against the daily limit), not made by an admin.
+    pub registered: bool,
+    /// The invitation it signed up with.
+    pub invite_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
