@@ -1,6 +1,7 @@
 //! Account actions beyond limit and suspend: each action is a warning (Mastodon's strike)
 //! with its text, an optional expiry and at most one appeal; frozen logins and accounts whose
-//! media is always marked sensitive; notifications that carry a warning.
+//! media is always marked sensitive; notifications that carry a warning; and when an account
+//! was purged (a local one 30 days after its suspension, a remote one when it deleted itself).
 
 use super::fk;
 use sea_orm_migration::{prelude::*, schema::*};
@@ -45,6 +46,7 @@ enum Actors {
     Table,
     Id,
     SensitizedAt,
+    PurgedAt,
 }
 
 #[derive(DeriveIden)]
@@ -105,6 +107,10 @@ impl MigrationTrait for Migration {
                 timestamp_with_time_zone_null(Actors::SensitizedAt),
             ),
             (
+                Actors::Table.into_iden(),
+                timestamp_with_time_zone_null(Actors::PurgedAt),
+            ),
+            (
                 Users::Table.into_iden(),
                 boolean(Users::Disabled).default(false).to_owned(),
             ),
@@ -128,6 +134,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         let added = [
             (Actors::Table.into_iden(), Actors::SensitizedAt.into_iden()),
+            (Actors::Table.into_iden(), Actors::PurgedAt.into_iden()),
             (Users::Table.into_iden(), Users::Disabled.into_iden()),
             (
                 Notifications::Table.into_iden(),

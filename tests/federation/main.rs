@@ -6,3 +6,4 @@ mod follow;
 mod inbox;
 mod moderation;
 mod posts;
+mod suspension;

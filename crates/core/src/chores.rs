@@ -1,5 +1,5 @@
 //! Work that falls due with time rather than with a request: polls that end, scheduled
-//! posts, and domain blocks and account actions that expire. The server runs [`run_due`] every few seconds; tests call it
+//! posts, domain blocks and account actions that expire, and suspended accounts to purge. The server runs [`run_due`] every few seconds; tests call it
 //! directly, so nothing here sleeps.
 
 use crate::{Context, error::CoreResult};
@@ -14,5 +14,6 @@ pub async fn run_due(ctx: &Context) -> CoreResult<usize> {
     Ok(crate::polls::end_due(ctx).await?
         + crate::scheduled::publish_due(ctx).await?
         + crate::moderation::domains::expire_due(ctx).await?
-        + crate::moderation::accounts::expire_due(ctx).await?)
+        + crate::moderation::accounts::expire_due(ctx).await?
+        + crate::moderation::accounts::purge_due(ctx).await?)
 }

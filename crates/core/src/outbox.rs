@@ -43,6 +43,15 @@ pub enum Intent {
     },
     /// The actor's profile changed (name, note, locked).
     UpdateActor,
+    /// The actor was suspended here: its document (now saying `suspended`) goes to the
+    /// servers it was linked with, captured before its follows were severed.
+    SuspendActor {
+        inboxes: Vec<String>,
+    },
+    /// The actor is purged: a `Delete` of it goes to every known server.
+    DeleteActor {
+        inboxes: Vec<String>,
+    },
     /// A local member's vote on a remote poll, sent to the poll's author.
     PollVote {
         vote_id: i64,

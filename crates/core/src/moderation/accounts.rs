@@ -21,6 +21,7 @@ use super::{
 use crate::{
     Actor, Context,
     error::{CoreError, CoreResult, OrNotFound},
+    outbox::{self, Intent},
     streaming::Event,
 };
 use passage_db::{
@@ -205,7 +206,17 @@ pub async fn act(
         return Err(CoreError::Invalid("text: at most 5000 characters".into()));
     }
     let txn = ctx.db.begin().await?;
+    // The servers a local account was linked with hear of its suspension; who they are is
+    // read before its follows are severed.
+    let tell = if kind == Kind::Suspend && target.local {
+        Some(passage_db::queries::follows::remote_relation_inboxes(&txn, target.id).await?)
+    } else {
+        None
+    };
     let (_, severed) = set_effect(&txn, target, kind, true).await?;
+    if let Some(inboxes) = tell {
+        outbox::record(&txn, target.id, &Intent::SuspendActor { inboxes }).await?;
+    }
     let warning = account_warnings::ActiveModel {
         target_id: Set(target.id),
         moderator_id: Set(by.moderator_id()),
@@ -258,6 +269,7 @@ pub async fn act(
     audit::record(&txn, entry).await?;
     txn.commit().await?;
     ctx.stream.publish(event);
+    outbox::notify(ctx);
     Ok(warning)
 }
 
@@ -267,6 +279,11 @@ pub async fn lift(ctx: &Context, by: By<'_>, target: &Actor, kind: Kind) -> Core
     check_target(ctx, by, target).await?;
     if kind == Kind::None {
         return Ok(target.clone());
+    }
+    if target.purged_at.is_some() {
+        return Err(CoreError::Invalid(
+            "this account was purged; there is nothing left to restore".into(),
+        ));
     }
     let txn = ctx.db.begin().await?;
     let (actor, _) = set_effect(&txn, target, kind, false).await?;
@@ -287,6 +304,73 @@ pub async fn lift(ctx: &Context, by: By<'_>, target: &Actor, kind: Kind) -> Core
     audit::record(&txn, entry).await?;
     txn.commit().await?;
     Ok(actor)
+}
+
+/// How long a suspended local account can still be restored: then it is purged.
+pub const PURGE_AFTER: chrono::TimeDelta = chrono::TimeDelta::days(30);
+
+/// Purges the local accounts suspended for [`PURGE_AFTER`], as Mastodon does: their posts
+/// are tombstoned, their login removed, and a `Delete` of the account goes to every known
+/// server, so the deletion reaches copies anywhere. The actor stays (a tombstone answering
+/// 410), so the `Delete` can be signed and its name is never taken again. How many.
+pub async fn purge_due(ctx: &Context) -> CoreResult<usize> {
+    let due = actors::Entity::find()
+        .filter(actors::Column::Local.eq(true))
+        .filter(actors::Column::SuspendedAt.lte(now() - PURGE_AFTER))
+        .filter(actors::Column::PurgedAt.is_null())
+        .all(&ctx.db)
+        .await?;
+    for target in &due {
+        let txn = ctx.db.begin().await?;
+        let gone = crate::posts::tombstone_all_by(&txn, target.id).await?;
+        users::Entity::delete_many()
+            .filter(users::Column::ActorId.eq(target.id))
+            .exec(&txn)
+            .await?;
+        let mut row: actors::ActiveModel = target.clone().into();
+        row.purged_at = Set(Some(now()));
+        row.update(&txn).await?;
+        let inboxes = passage_db::queries::actors::every_remote_server_inbox(&txn).await?;
+        outbox::record(&txn, target.id, &Intent::DeleteActor { inboxes }).await?;
+        let entry = Action {
+            moderator_id: None,
+            action: "account.purge",
+            target: &handle(target),
+            reason: None,
+            detail: json!({"posts": gone.len()}),
+        };
+        audit::record(&txn, entry).await?;
+        txn.commit().await?;
+        ctx.stream.publish(gone.into_iter().map(Event::Deleted));
+    }
+    if !due.is_empty() {
+        outbox::notify(ctx);
+    }
+    Ok(due.len())
+}
+
+/// A remote account deleted itself (`Delete` of its actor): its posts are tombstoned and its
+/// follows with this instance end, as its own server asked; the actor stays as a tombstone.
+pub async fn receive_self_delete(ctx: &Context, actor: &Actor) -> CoreResult<()> {
+    if actor.local || actor.purged_at.is_some() {
+        return Ok(());
+    }
+    let txn = ctx.db.begin().await?;
+    let gone = crate::posts::tombstone_all_by(&txn, actor.id).await?;
+    follows::Entity::delete_many()
+        .filter(
+            Condition::any()
+                .add(follows::Column::FollowerId.eq(actor.id))
+                .add(follows::Column::FolloweeId.eq(actor.id)),
+        )
+        .exec(&txn)
+        .await?;
+    let mut row: actors::ActiveModel = actor.clone().into();
+    row.purged_at = Set(Some(now()));
+    row.update(&txn).await?;
+    txn.commit().await?;
+    ctx.stream.publish(gone.into_iter().map(Event::Deleted));
+    Ok(())
 }
 
 /// Lifts the actions whose time is up, as the system; how many.

@@ -43,6 +43,8 @@ pub struct Model {
     pub suspended_at: Option<DateTimeWithTimeZone>,
     /// Its media is always marked sensitive (a moderator's action).
     pub sensitized_at: Option<DateTimeWithTimeZone>,
+    /// Its posts and login are gone for good (and its deletion federated).
+    pub purged_at: Option<DateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

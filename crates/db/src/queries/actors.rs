@@ -150,3 +150,15 @@ pub async fn remote_participant_inboxes(
         .to_owned();
     remote_inboxes_among(db, ids).await
 }
+
+/// One inbox per known server (its shared inbox where it has one): where a deletion that
+/// every server should hear about goes. It costs one request per server, not per account.
+pub async fn every_remote_server_inbox(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
+    let remote = sea_orm::sea_query::Query::select()
+        .column(Column::Id)
+        .from(Entity)
+        .and_where(Column::Local.eq(false))
+        .and_where(Column::SuspendedAt.is_null())
+        .to_owned();
+    remote_inboxes_among(db, remote).await
+}

@@ -72,3 +72,26 @@ pub async fn remote_follower_inboxes(
         .to_owned();
     super::actors::remote_inboxes_among(db, followers).await
 }
+
+/// The distinct inboxes of every remote actor an actor is linked with by a follow, either
+/// way: whom to tell when the actor is suspended (before the follows are severed).
+pub async fn remote_relation_inboxes(
+    db: &impl ConnectionTrait,
+    actor_id: i64,
+) -> Result<Vec<String>, DbErr> {
+    let followers = Query::select()
+        .column(Column::FollowerId)
+        .from(Entity)
+        .and_where(Column::FolloweeId.eq(actor_id))
+        .to_owned();
+    let followees = Query::select()
+        .column(Column::FolloweeId)
+        .from(Entity)
+        .and_where(Column::FollowerId.eq(actor_id))
+        .to_owned();
+    let mut inboxes = super::actors::remote_inboxes_among(db, followers).await?;
+    inboxes.extend(super::actors::remote_inboxes_among(db, followees).await?);
+    inboxes.sort();
+    inboxes.dedup();
+    Ok(inboxes)
+}

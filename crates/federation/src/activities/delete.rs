@@ -47,7 +47,9 @@ impl Activity for Delete {
 
     async fn receive(self, data: &FederationData) -> Result<(), FederationError> {
         if self.object_id() == &self.actor {
-            tracing::info!(actor = %self.actor, "remote actor deleted itself");
+            if let Some(gone) = passage_core::accounts::by_ap_id(data, self.actor.as_str()).await? {
+                passage_core::moderation::accounts::receive_self_delete(data, &gone).await?;
+            }
             return Ok(());
         }
         let Some(deleter) = passage_core::accounts::by_ap_id(data, self.actor.as_str()).await?

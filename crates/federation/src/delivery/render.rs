@@ -318,6 +318,36 @@ pub async fn render(
                 inboxes: vec![person.inbox_url],
             }
         }
+        Intent::SuspendActor { inboxes } => {
+            let id = ctx.urls.new_activity();
+            let body = to_json(json!({
+                "id": id,
+                "type": "Update",
+                "actor": actor.ap_id,
+                "to": [PUBLIC],
+                "object": actor_document(actor)?,
+            }))?;
+            Rendered {
+                id,
+                body,
+                inboxes: inboxes.clone(),
+            }
+        }
+        Intent::DeleteActor { inboxes } => {
+            let id = ctx.urls.new_activity();
+            let body = to_json(json!({
+                "id": id,
+                "type": "Delete",
+                "actor": actor.ap_id,
+                "to": [PUBLIC],
+                "object": actor.ap_id,
+            }))?;
+            Rendered {
+                id,
+                body,
+                inboxes: inboxes.clone(),
+            }
+        }
         Intent::UpdateActor => {
             let id = ctx.urls.new_activity();
             let body = to_json(json!({

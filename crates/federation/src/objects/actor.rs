@@ -161,12 +161,15 @@ impl ApActor for ApubActor {
 /// The actor document of `a`, as served at its id and sent in an Update.
 pub fn actor_document(a: &Actor) -> Result<ActorDocument, FederationError> {
     let url = |s: &Option<String>| s.as_deref().and_then(|s| Url::parse(s).ok());
+    // A local account suspended here shows only what other servers need to know it by
+    // (Mastodon's shape): no name, note, pictures or fields, and `suspended`.
+    let shown = !(a.local && a.suspended_at.is_some());
     Ok(ActorDocument {
         id: Url::parse(&a.ap_id)?,
         kind: a.kind.clone(),
         preferred_username: a.username.clone(),
-        name: Some(a.display_name.clone()),
-        summary: Some(a.summary.clone()),
+        name: shown.then(|| a.display_name.clone()),
+        summary: shown.then(|| a.summary.clone()),
         inbox: Url::parse(&a.inbox_url)?,
         outbox: url(&a.outbox_url),
         followers: url(&a.followers_url),
@@ -183,13 +186,15 @@ pub fn actor_document(a: &Actor) -> Result<ActorDocument, FederationError> {
         manually_approves_followers: a.locked,
         discoverable: Some(true),
         published: Some(a.created_at),
-        icon: a.avatar_url.as_deref().map(image),
-        image: a.header_url.as_deref().map(image),
+        icon: a.avatar_url.as_deref().filter(|_| shown).map(image),
+        image: a.header_url.as_deref().filter(|_| shown).map(image),
         attachment: profile::fields(a)
             .iter()
+            .filter(|_| shown)
             .map(|f| property_value(&f.name, &f.value))
             .collect(),
         group: group_collections(a),
+        suspended: !shown,
     })
 }
 

@@ -48,6 +48,9 @@ pub struct ActorDocument {
     /// What an organisation (`Group`) adds.
     #[serde(flatten)]
     pub group: GroupCollections,
+    /// Suspended by its server's moderators (Mastodon's `toot:suspended`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub suspended: bool,
 }
 
 /// The collections of an organisation: its moderators as `attributedTo` (FEP-1b12), its

@@ -19,6 +19,10 @@ pub async fn get_user(
     data: FederationData,
 ) -> Result<Document, FederationError> {
     let actor = accounts::local_by_username(&data, &name).await?;
+    // A purged account is gone for good (Mastodon answers the same).
+    if actor.purged_at.is_some() {
+        return Err(FederationError::Gone);
+    }
     Ok(FederationJson(with_context(
         ApubActor::new(actor)?.into_json(&data).await?,
     )))
