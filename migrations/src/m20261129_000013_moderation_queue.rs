@@ -191,7 +191,7 @@ impl MigrationTrait for Migration {
             m.alter_table(
                 Table::alter()
                     .table(table)
-                    .add_column(&mut big_integer_null(DomainBlocks::SubscriptionId))
+                    .add_column(big_integer_null(DomainBlocks::SubscriptionId))
                     .to_owned(),
             )
             .await?;

@@ -561,6 +561,24 @@ pub async fn can_view(ctx: &Context, viewer: Option<&Actor>, post: &Post) -> Cor
     Ok(false)
 }
 
+/// Tombstones every live post of an author (a purged account); their ids, for the streams.
+pub(crate) async fn tombstone_all_by(
+    db: &impl ConnectionTrait,
+    author_id: i64,
+) -> CoreResult<Vec<i64>> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let live = posts::Entity::find()
+        .filter(posts::Column::AuthorId.eq(author_id))
+        .filter(posts::Column::DeletedAt.is_null())
+        .all(db)
+        .await?;
+    let mut ids = Vec::with_capacity(live.len());
+    for post in live {
+        ids.push(tombstone(db, post).await?.id);
+    }
+    Ok(ids)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -621,22 +639,4 @@ mod tests {
         );
         assert!(!can_view(&ctx, Some(&bea), &gone).await.unwrap());
     }
-}
-
-/// Tombstones every live post of an author (a purged account); their ids, for the streams.
-pub(crate) async fn tombstone_all_by(
-    db: &impl ConnectionTrait,
-    author_id: i64,
-) -> CoreResult<Vec<i64>> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let live = posts::Entity::find()
-        .filter(posts::Column::AuthorId.eq(author_id))
-        .filter(posts::Column::DeletedAt.is_null())
-        .all(db)
-        .await?;
-    let mut ids = Vec::with_capacity(live.len());
-    for post in live {
-        ids.push(tombstone(db, post).await?.id);
-    }
-    Ok(ids)
 }

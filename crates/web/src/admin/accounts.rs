@@ -8,7 +8,7 @@ use axum::{
     Form, Router,
     extract::{Path, Query, State},
     http::StatusCode,
-    response::Response,
+    response::{IntoResponse, Response},
     routing::{get, post},
 };
 use passage_core::{
@@ -156,8 +156,8 @@ async fn act(
     Path(id): Path<i64>,
     Form(form): Form<ActionForm>,
 ) -> Response {
-    if let Err(r) = staff.check(&form.csrf) {
-        return r;
+    if let Err(expired) = staff.check(&form.csrf) {
+        return expired.into_response();
     }
     let result = async {
         let kind = Kind::parse(&form.kind)?;
@@ -180,8 +180,8 @@ async fn lift(
     Path(id): Path<i64>,
     Form(form): Form<ActionForm>,
 ) -> Response {
-    if let Err(r) = staff.check(&form.csrf) {
-        return r;
+    if let Err(expired) = staff.check(&form.csrf) {
+        return expired.into_response();
     }
     let result = async {
         let kind = Kind::parse(&form.kind)?;

@@ -8,7 +8,7 @@ use axum::{
     Form, Router,
     extract::{Path, Query, State},
     http::StatusCode,
-    response::Response,
+    response::{IntoResponse, Response},
     routing::{get, post},
 };
 use passage_core::{
@@ -162,8 +162,8 @@ struct BlockForm {
 }
 
 async fn block(State(ctx): State<Context>, staff: Staff, Form(form): Form<BlockForm>) -> Response {
-    if let Err(r) = staff.check(&form.csrf) {
-        return r;
+    if let Err(expired) = staff.check(&form.csrf) {
+        return expired.into_response();
     }
     let result = async {
         let severity = Severity::parse(&form.severity)
@@ -187,8 +187,8 @@ async fn unblock(
     Path(id): Path<i64>,
     Form(form): Form<TokenForm>,
 ) -> Response {
-    if let Err(r) = staff.check(&form.csrf) {
-        return r;
+    if let Err(expired) = staff.check(&form.csrf) {
+        return expired.into_response();
     }
     let result = domains::unblock(&ctx, By::Staff(&staff.actor), id).await;
     answer(&ctx, &staff, result, "unblocked").await
@@ -203,8 +203,8 @@ struct AllowForm {
 }
 
 async fn allow(State(ctx): State<Context>, staff: Staff, Form(form): Form<AllowForm>) -> Response {
-    if let Err(r) = staff.check(&form.csrf) {
-        return r;
+    if let Err(expired) = staff.check(&form.csrf) {
+        return expired.into_response();
     }
     let result = domains::allow(&ctx, By::Staff(&staff.actor), &form.domain, None)
         .await
@@ -218,8 +218,8 @@ async fn unallow(
     Path(id): Path<i64>,
     Form(form): Form<TokenForm>,
 ) -> Response {
-    if let Err(r) = staff.check(&form.csrf) {
-        return r;
+    if let Err(expired) = staff.check(&form.csrf) {
+        return expired.into_response();
     }
     let result = domains::unallow(&ctx, By::Staff(&staff.actor), id).await;
     answer(&ctx, &staff, result, "disallowed").await
@@ -230,8 +230,8 @@ async fn accept_drafts(
     staff: Staff,
     Form(form): Form<TokenForm>,
 ) -> Response {
-    if let Err(r) = staff.check(&form.csrf) {
-        return r;
+    if let Err(expired) = staff.check(&form.csrf) {
+        return expired.into_response();
     }
     let result = drafts::accept_all(&ctx, By::Staff(&staff.actor), Selection::default())
         .await

@@ -47,12 +47,21 @@ pub struct Staff {
 
 impl Staff {
     /// Refuses a form without this session's token.
-    fn check(&self, token: &str) -> Result<(), Response> {
+    fn check(&self, token: &str) -> Result<(), Expired> {
         if token == self.csrf {
             Ok(())
         } else {
-            Err(refused("This form has expired; open the page again."))
+            Err(Expired)
         }
+    }
+}
+
+/// A form without its session's token: one from another site, or from before a logout.
+pub struct Expired;
+
+impl IntoResponse for Expired {
+    fn into_response(self) -> Response {
+        refused("This form has expired; open the page again.")
     }
 }
 
@@ -269,8 +278,8 @@ async fn logout(
     jar: CookieJar,
     Form(form): Form<TokenForm>,
 ) -> Response {
-    if let Err(r) = staff.check(&form.csrf) {
-        return r;
+    if let Err(expired) = staff.check(&form.csrf) {
+        return expired.into_response();
     }
     if let Some(secret) = jar.get(COOKIE).map(|c| c.value().to_owned())
         && let Err(e) = sessions::close(&ctx, &secret).await

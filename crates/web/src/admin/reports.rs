@@ -7,7 +7,7 @@ use axum::{
     Form, Router,
     extract::{Path, Query, State},
     http::StatusCode,
-    response::Response,
+    response::{IntoResponse, Response},
     routing::{get, post},
 };
 use passage_core::{
@@ -120,8 +120,8 @@ async fn step(
     Path((id, step)): Path<(i64, String)>,
     Form(form): Form<TokenForm>,
 ) -> Response {
-    if let Err(r) = staff.check(&form.csrf) {
-        return r;
+    if let Err(expired) = staff.check(&form.csrf) {
+        return expired.into_response();
     }
     let by = By::Staff(&staff.actor);
     let (result, done) = match step.as_str() {
