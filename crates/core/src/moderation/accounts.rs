@@ -266,8 +266,7 @@ pub async fn act(
         detail: json!({"follows_severed": severed, "warning_id": warning.id,
                        "report_id": input.report_id, "expires_at": input.expires_at}),
     };
-    audit::record(&txn, entry).await?;
-    txn.commit().await?;
+    audit::commit(txn, entry).await?;
     ctx.stream.publish(event);
     outbox::notify(ctx);
     Ok(warning)
@@ -301,8 +300,7 @@ pub async fn lift(ctx: &Context, by: By<'_>, target: &Actor, kind: Kind) -> Core
         reason: None,
         detail: json!({}),
     };
-    audit::record(&txn, entry).await?;
-    txn.commit().await?;
+    audit::commit(txn, entry).await?;
     Ok(actor)
 }
 
@@ -339,8 +337,7 @@ pub async fn purge_due(ctx: &Context) -> CoreResult<usize> {
             reason: None,
             detail: json!({"posts": gone.len()}),
         };
-        audit::record(&txn, entry).await?;
-        txn.commit().await?;
+        audit::commit(txn, entry).await?;
         ctx.stream.publish(gone.into_iter().map(Event::Deleted));
     }
     if !due.is_empty() {

@@ -143,7 +143,6 @@ async fn decide(ctx: &Context, by: By<'_>, appeal: Appeal, approved: bool) -> Co
         reason: None,
         detail: json!({"appeal_id": appeal.id, "account_id": appeal.account_id}),
     };
-    audit::record(&txn, entry).await?;
-    txn.commit().await?;
+    audit::commit(txn, entry).await?;
     Ok(decided)
 }

@@ -12,8 +12,8 @@ use super::{
     By,
     audit::{self, Action},
     changed, check_staff,
-    domains::{self, BlockInput, check_domain, sever},
-    excludes,
+    domains::{self, BlockInput, sever},
+    excludes::{self, Screened},
     lists::{Bad, Entry},
     policy::Severity,
 };
@@ -144,18 +144,17 @@ pub async fn apply(
     let mut done = Applied::default();
     for (n, e) in entries.into_iter().enumerate() {
         progress(n + 1);
-        let domain = match check_domain(ctx, &e.domain) {
-            Ok(d) => d,
-            Err(CoreError::Invalid(why)) => {
-                done.bad.push(Bad { line: e.line, why });
+        let domain = match excludes::screen(ctx, &excluded, e.line, &e.domain) {
+            Screened::Domain(d) => d,
+            Screened::Excluded => {
+                done.skipped += 1;
                 continue;
             }
-            Err(other) => return Err(other),
+            Screened::Bad(bad) => {
+                done.bad.push(bad);
+                continue;
+            }
         };
-        if excludes::covers(&excluded, &domain) {
-            done.skipped += 1;
-            continue;
-        }
         let mut input = BlockInput {
             flags: e.flags,
             public_comment: e.public_comment,

@@ -40,6 +40,13 @@ pub async fn record(db: &impl ConnectionTrait, entry: Action<'_>) -> CoreResult<
     Ok(())
 }
 
+/// Writes one action in `txn` and commits it: the end of most moderation changes.
+pub async fn commit(txn: sea_orm::DatabaseTransaction, entry: Action<'_>) -> CoreResult<()> {
+    record(&txn, entry).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 /// The newest entries first, older than `max_id` when paging.
 pub async fn list(ctx: &Context, max_id: Option<i64>, limit: u64) -> CoreResult<Vec<Entry>> {
     let mut q = audit_log::Entity::find();

@@ -290,8 +290,7 @@ pub async fn unblock(ctx: &Context, by: By<'_>, id: i64) -> CoreResult<()> {
 /// The end of every change here: its audit entry, in the same transaction, then the policy
 /// rebuilt.
 async fn finish(ctx: &Context, txn: DatabaseTransaction, entry: Action<'_>) -> CoreResult<()> {
-    audit::record(&txn, entry).await?;
-    txn.commit().await?;
+    audit::commit(txn, entry).await?;
     changed(ctx);
     Ok(())
 }

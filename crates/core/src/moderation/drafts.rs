@@ -9,8 +9,7 @@ use super::{
     apply::{self, Applied, Kind, Source},
     audit::{self, Action},
     check_staff,
-    domains::check_domain,
-    excludes,
+    excludes::{self, Screened},
     lists::{Bad, Entry},
     policy::{Flags, Severity},
 };
@@ -66,18 +65,17 @@ pub async fn propose(
     let at = now();
     for (n, e) in entries.into_iter().enumerate() {
         progress(n + 1);
-        let domain = match check_domain(ctx, &e.domain) {
-            Ok(d) => d,
-            Err(CoreError::Invalid(why)) => {
-                done.bad.push(Bad { line: e.line, why });
+        let domain = match excludes::screen(ctx, &excluded, e.line, &e.domain) {
+            Screened::Domain(d) => d,
+            Screened::Excluded => {
+                done.excluded += 1;
                 continue;
             }
-            Err(other) => return Err(other),
+            Screened::Bad(bad) => {
+                done.bad.push(bad);
+                continue;
+            }
         };
-        if excludes::covers(&excluded, &domain) {
-            done.excluded += 1;
-            continue;
-        }
         rows.insert(
             domain.clone(),
             domain_drafts::ActiveModel {
@@ -131,8 +129,7 @@ pub async fn propose(
         detail: json!({"drafted": done.drafted, "excluded": done.excluded,
                        "bad": done.bad.len(), "subscription_id": subscription_id}),
     };
-    audit::record(&txn, entry).await?;
-    txn.commit().await?;
+    audit::commit(txn, entry).await?;
     Ok(done)
 }
 
@@ -296,8 +293,7 @@ pub async fn remove(ctx: &Context, by: By<'_>, id: i64) -> CoreResult<DomainDraf
         reason: None,
         detail: json!({"kind": draft.kind, "severity": draft.severity}),
     };
-    audit::record(&txn, entry).await?;
-    txn.commit().await?;
+    audit::commit(txn, entry).await?;
     Ok(draft)
 }
 

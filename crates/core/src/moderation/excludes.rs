@@ -7,6 +7,7 @@ use super::{
     audit::{self, Action},
     check_staff,
     domains::check_domain,
+    lists::Bad,
 };
 use crate::{
     Context,
@@ -29,6 +30,29 @@ pub(super) async fn domains(ctx: &Context) -> CoreResult<Vec<String>> {
         .into_tuple()
         .all(&ctx.db)
         .await?)
+}
+
+/// What a line of a list names, once read: a domain to decide on, one that is excluded, or
+/// a line to report.
+pub(super) enum Screened {
+    Domain(String),
+    Excluded,
+    Bad(Bad),
+}
+
+/// Reads the domain of a list's line (`line`), against the exclusions.
+pub(super) fn screen(ctx: &Context, excluded: &[String], line: usize, domain: &str) -> Screened {
+    match check_domain(ctx, domain) {
+        Ok(d) if covers(excluded, &d) => Screened::Excluded,
+        Ok(d) => Screened::Domain(d),
+        Err(e) => Screened::Bad(Bad {
+            line,
+            why: match e {
+                CoreError::Invalid(why) => why,
+                other => other.to_string(),
+            },
+        }),
+    }
 }
 
 /// Whether an exclusion in `excluded` covers `domain`.
@@ -78,8 +102,7 @@ pub async fn create(
         reason: exclude.private_comment.as_deref(),
         detail: json!({}),
     };
-    audit::record(&txn, entry).await?;
-    txn.commit().await?;
+    audit::commit(txn, entry).await?;
     Ok(exclude)
 }
 
@@ -110,8 +133,7 @@ pub async fn remove(ctx: &Context, by: By<'_>, id: i64) -> CoreResult<DomainExcl
         reason: None,
         detail: json!({}),
     };
-    audit::record(&txn, entry).await?;
-    txn.commit().await?;
+    audit::commit(txn, entry).await?;
     Ok(exclude)
 }
 

@@ -181,17 +181,13 @@ async fn decide(ctx: &Context, by: By<'_>, id: i64, action: &str) -> CoreResult<
     let held = get(ctx, by, id).await?;
     let txn = ctx.db.begin().await?;
     held_posts::Entity::delete_by_id(held.id).exec(&txn).await?;
-    audit::record(
-        &txn,
-        Action {
-            moderator_id: by.moderator_id(),
-            action,
-            target: &held.ap_id,
-            reason: None,
-            detail: json!({"author_id": held.author_id, "reason": held.reason}),
-        },
-    )
-    .await?;
-    txn.commit().await?;
+    let entry = Action {
+        moderator_id: by.moderator_id(),
+        action,
+        target: &held.ap_id,
+        reason: None,
+        detail: json!({"author_id": held.author_id, "reason": held.reason}),
+    };
+    audit::commit(txn, entry).await?;
     Ok(held)
 }

@@ -71,8 +71,7 @@ pub async fn invite(
         reason: None,
         detail: json!({"max_uses": max_uses, "expires_at": expires_at}),
     };
-    audit::record(&txn, entry).await?;
-    txn.commit().await?;
+    audit::commit(txn, entry).await?;
     Ok(made)
 }
 
@@ -101,8 +100,7 @@ pub async fn revoke_invite(ctx: &Context, by: By<'_>, id: i64) -> CoreResult<Inv
         reason: None,
         detail: json!({"uses": gone.uses}),
     };
-    audit::record(&txn, entry).await?;
-    txn.commit().await?;
+    audit::commit(txn, entry).await?;
     Ok(gone)
 }
 
@@ -238,8 +236,7 @@ pub async fn block_email_domain(
         reason: None,
         detail: json!({}),
     };
-    audit::record(&txn, entry).await?;
-    txn.commit().await?;
+    audit::commit(txn, entry).await?;
     Ok(made)
 }
 
@@ -276,8 +273,7 @@ pub async fn unblock_email_domain(ctx: &Context, by: By<'_>, id: i64) -> CoreRes
         reason: None,
         detail: json!({}),
     };
-    audit::record(&txn, entry).await?;
-    txn.commit().await?;
+    audit::commit(txn, entry).await?;
     Ok(())
 }
 

@@ -125,8 +125,7 @@ async fn audited(
                        "as_draft": sub.as_draft, "adopt_orphans": sub.adopt_orphans,
                        "remove_retracted": sub.remove_retracted}),
     };
-    audit::record(&txn, entry).await?;
-    txn.commit().await?;
+    audit::commit(txn, entry).await?;
     changed(ctx);
     Ok(())
 }

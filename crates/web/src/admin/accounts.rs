@@ -2,7 +2,7 @@
 //! (warn, freeze, mark sensitive, limit, suspend, with a text the account is told), or lift
 //! what was done.
 
-use super::{Done, Frame, Staff, after, explain, failed, page};
+use super::{Done, Frame, Staff, answer, failed, page};
 use askama::Template;
 use axum::{
     Form, Router,
@@ -135,19 +135,11 @@ struct ActionForm {
 }
 
 /// The end of every form here: back to the list, or the list with the error.
-async fn answer(
-    ctx: &Context,
-    staff: &Staff,
-    result: Result<(), CoreError>,
-    done: &str,
-) -> Response {
-    match after(result, "/admin/accounts", done) {
-        Ok(r) => r,
-        Err(e) => match explain(&e) {
-            Some(why) => render(ctx, staff, SearchQuery::default(), Some(why)).await,
-            None => failed(&e),
-        },
-    }
+async fn back(ctx: &Context, staff: &Staff, result: Result<(), CoreError>, done: &str) -> Response {
+    answer(result, "/admin/accounts", done, |why| {
+        render(ctx, staff, SearchQuery::default(), Some(why))
+    })
+    .await
 }
 
 async fn act(
@@ -171,7 +163,7 @@ async fn act(
             .map(|_| ())
     };
     let result = result.await;
-    answer(&ctx, &staff, result, "acted").await
+    back(&ctx, &staff, result, "acted").await
 }
 
 async fn lift(
@@ -191,5 +183,5 @@ async fn lift(
             .map(|_| ())
     };
     let result = result.await;
-    answer(&ctx, &staff, result, "lifted").await
+    back(&ctx, &staff, result, "lifted").await
 }

@@ -2,7 +2,7 @@
 //! severity and flags, allows, and drafts waiting from imports and subscriptions; forms to
 //! block, lift, allow, withdraw and accept the drafts.
 
-use super::{Done, Frame, Staff, TokenForm, after, explain, failed, page};
+use super::{Done, Frame, Staff, TokenForm, answer, failed, page};
 use askama::Template;
 use axum::{
     Form, Router,
@@ -130,19 +130,12 @@ async fn list(State(ctx): State<Context>, staff: Staff, Query(done): Query<Done>
 }
 
 /// The end of every form here: back to the list, or the list with the error.
-async fn answer(
-    ctx: &Context,
-    staff: &Staff,
-    result: Result<(), CoreError>,
-    done: &str,
-) -> Response {
-    match after(result, "/admin/domains", done) {
-        Ok(r) => r,
-        Err(e) => match explain(&e) {
-            Some(why) => render(ctx, staff, &Done::default(), Some(why)).await,
-            None => failed(&e),
-        },
-    }
+async fn back(ctx: &Context, staff: &Staff, result: Result<(), CoreError>, done: &str) -> Response {
+    let none = Done::default();
+    answer(result, "/admin/domains", done, |why| {
+        render(ctx, staff, &none, Some(why))
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -178,7 +171,7 @@ async fn block(State(ctx): State<Context>, staff: Staff, Form(form): Form<BlockF
             .map(|_| ())
     };
     let result = result.await;
-    answer(&ctx, &staff, result, "blocked").await
+    back(&ctx, &staff, result, "blocked").await
 }
 
 async fn unblock(
@@ -191,7 +184,7 @@ async fn unblock(
         return expired.into_response();
     }
     let result = domains::unblock(&ctx, By::Staff(&staff.actor), id).await;
-    answer(&ctx, &staff, result, "unblocked").await
+    back(&ctx, &staff, result, "unblocked").await
 }
 
 #[derive(Deserialize)]
@@ -209,7 +202,7 @@ async fn allow(State(ctx): State<Context>, staff: Staff, Form(form): Form<AllowF
     let result = domains::allow(&ctx, By::Staff(&staff.actor), &form.domain, None)
         .await
         .map(|_| ());
-    answer(&ctx, &staff, result, "allowed").await
+    back(&ctx, &staff, result, "allowed").await
 }
 
 async fn unallow(
@@ -222,7 +215,7 @@ async fn unallow(
         return expired.into_response();
     }
     let result = domains::unallow(&ctx, By::Staff(&staff.actor), id).await;
-    answer(&ctx, &staff, result, "disallowed").await
+    back(&ctx, &staff, result, "disallowed").await
 }
 
 async fn accept_drafts(
@@ -236,5 +229,5 @@ async fn accept_drafts(
     let result = drafts::accept_all(&ctx, By::Staff(&staff.actor), Selection::default())
         .await
         .map(|_| ());
-    answer(&ctx, &staff, result, "accepted").await
+    back(&ctx, &staff, result, "accepted").await
 }

@@ -194,11 +194,23 @@ impl Done {
     }
 }
 
-/// The answer to a form: back to `to` with the outcome, or the error on the same page.
-fn after(result: Result<(), CoreError>, to: &str, done: &str) -> Result<Response, CoreError> {
+/// The answer to a form: back to `to` with the outcome `done`, or, for an error the
+/// moderator can act on, the page again (`again`) with it.
+async fn answer<Again>(
+    result: Result<(), CoreError>,
+    to: &str,
+    done: &str,
+    again: impl FnOnce(String) -> Again,
+) -> Response
+where
+    Again: Future<Output = Response>,
+{
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("{to}?done={done}")).into_response()),
-        Err(e) => Err(e),
+        Ok(()) => Redirect::to(&format!("{to}?done={done}")).into_response(),
+        Err(e) => match explain(&e) {
+            Some(why) => again(why).await,
+            None => failed(&e),
+        },
     }
 }
 

@@ -1,7 +1,7 @@
 //! `/admin/reports`: open (or resolved) reports, with what was reported and by whom, and
 //! the steps a moderator takes on each: take it on, resolve, reopen, forward.
 
-use super::{Done, Frame, Staff, TokenForm, after, explain, failed, page};
+use super::{Done, Frame, Staff, TokenForm, answer, failed, page};
 use askama::Template;
 use axum::{
     Form, Router,
@@ -131,11 +131,7 @@ async fn step(
         "forward" => (reports::forward(&ctx, by, id).await, "forwarded"),
         _ => (Err(CoreError::NotFound), ""),
     };
-    match after(result.map(|_| ()), "/admin/reports", done) {
-        Ok(r) => r,
-        Err(e) => match explain(&e) {
-            Some(why) => render(&ctx, &staff, &ListQuery::default(), Some(why)).await,
-            None => failed(&e),
-        },
-    }
+    let open = ListQuery::default();
+    let again = |why| render(&ctx, &staff, &open, Some(why));
+    answer(result.map(|_| ()), "/admin/reports", done, again).await
 }
