@@ -2,13 +2,13 @@
 //! (warn, freeze, mark sensitive, limit, suspend, with a text the account is told), or lift
 //! what was done.
 
-use super::{Done, Frame, Staff, answer, failed, page};
+use super::{Done, Frame, Staff, StaffForm, answer, failed, page};
 use askama::Template;
 use axum::{
-    Form, Router,
+    Router,
     extract::{Path, Query, State},
     http::StatusCode,
-    response::{IntoResponse, Response},
+    response::Response,
     routing::{get, post},
 };
 use passage_core::{
@@ -126,8 +126,6 @@ async fn list(State(ctx): State<Context>, staff: Staff, Query(q): Query<SearchQu
 
 #[derive(Deserialize)]
 struct ActionForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default, rename = "type")]
     kind: String,
     #[serde(default)]
@@ -144,13 +142,9 @@ async fn back(ctx: &Context, staff: &Staff, result: Result<(), CoreError>, done:
 
 async fn act(
     State(ctx): State<Context>,
-    staff: Staff,
     Path(id): Path<i64>,
-    Form(form): Form<ActionForm>,
+    StaffForm(staff, form): StaffForm<ActionForm>,
 ) -> Response {
-    if let Err(expired) = staff.check(&form.csrf) {
-        return expired.into_response();
-    }
     let result = async {
         let kind = Kind::parse(&form.kind)?;
         let target = accounts::by_id(&ctx, id).await?;
@@ -168,13 +162,9 @@ async fn act(
 
 async fn lift(
     State(ctx): State<Context>,
-    staff: Staff,
     Path(id): Path<i64>,
-    Form(form): Form<ActionForm>,
+    StaffForm(staff, form): StaffForm<ActionForm>,
 ) -> Response {
-    if let Err(expired) = staff.check(&form.csrf) {
-        return expired.into_response();
-    }
     let result = async {
         let kind = Kind::parse(&form.kind)?;
         let target = accounts::by_id(&ctx, id).await?;

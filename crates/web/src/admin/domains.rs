@@ -2,13 +2,13 @@
 //! severity and flags, allows, and drafts waiting from imports and subscriptions; forms to
 //! block, lift, allow, withdraw and accept the drafts.
 
-use super::{Done, Frame, Staff, TokenForm, answer, failed, page};
+use super::{Done, Frame, NoFields, Staff, StaffForm, answer, failed, page};
 use askama::Template;
 use axum::{
-    Form, Router,
+    Router,
     extract::{Path, Query, State},
     http::StatusCode,
-    response::{IntoResponse, Response},
+    response::Response,
     routing::{get, post},
 };
 use passage_core::{
@@ -141,8 +141,6 @@ async fn back(ctx: &Context, staff: &Staff, result: Result<(), CoreError>, done:
 #[derive(Deserialize)]
 struct BlockForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     domain: String,
     #[serde(default)]
     severity: String,
@@ -154,10 +152,10 @@ struct BlockForm {
     public_comment: String,
 }
 
-async fn block(State(ctx): State<Context>, staff: Staff, Form(form): Form<BlockForm>) -> Response {
-    if let Err(expired) = staff.check(&form.csrf) {
-        return expired.into_response();
-    }
+async fn block(
+    State(ctx): State<Context>,
+    StaffForm(staff, form): StaffForm<BlockForm>,
+) -> Response {
     let result = async {
         let severity = Severity::parse(&form.severity)
             .ok_or_else(|| CoreError::Invalid("severity: choose one".into()))?;
@@ -176,13 +174,9 @@ async fn block(State(ctx): State<Context>, staff: Staff, Form(form): Form<BlockF
 
 async fn unblock(
     State(ctx): State<Context>,
-    staff: Staff,
     Path(id): Path<i64>,
-    Form(form): Form<TokenForm>,
+    StaffForm(staff, NoFields {}): StaffForm<NoFields>,
 ) -> Response {
-    if let Err(expired) = staff.check(&form.csrf) {
-        return expired.into_response();
-    }
     let result = domains::unblock(&ctx, By::Staff(&staff.actor), id).await;
     back(&ctx, &staff, result, "unblocked").await
 }
@@ -190,15 +184,13 @@ async fn unblock(
 #[derive(Deserialize)]
 struct AllowForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     domain: String,
 }
 
-async fn allow(State(ctx): State<Context>, staff: Staff, Form(form): Form<AllowForm>) -> Response {
-    if let Err(expired) = staff.check(&form.csrf) {
-        return expired.into_response();
-    }
+async fn allow(
+    State(ctx): State<Context>,
+    StaffForm(staff, form): StaffForm<AllowForm>,
+) -> Response {
     let result = domains::allow(&ctx, By::Staff(&staff.actor), &form.domain, None)
         .await
         .map(|_| ());
@@ -207,25 +199,17 @@ async fn allow(State(ctx): State<Context>, staff: Staff, Form(form): Form<AllowF
 
 async fn unallow(
     State(ctx): State<Context>,
-    staff: Staff,
     Path(id): Path<i64>,
-    Form(form): Form<TokenForm>,
+    StaffForm(staff, NoFields {}): StaffForm<NoFields>,
 ) -> Response {
-    if let Err(expired) = staff.check(&form.csrf) {
-        return expired.into_response();
-    }
     let result = domains::unallow(&ctx, By::Staff(&staff.actor), id).await;
     back(&ctx, &staff, result, "disallowed").await
 }
 
 async fn accept_drafts(
     State(ctx): State<Context>,
-    staff: Staff,
-    Form(form): Form<TokenForm>,
+    StaffForm(staff, NoFields {}): StaffForm<NoFields>,
 ) -> Response {
-    if let Err(expired) = staff.check(&form.csrf) {
-        return expired.into_response();
-    }
     let result = drafts::accept_all(&ctx, By::Staff(&staff.actor), Selection::default())
         .await
         .map(|_| ());

@@ -45,23 +45,37 @@ pub struct Staff {
     pub csrf: String,
 }
 
-impl Staff {
-    /// Refuses a form without this session's token.
-    fn check(&self, token: &str) -> Result<(), Expired> {
-        if token == self.csrf {
-            Ok(())
-        } else {
-            Err(Expired)
-        }
-    }
+/// A form posted by a logged-in admin or moderator, with this session's token checked: a
+/// form from another site, or from before a logout, is refused before its handler runs.
+pub struct StaffForm<T>(pub Staff, pub T);
+
+/// A form's fields beside its token.
+#[derive(Deserialize)]
+struct Tokened<T> {
+    #[serde(default)]
+    csrf: String,
+    #[serde(flatten)]
+    fields: T,
 }
 
-/// A form without its session's token: one from another site, or from before a logout.
-pub struct Expired;
+/// A form with no fields but its token (the buttons of a list).
+#[derive(Deserialize)]
+pub struct NoFields {}
 
-impl IntoResponse for Expired {
-    fn into_response(self) -> Response {
-        refused("This form has expired; open the page again.")
+impl<T: serde::de::DeserializeOwned + Send> axum::extract::FromRequest<Context> for StaffForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, ctx: &Context) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let staff = Staff::from_request_parts(&mut parts, ctx).await?;
+        let req = axum::extract::Request::from_parts(parts, body);
+        let Form(form) = Form::<Tokened<T>>::from_request(req, ctx)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        if form.csrf != staff.csrf {
+            return Err(refused("This form has expired; open the page again."));
+        }
+        Ok(Self(staff, form.fields))
     }
 }
 
@@ -278,21 +292,11 @@ async fn login(
     }
 }
 
-#[derive(Deserialize)]
-struct TokenForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 async fn logout(
     State(ctx): State<Context>,
-    staff: Staff,
     jar: CookieJar,
-    Form(form): Form<TokenForm>,
+    StaffForm(_, NoFields {}): StaffForm<NoFields>,
 ) -> Response {
-    if let Err(expired) = staff.check(&form.csrf) {
-        return expired.into_response();
-    }
     if let Some(secret) = jar.get(COOKIE).map(|c| c.value().to_owned())
         && let Err(e) = sessions::close(&ctx, &secret).await
     {

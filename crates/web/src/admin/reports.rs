@@ -1,13 +1,13 @@
 //! `/admin/reports`: open (or resolved) reports, with what was reported and by whom, and
 //! the steps a moderator takes on each: take it on, resolve, reopen, forward.
 
-use super::{Done, Frame, Staff, TokenForm, answer, failed, page};
+use super::{Done, Frame, NoFields, Staff, StaffForm, answer, failed, page};
 use askama::Template;
 use axum::{
-    Form, Router,
+    Router,
     extract::{Path, Query, State},
     http::StatusCode,
-    response::{IntoResponse, Response},
+    response::Response,
     routing::{get, post},
 };
 use passage_core::{
@@ -116,13 +116,9 @@ async fn list(State(ctx): State<Context>, staff: Staff, Query(q): Query<ListQuer
 
 async fn step(
     State(ctx): State<Context>,
-    staff: Staff,
     Path((id, step)): Path<(i64, String)>,
-    Form(form): Form<TokenForm>,
+    StaffForm(staff, NoFields {}): StaffForm<NoFields>,
 ) -> Response {
-    if let Err(expired) = staff.check(&form.csrf) {
-        return expired.into_response();
-    }
     let by = By::Staff(&staff.actor);
     let (result, done) = match step.as_str() {
         "resolve" => (reports::resolve(&ctx, by, id).await, "resolved"),
