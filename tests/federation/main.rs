@@ -6,4 +6,5 @@ mod follow;
 mod inbox;
 mod moderation;
 mod posts;
+mod probation;
 mod suspension;
