@@ -16,6 +16,7 @@ mod notification_policy;
 mod oauth;
 mod polls;
 mod profile;
+mod public_blocklist;
 mod registration;
 mod scheduled;
 mod statuses;

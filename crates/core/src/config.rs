@@ -132,6 +132,20 @@ pub struct FederationConfig {
     pub max_fetch_bytes: usize,
     pub signature_max_age_secs: u64,
     pub key_bits: u32,
+    /// Who may read this instance's domain blocks with their public reasons.
+    pub public_blocklist: PublicBlocklist,
+}
+
+/// Who sees the list of moderated servers (Mastodon's "show domain blocks").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PublicBlocklist {
+    /// Nobody: lists of blocks feed block-announcing bots, and partners may be named in it.
+    Off,
+    /// Logged-in members.
+    Members,
+    /// Anyone.
+    All,
 }
 
 impl Default for FederationConfig {
@@ -143,6 +157,7 @@ impl Default for FederationConfig {
             max_fetch_bytes: 1024 * 1024,
             signature_max_age_secs: 3600,
             key_bits: 2048,
+            public_blocklist: PublicBlocklist::Off,
         }
     }
 }

@@ -26,6 +26,7 @@ pub fn routes() -> Router<ApiState> {
             "/api/v1/instance/rules",
             get(|State(state): State<ApiState>| async move { Json(rules(&state)) }),
         )
+        .route("/api/v1/instance/domain_blocks", get(domain_blocks))
         .route("/api/v1/custom_emojis", get(custom_emojis))
         .route("/api/v1/trends", get(empty))
         .route("/api/v1/trends/tags", get(empty))
@@ -49,6 +50,30 @@ fn rules(state: &ApiState) -> Value {
         .enumerate()
         .map(|(n, text)| json!({"id": (n + 1).to_string(), "text": text, "hint": ""}))
         .collect()
+}
+
+/// The servers this instance limits or suspends, where the configuration shows them
+/// (`federation.public_blocklist`): Mastodon's `DomainBlock`.
+async fn domain_blocks(
+    State(state): State<ApiState>,
+    auth: crate::auth::Auth,
+) -> ApiResult<Json<Vec<Value>>> {
+    use passage_core::config::PublicBlocklist;
+    let member = auth.actor().is_some();
+    match passage_core::moderation::domains::public_list(&state.ctx, member).await? {
+        Some(list) => Ok(Json(
+            list.into_iter()
+                .map(|b| {
+                    json!({"domain": b.domain, "digest": b.digest,
+                           "severity": b.severity.mastodon(), "comment": b.comment})
+                })
+                .collect(),
+        )),
+        None if state.ctx.config.federation.public_blocklist == PublicBlocklist::Members => {
+            Err(crate::ApiError::unauthorized())
+        }
+        None => Err(crate::ApiError::not_found()),
+    }
 }
 
 /// Our emoji for clients' pickers (public, like Mastodon's).

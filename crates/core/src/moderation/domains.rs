@@ -427,3 +427,88 @@ pub async fn expire_due(ctx: &Context) -> CoreResult<usize> {
     }
     Ok(due.len())
 }
+
+/// A block as the public list shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicBlock {
+    /// With the middle of each label masked when the block says `obfuscate`.
+    pub domain: String,
+    /// SHA-256 of the real name, so those who know it can check.
+    pub digest: String,
+    pub severity: Severity,
+    pub comment: Option<String>,
+}
+
+/// The blocks members see in Mastodon's public list (`/api/v1/instance/domain_blocks`):
+/// those that limit or suspend, or refuse media. None when the configuration keeps the
+/// list from this reader (`member`: logged in here).
+pub async fn public_list(ctx: &Context, member: bool) -> CoreResult<Option<Vec<PublicBlock>>> {
+    use crate::config::PublicBlocklist;
+    let shown = match ctx.config.federation.public_blocklist {
+        PublicBlocklist::Off => false,
+        PublicBlocklist::Members => member,
+        PublicBlocklist::All => true,
+    };
+    if !shown {
+        return Ok(None);
+    }
+    let blocks = domain_blocks::Entity::find()
+        .order_by_asc(domain_blocks::Column::Domain)
+        .all(&ctx.db)
+        .await?;
+    Ok(Some(
+        blocks
+            .into_iter()
+            .filter_map(|b| {
+                let severity = Severity::parse(&b.severity)?;
+                let user_facing =
+                    matches!(severity, Severity::Suspend | Severity::Limit) || b.reject_media;
+                user_facing.then(|| PublicBlock {
+                    domain: if b.obfuscate {
+                        obfuscated(&b.domain)
+                    } else {
+                        b.domain.clone()
+                    },
+                    digest: digest(&b.domain),
+                    severity,
+                    comment: b.public_comment,
+                })
+            })
+            .collect(),
+    ))
+}
+
+/// A domain with the middle of each label but the last masked: `sp**m.example`.
+fn obfuscated(domain: &str) -> String {
+    let labels: Vec<&str> = domain.split('.').collect();
+    let last = labels.len().saturating_sub(1);
+    labels
+        .iter()
+        .enumerate()
+        .map(|(i, label)| {
+            let chars: Vec<char> = label.chars().collect();
+            if i == last || chars.len() <= 2 {
+                return (*label).to_owned();
+            }
+            let mut out = String::new();
+            out.push(chars[0]);
+            out.extend(std::iter::repeat_n('*', chars.len() - 2));
+            out.push(chars[chars.len() - 1]);
+            out
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn obfuscation_keeps_the_ends_of_each_label_and_the_top_level() {
+        assert_eq!(super::obfuscated("spam.example"), "s**m.example");
+        assert_eq!(
+            super::obfuscated("bad.social.example"),
+            "b*d.s****l.example"
+        );
+        assert_eq!(super::obfuscated("ab.example"), "ab.example");
+    }
+}
