@@ -21,6 +21,7 @@ mod m20261129_000013_moderation_queue;
 mod m20261130_000014_account_warnings;
 mod m20261130_000015_admin_sessions;
 mod m20261201_000016_registration_safety;
+mod m20261201_000017_report_notes;
 
 /// Every migration, in order. `passage migrate` and server start-up run the pending ones.
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000014_account_warnings::Migration),
             Box::new(m20261130_000015_admin_sessions::Migration),
             Box::new(m20261201_000016_registration_safety::Migration),
+            Box::new(m20261201_000017_report_notes::Migration),
         ]
     }
 }

@@ -140,6 +140,19 @@ async fn moderators_resolve_a_report_and_block_a_domain_from_the_pages() {
     );
     let id = filed.body["id"].as_str().unwrap();
     let csrf = browser.csrf("/admin/reports").await;
+    let note = [("csrf", csrf.as_str()), ("text", "Second report this week")];
+    let (status, to, _) = browser
+        .post(&format!("/admin/reports/{id}/note"), &note)
+        .await;
+    assert_eq!(
+        (status, to.as_str()),
+        (StatusCode::SEE_OTHER, "/admin/reports?done=noted")
+    );
+    let (_, _, html) = browser.get("/admin/reports").await;
+    assert!(
+        html.contains("@root:</span> Second report this week"),
+        "{html}"
+    );
     let (status, to, _) = browser
         .post(&format!("/admin/reports/{id}/resolve"), &[("csrf", &csrf)])
         .await;

@@ -81,6 +81,7 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("POST", "/api/v1/admin/reports/{id}/resolve"),
     ("POST", "/api/v1/admin/reports/{id}/reopen"),
     ("POST", "/api/passage/v1/admin/reports/{id}/forward"),
+    ("POST", "/api/passage/v1/admin/reports/{id}/notes"),
 ];
 
 /// The admin paths the route files declare.

@@ -376,6 +376,27 @@ async fn a_moderator_handles_a_report_and_forwards_it_anonymously() {
         "{}",
         taken.text
     );
+    let noted = root
+        .json(
+            Method::POST,
+            &format!("/api/passage/v1/admin/reports/{id}/notes"),
+            json!({"text": "Third report on this account this month"}),
+        )
+        .await;
+    assert_eq!(noted.status, 200, "{}", noted.text);
+    assert_eq!(
+        noted.body["notes"][0]["text"],
+        "Third report on this account this month"
+    );
+    assert_eq!(noted.body["notes"][0]["account"]["username"], "root");
+    let empty = root
+        .json(
+            Method::POST,
+            &format!("/api/passage/v1/admin/reports/{id}/notes"),
+            json!({"text": "  "}),
+        )
+        .await;
+    assert_eq!(empty.status, 422, "{}", empty.text);
 
     // Forwarded by the moderator: beta receives a Flag from alpha's instance actor, and its
     // own moderators see the report, without the name of the member who reported.
@@ -412,7 +433,12 @@ async fn a_moderator_handles_a_report_and_forwards_it_anonymously() {
     let (_, actions) = audit_log(&root).await;
     assert_eq!(
         actions,
-        ["report.resolve", "report.forward", "report.assign"]
+        [
+            "report.resolve",
+            "report.forward",
+            "report.note",
+            "report.assign"
+        ]
     );
     net.shutdown().await;
 }

@@ -35,6 +35,7 @@ pub fn routes() -> Router<ApiState> {
         .route("/api/v1/admin/reports/{id}/resolve", post(resolve))
         .route("/api/v1/admin/reports/{id}/reopen", post(reopen))
         .route("/api/passage/v1/admin/reports/{id}/forward", post(forward))
+        .route("/api/passage/v1/admin/reports/{id}/notes", post(add_note))
 }
 
 async fn optional_account(state: &ApiState, id: Option<i64>) -> ApiResult<Value> {
@@ -58,6 +59,15 @@ async fn report_json(state: &ApiState, viewer: &Actor, r: Report) -> ApiResult<V
         }
     }
     let rules: Vec<&str> = r.rule_ids.split_whitespace().collect();
+    let mut notes = Vec::new();
+    for n in reports::notes(ctx, By::Staff(viewer), r.id).await? {
+        notes.push(json!({
+            "id": n.id.to_string(),
+            "text": n.text,
+            "account": optional_account(state, n.author_id).await?,
+            "created_at": time(&n.created_at),
+        }));
+    }
     Ok(json!({
         "id": r.id.to_string(),
         "action_taken": r.resolved_at.is_some(),
@@ -74,6 +84,8 @@ async fn report_json(state: &ApiState, viewer: &Actor, r: Report) -> ApiResult<V
         "action_taken_by_account": optional_account(state, r.resolved_by_id).await?,
         "statuses": statuses,
         "rules": rules.iter().map(|id| json!({"id": id})).collect::<Vec<_>>(),
+        // Passage's: moderators' notes, oldest first.
+        "notes": notes,
     }))
 }
 
@@ -129,6 +141,31 @@ macro_rules! report_step {
             Ok(Json(report_json(&state, me, r).await?))
         }
     };
+}
+
+#[derive(Deserialize)]
+struct NoteForm {
+    text: Option<String>,
+}
+
+/// A moderator's note on the report; answers with the report and its notes.
+async fn add_note(
+    State(state): State<ApiState>,
+    user: User,
+    Path(report_id): Path<String>,
+    Params(form): Params<NoteForm>,
+) -> ApiResult<Json<Value>> {
+    let me = user.require_staff(&state, "admin:write:reports").await?;
+    let id = id(&report_id)?;
+    reports::add_note(
+        &state.ctx,
+        By::Staff(me),
+        id,
+        form.text.as_deref().unwrap_or(""),
+    )
+    .await?;
+    let r = reports::get(&state.ctx, By::Staff(me), id).await?;
+    Ok(Json(report_json(&state, me, r).await?))
 }
 
 report_step!(assign_to_self);

@@ -16,7 +16,10 @@ use crate::{
     outbox::{self, Intent},
     reports::Report,
 };
-use passage_db::{entities::reports, now};
+use passage_db::{
+    entities::{report_notes, reports},
+    now,
+};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, TransactionTrait,
@@ -134,4 +137,44 @@ pub async fn reopen(ctx: &Context, by: By<'_>, id: i64) -> CoreResult<Report> {
 /// Sends the report on to the reported account's server, as a `Flag` from this instance.
 pub async fn forward(ctx: &Context, by: By<'_>, id: i64) -> CoreResult<Report> {
     step(ctx, by, id, Change::Forward).await
+}
+
+pub type Note = report_notes::Model;
+
+/// A moderator writes a note on a report (what they found, what they decided). Audited.
+pub async fn add_note(ctx: &Context, by: By<'_>, report_id: i64, text: &str) -> CoreResult<Note> {
+    let report = get(ctx, by, report_id).await?;
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > 2000 {
+        return Err(CoreError::Invalid("text: 1 to 2000 characters".into()));
+    }
+    let txn = ctx.db.begin().await?;
+    let note = report_notes::ActiveModel {
+        report_id: Set(report.id),
+        author_id: Set(by.moderator_id()),
+        text: Set(text.to_owned()),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let entry = Action {
+        moderator_id: by.moderator_id(),
+        action: "report.note",
+        target: &format!("report {}", report.id),
+        reason: None,
+        detail: json!({"note_id": note.id}),
+    };
+    audit::commit(txn, entry).await?;
+    Ok(note)
+}
+
+/// The notes on a report, oldest first.
+pub async fn notes(ctx: &Context, by: By<'_>, report_id: i64) -> CoreResult<Vec<Note>> {
+    check_staff(ctx, by).await?;
+    Ok(report_notes::Entity::find()
+        .filter(report_notes::Column::ReportId.eq(report_id))
+        .order_by_asc(report_notes::Column::Id)
+        .all(&ctx.db)
+        .await?)
 }

@@ -195,6 +195,7 @@ impl Done {
             "reopened" => "The report is open again.",
             "assigned" => "The report is yours.",
             "forwarded" => "The report is forwarded to the account's server.",
+            "noted" => "The note is added to the report.",
             "blocked" => "The domain is blocked.",
             "unblocked" => "The block is lifted.",
             "allowed" => "The domain is allowed.",

@@ -19,6 +19,7 @@ use serde::Deserialize;
 pub fn routes() -> Router<Context> {
     Router::new()
         .route("/admin/reports", get(list))
+        .route("/admin/reports/{id}/note", post(note))
         .route("/admin/reports/{id}/{step}", post(step))
 }
 
@@ -36,6 +37,8 @@ pub struct Row {
     pub assigned_to: Option<String>,
     pub forwarded: bool,
     pub resolved: bool,
+    /// Moderators' notes: who, and what.
+    pub notes: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -67,6 +70,14 @@ async fn rows(ctx: &Context, staff: &Staff, resolved: bool) -> Result<Vec<Row>, 
             Some(id) => Some(handle(&accounts::by_id(ctx, id).await?)),
             None => None,
         };
+        let mut notes = Vec::new();
+        for n in reports::notes(ctx, By::Staff(&staff.actor), r.id).await? {
+            let who = match n.author_id {
+                Some(id) => format!("@{}", accounts::by_id(ctx, id).await?.username),
+                None => "operator".to_owned(),
+            };
+            notes.push((who, n.text));
+        }
         out.push(Row {
             id: r.id,
             target: handle(&target),
@@ -80,6 +91,7 @@ async fn rows(ctx: &Context, staff: &Staff, resolved: bool) -> Result<Vec<Row>, 
             assigned_to,
             forwarded: r.forwarded_at.is_some(),
             resolved: r.resolved_at.is_some(),
+            notes,
         });
     }
     Ok(out)
@@ -130,4 +142,21 @@ async fn step(
     let open = ListQuery::default();
     let again = |why| render(&ctx, &staff, &open, Some(why));
     answer(result.map(|_| ()), "/admin/reports", done, again).await
+}
+
+#[derive(Deserialize)]
+struct NoteForm {
+    #[serde(default)]
+    text: String,
+}
+
+async fn note(
+    State(ctx): State<Context>,
+    Path(id): Path<i64>,
+    StaffForm(staff, form): StaffForm<NoteForm>,
+) -> Response {
+    let result = reports::add_note(&ctx, By::Staff(&staff.actor), id, &form.text).await;
+    let open = ListQuery::default();
+    let again = |why| render(&ctx, &staff, &open, Some(why));
+    answer(result.map(|_| ()), "/admin/reports", "noted", again).await
 }
