@@ -218,3 +218,55 @@ async fn invitations_email_domain_blocks_and_daily_limits_guard_sign_ups() {
     assert!(third.body["error"].as_str().unwrap().contains("tomorrow"));
     net.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_open_instance_nobody_moderates_takes_sign_ups_for_approval() {
+    let mut net = TestNetwork::start(1).await;
+    let a = &mut net.instances[0];
+    a.stop().await;
+    a.config.instance.registrations = passage_core::config::Registrations::Open;
+    a.start().await;
+    let a = net.get(0);
+    let root = a.admin("root").await;
+    let app = app_token(&a.base_url()).await;
+
+    // No moderator has done anything yet: the sign-up waits.
+    let waiting = app
+        .json(
+            Method::POST,
+            "/api/v1/accounts",
+            signup_as("dara", "dara@example.org", None),
+        )
+        .await;
+    assert_eq!(waiting.status, 200, "{}", waiting.text);
+    let mut dara = Client::anonymous(&a.base_url());
+    dara.token = waiting.body["access_token"].as_str().map(str::to_owned);
+    assert_eq!(
+        dara.get("/api/v1/accounts/verify_credentials").await.status,
+        401
+    );
+
+    // A moderator acts (any audited action): sign-ups are taken at once again.
+    let blocked = root
+        .json(
+            Method::POST,
+            "/api/v1/admin/email_domain_blocks",
+            json!({"domain": "spam.example"}),
+        )
+        .await;
+    assert_eq!(blocked.status, 200, "{}", blocked.text);
+    let joined = app
+        .json(
+            Method::POST,
+            "/api/v1/accounts",
+            signup_as("emil", "emil@example.org", None),
+        )
+        .await;
+    let mut emil = Client::anonymous(&a.base_url());
+    emil.token = joined.body["access_token"].as_str().map(str::to_owned);
+    assert_eq!(
+        emil.get("/api/v1/accounts/verify_credentials").await.status,
+        200
+    );
+    net.shutdown().await;
+}

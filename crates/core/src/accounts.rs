@@ -432,7 +432,8 @@ pub struct Registration {
 pub const MIN_PASSWORD: usize = 8;
 
 /// Creates a member account as the instance's registration mode allows: at once when open
-/// or invited, waiting for an admin when "approval"; invite-only instances need a valid
+/// (and moderated lately) or invited, waiting for an admin when "approval" (or open but
+/// unattended); invite-only instances need a valid
 /// invitation, closed ones refuse. The address must be a plain one on a domain not blocked,
 /// and the daily and waiting limits hold (see `moderation::registrations`). No mail is sent:
 /// without a mail setup the address is taken as given, and the approval step (or the
@@ -449,7 +450,9 @@ pub async fn register(ctx: &Context, r: Registration) -> CoreResult<Actor> {
                 "registrations on this instance are closed".into(),
             ));
         }
-        (_, Some(_)) | (Registrations::Open, None) => true,
+        (_, Some(_)) => true,
+        // Nobody watching an open instance: sign-ups wait until someone is.
+        (Registrations::Open, None) => !rules::unattended(ctx).await?,
         (Registrations::Approval, None) => false,
         (Registrations::Invite, None) => {
             return Err(CoreError::Forbidden(
@@ -467,7 +470,8 @@ pub async fn register(ctx: &Context, r: Registration) -> CoreResult<Actor> {
             "password: at least {MIN_PASSWORD} characters"
         )));
     }
-    if !approved && r.reason.as_deref().is_none_or(|s| s.trim().is_empty()) {
+    let asked = ctx.config.instance.registrations == Registrations::Approval && invite.is_none();
+    if asked && r.reason.as_deref().is_none_or(|s| s.trim().is_empty()) {
         return Err(CoreError::Invalid(
             "reason: say why you want to join; an admin reads it".into(),
         ));

@@ -5,7 +5,10 @@
 //!   one `@`, a plain ASCII local part and a plain host name, so characters that mail servers
 //!   read differently cannot smuggle a blocked domain past the check (CVE-2026-41259);
 //! - a limit on sign-ups in any 24 hours and on sign-ups waiting for approval (GoToSocial's
-//!   10 and 20 by default; `[accounts]` in the configuration).
+//!   10 and 20 by default; `[accounts]` in the configuration);
+//! - an open instance whose moderators have not acted or logged in to the admin pages for a
+//!   week takes sign-ups for approval only ([`unattended`]; Mastodon 4.2.8's answer to the
+//!   spam waves on abandoned servers).
 
 use super::{
     By,
@@ -174,6 +177,26 @@ pub(crate) async fn check_email(ctx: &Context, email: &str) -> CoreResult<String
         ));
     }
     Ok(email.trim().to_lowercase())
+}
+
+/// How long an open instance may go without a moderator before sign-ups wait for approval.
+pub const UNATTENDED_AFTER: chrono::TimeDelta = chrono::TimeDelta::days(7);
+
+/// Whether no admin or moderator has taken a moderation action or logged in to the admin
+/// pages for [`UNATTENDED_AFTER`].
+pub async fn unattended(ctx: &Context) -> CoreResult<bool> {
+    use passage_db::entities::{admin_sessions, audit_log};
+    let since = now() - UNATTENDED_AFTER;
+    let acted = audit_log::Entity::find()
+        .filter(audit_log::Column::ModeratorId.is_not_null())
+        .filter(audit_log::Column::CreatedAt.gt(since))
+        .count(&ctx.db)
+        .await?;
+    let logged_in = admin_sessions::Entity::find()
+        .filter(admin_sessions::Column::CreatedAt.gt(since))
+        .count(&ctx.db)
+        .await?;
+    Ok(acted == 0 && logged_in == 0)
 }
 
 /// Refuses a sign-up past the daily limit, or past the waiting limit when it would wait.
