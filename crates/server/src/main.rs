@@ -8,7 +8,7 @@ use passage_core::{
     moderation::{
         By,
         apply::{self, Kind, Source},
-        audit, domains, drafts, lists, policy, registrations,
+        audit, domains, drafts, held as moderation_held, lists, policy, registrations,
     },
     organisations,
     posts::{self, NewPost},
@@ -79,6 +79,11 @@ enum Admin {
         #[command(subcommand)]
         command: DomainCommand,
     },
+    /// The probation queue: unasked posts from domains on probation, waiting for a moderator.
+    Held {
+        #[command(subcommand)]
+        command: HeldCommand,
+    },
     /// Invitations: the way into an invite-only instance (and past approval elsewhere).
     Invite {
         #[command(subcommand)]
@@ -104,6 +109,16 @@ enum Admin {
         #[arg(long, default_value = "public")]
         visibility: String,
     },
+}
+
+#[derive(Subcommand)]
+enum HeldCommand {
+    /// List what waits, oldest first.
+    List,
+    /// Let a post in: it is stored as it arrived (mentions notify, timelines show it).
+    Approve { id: i64 },
+    /// Turn a post down: it is dropped.
+    Reject { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -378,6 +393,7 @@ async fn admin(ctx: &Context, command: Admin) -> Result<(), passage_core::CoreEr
             say!("{member} is now {} of {}", role.as_str(), org.username);
         }
         Admin::Domain { command } => domain(ctx, command).await?,
+        Admin::Held { command } => held(ctx, command).await?,
         Admin::Invite {
             command:
                 InviteCommand::Create {
@@ -586,6 +602,39 @@ async fn domain(ctx: &Context, command: DomainCommand) -> Result<(), passage_cor
             say!("{}", applied(&done));
         }
         DomainCommand::Export => say_raw!("{}", lists::export_csv(ctx, by).await?),
+    }
+    Ok(())
+}
+
+/// `passage admin held ...`: the probation queue from the command line.
+async fn held(ctx: &Context, command: HeldCommand) -> Result<(), passage_core::CoreError> {
+    let by = By::Operator;
+    match command {
+        HeldCommand::List => {
+            for h in moderation_held::list(ctx, by, 200).await? {
+                let author = accounts::by_id(ctx, h.author_id).await?;
+                say!(
+                    "{}\t{}\t@{}@{}\t{}\t{}",
+                    h.id,
+                    h.received_at,
+                    author.username,
+                    author.domain,
+                    h.reason,
+                    h.ap_id
+                );
+            }
+        }
+        HeldCommand::Approve { id } => {
+            let config = passage_federation::Federation::config(ctx.clone()).await?;
+            let post = passage_federation::held::release(&config.to_request_data(), by, id)
+                .await
+                .map_err(|e| passage_core::CoreError::Invalid(e.to_string()))?;
+            say!("let in: {}", post.ap_id);
+        }
+        HeldCommand::Reject { id } => {
+            let gone = moderation_held::reject(ctx, by, id).await?;
+            say!("turned down: {}", gone.ap_id);
+        }
     }
     Ok(())
 }
