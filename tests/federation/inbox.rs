@@ -289,3 +289,86 @@ async fn a_remote_flag_becomes_a_report_unless_the_domains_reports_are_rejected(
     assert_eq!(stored.len(), 1, "the second report was dropped");
     net.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_unasked_post_from_a_probation_domain_waits_and_its_edit_replaces_it() {
+    let net = TestNetwork::start(2).await;
+    let (alpha, beta) = (net.get(0), net.get(1));
+    let root = alpha.admin("root").await;
+    let eve = beta.person("eve").await;
+    let probation = root
+        .json(
+            reqwest::Method::POST,
+            "/api/v1/admin/domain_blocks",
+            json!({"domain": beta.domain(), "severity": "probation"}),
+        )
+        .await;
+    assert_eq!(probation.status, 200, "{}", probation.text);
+    let note_id = format!("{}/notes/relayed-1", beta.base_url());
+    let activity = |kind: &str, n: u32, text: &str| {
+        json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{}/activities/{n}", beta.base_url()),
+            "type": kind,
+            "actor": eve.ap_id,
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "object": {
+                "id": note_id, "type": "Note", "attributedTo": eve.ap_id,
+                "to": ["https://www.w3.org/ns/activitystreams#Public"],
+                "content": format!("<p>{text}</p>"), "published": "2026-11-20T10:00:00Z",
+            },
+        })
+        .to_string()
+    };
+    let inbox = format!("{}/inbox", alpha.base_url());
+    // Nobody here follows eve, and the post mentions no one: it is unasked.
+    let status = post_signed(
+        alpha,
+        &inbox,
+        activity("Create", 1, "Cheap watches").as_bytes(),
+        &eve,
+        &eve,
+    )
+    .await;
+    assert_eq!(status, 202);
+    assert!(
+        passage_core::posts::by_ap_id(alpha.ctx(), &note_id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let queue = root.get("/api/passage/v1/admin/held_posts").await;
+    assert_eq!(queue.body[0]["reason"], "not_followed", "{}", queue.text);
+
+    // Its edit waits in its place; letting it in stores the edited version.
+    let status = post_signed(
+        alpha,
+        &inbox,
+        activity("Update", 2, "Cheap watches, edited").as_bytes(),
+        &eve,
+        &eve,
+    )
+    .await;
+    assert_eq!(status, 202);
+    let queue = root.get("/api/passage/v1/admin/held_posts").await;
+    assert_eq!(queue.body.as_array().unwrap().len(), 1);
+    assert!(
+        queue.body[0]["content"]
+            .as_str()
+            .unwrap()
+            .contains("edited")
+    );
+    let let_in = root
+        .post(&format!(
+            "/api/passage/v1/admin/held_posts/{}/approve",
+            queue.body[0]["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(let_in.status, 200, "{}", let_in.text);
+    let stored = passage_core::posts::by_ap_id(alpha.ctx(), &note_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(stored.content.contains("edited"));
+    net.shutdown().await;
+}
