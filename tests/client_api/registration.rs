@@ -27,6 +27,13 @@ async fn app_token(base: &str) -> Client {
     anon
 }
 
+/// A client holding the token a sign-up answered with.
+fn with_token(base: &str, signed_up: &testkit::client::Answer) -> Client {
+    let mut client = Client::anonymous(base);
+    client.token = signed_up.body["access_token"].as_str().map(str::to_owned);
+    client
+}
+
 fn signup(reason: Option<&str>) -> serde_json::Value {
     json!({"username": "dara", "email": "dara@example.org", "password": "a long password",
            "agreement": "1", "locale": "lv", "reason": reason})
@@ -76,8 +83,7 @@ async fn registration_follows_the_instance_mode() {
         )
         .await;
     assert_eq!(made.status, 200, "{}", made.text);
-    let mut dara = Client::anonymous(&a.base_url());
-    dara.token = made.body["access_token"].as_str().map(str::to_owned);
+    let dara = with_token(&a.base_url(), &made);
     assert_eq!(
         dara.get("/api/v1/accounts/verify_credentials").await.status,
         401,
@@ -168,8 +174,7 @@ async fn invitations_email_domain_blocks_and_daily_limits_guard_sign_ups() {
         )
         .await;
     assert_eq!(joined.status, 200, "{}", joined.text);
-    let mut dara = Client::anonymous(&a.base_url());
-    dara.token = joined.body["access_token"].as_str().map(str::to_owned);
+    let dara = with_token(&a.base_url(), &joined);
     assert_eq!(
         dara.get("/api/v1/accounts/verify_credentials").await.status,
         200
@@ -239,8 +244,7 @@ async fn an_open_instance_nobody_moderates_takes_sign_ups_for_approval() {
         )
         .await;
     assert_eq!(waiting.status, 200, "{}", waiting.text);
-    let mut dara = Client::anonymous(&a.base_url());
-    dara.token = waiting.body["access_token"].as_str().map(str::to_owned);
+    let dara = with_token(&a.base_url(), &waiting);
     assert_eq!(
         dara.get("/api/v1/accounts/verify_credentials").await.status,
         401
@@ -262,8 +266,7 @@ async fn an_open_instance_nobody_moderates_takes_sign_ups_for_approval() {
             signup_as("emil", "emil@example.org", None),
         )
         .await;
-    let mut emil = Client::anonymous(&a.base_url());
-    emil.token = joined.body["access_token"].as_str().map(str::to_owned);
+    let emil = with_token(&a.base_url(), &joined);
     assert_eq!(
         emil.get("/api/v1/accounts/verify_credentials").await.status,
         200
