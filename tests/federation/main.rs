@@ -3,6 +3,7 @@
 mod delivery;
 mod domain_lists;
 mod follow;
+mod hostile;
 mod inbox;
 mod moderation;
 mod posts;

@@ -134,6 +134,9 @@ pub struct FederationConfig {
     pub key_bits: u32,
     /// Who may read this instance's domain blocks with their public reasons.
     pub public_blocklist: PublicBlocklist,
+    /// Private networks (CIDR) outgoing connections may reach anyway; all others that are
+    /// not public are refused (SSRF).
+    pub allowed_private_networks: Vec<String>,
 }
 
 /// Who sees the list of moderated servers (Mastodon's "show domain blocks").
@@ -158,6 +161,7 @@ impl Default for FederationConfig {
             signature_max_age_secs: 3600,
             key_bits: 2048,
             public_blocklist: PublicBlocklist::Off,
+            allowed_private_networks: Vec::new(),
         }
     }
 }

@@ -108,3 +108,19 @@ impl IntoResponse for FederationError {
         (status, Json(serde_json::json!({ "error": message }))).into_response()
     }
 }
+
+/// An error with the errors that caused it, as one line: reqwest's own message leaves out
+/// why a request failed (refused by the address guard, a TLS problem, a reset).
+pub fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if !out.ends_with(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        cause = c.source();
+    }
+    out
+}

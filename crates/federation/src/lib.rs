@@ -11,6 +11,7 @@
 pub mod activities;
 pub mod delivery;
 pub mod error;
+pub mod guard;
 pub mod held;
 pub mod objects;
 pub mod protocol;

@@ -70,13 +70,18 @@ async fn webfinger(
         &format!("{scheme}://{domain}/.well-known/webfinger"),
         [("resource", &resource)],
     )?;
+    data.guard
+        .check_url(&url)
+        .map_err(FederationError::Forbidden)?;
     let response = data
         .http
         .get(url)
         .header("accept", "application/jrd+json, application/json")
         .send()
         .await
-        .map_err(|e| FederationError::Remote(format!("webfinger: {e}")))?;
+        .map_err(|e| {
+            FederationError::Remote(format!("webfinger: {}", crate::error::with_causes(&e)))
+        })?;
     if response.status() == reqwest::StatusCode::NOT_FOUND {
         return Err(FederationError::NotFound);
     }
@@ -94,8 +99,9 @@ async fn webfinger(
     if bytes.len() > limit {
         return Err(FederationError::Remote("webfinger answer too large".into()));
     }
-    let jrd: Jrd = serde_json::from_slice(&bytes)
-        .map_err(|e| FederationError::Remote(format!("webfinger: {e}")))?;
+    let jrd: Jrd = serde_json::from_slice(&bytes).map_err(|e| {
+        FederationError::Remote(format!("webfinger: {}", crate::error::with_causes(&e)))
+    })?;
     check_subject(&jrd, &resource)?;
     Ok(jrd)
 }

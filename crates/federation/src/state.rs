@@ -1,13 +1,18 @@
+use crate::guard::Guard;
 use activitypub_federation::config::{Data, FederationConfig};
 use passage_core::{Context, CoreResult, accounts};
-use std::{ops::Deref, time::Duration};
+use std::{ops::Deref, sync::Arc, time::Duration};
 
 /// The per-instance federation state: the core [`Context`] plus an HTTP client for WebFinger
 /// and deliveries. It is the `app_data` of this instance's `FederationConfig`.
 #[derive(Clone)]
 pub struct Federation {
     pub ctx: Context,
+    /// For WebFinger, deliveries and shared lists; it resolves names through [`Self::guard`]
+    /// and follows no redirects.
     pub http: reqwest::Client,
+    /// Which addresses outgoing connections may reach.
+    pub guard: Arc<Guard>,
 }
 
 /// Request data as activitypub_federation hands it to handlers and trait methods.
@@ -25,23 +30,35 @@ impl Federation {
     /// (authorized fetch), so it is created here if it does not exist yet.
     pub async fn config(ctx: Context) -> CoreResult<FederationConfig<Federation>> {
         let timeout = Duration::from_secs(ctx.config.federation.request_timeout_secs);
+        let guard = Arc::new(
+            Guard::new(&ctx.config.federation.allowed_private_networks)
+                .map_err(passage_core::CoreError::Invalid)?,
+        );
         let http = reqwest::Client::builder()
             .timeout(timeout)
+            .connect_timeout(timeout)
             .user_agent(concat!("Passage/", env!("CARGO_PKG_VERSION")))
             .redirect(reqwest::redirect::Policy::none())
+            .dns_resolver(guard.resolver())
             .build()
             .map_err(|e| passage_core::CoreError::Internal(format!("http client: {e}")))?;
         let instance_actor = accounts::instance_actor(&ctx).await?;
         let debug = ctx.config.federation.debug;
         let domain = ctx.domain().to_owned();
-        let verifier = crate::verify::PolicyVerifier { ctx: ctx.clone() };
-        let state = Federation { ctx, http };
+        let verifier = crate::verify::PolicyVerifier {
+            ctx: ctx.clone(),
+            guard: guard.clone(),
+        };
+        // activitypub_federation's fetches go through the same guarded client.
+        let client = reqwest_middleware::ClientWithMiddleware::from(http.clone());
+        let state = Federation { ctx, http, guard };
         FederationConfig::builder()
             .domain(domain)
             .app_data(state)
             .debug(debug)
             .allow_http_urls(debug)
             .request_timeout(timeout)
+            .client(client)
             .http_fetch_limit(50)
             .url_verifier(Box::new(verifier))
             .signed_fetch_actor(

@@ -16,13 +16,15 @@ pub async fn fetch(federation: &Federation, sub: &Subscription) -> Result<String
     let accept = format_of(sub).map_or("text/csv, application/json;q=0.9, text/plain;q=0.8", |f| {
         f.media_type()
     });
+    let url = url::Url::parse(&sub.uri).map_err(|e| e.to_string())?;
+    federation.guard.check_url(&url)?;
     let mut response = federation
         .http
-        .get(&sub.uri)
+        .get(url)
         .header(reqwest::header::ACCEPT, accept)
         .send()
         .await
-        .map_err(|e| format!("not reached: {e}"))?;
+        .map_err(|e| format!("not reached: {}", crate::error::with_causes(&e)))?;
     let status = response.status();
     if !status.is_success() {
         return Err(format!("answered {status}"));

@@ -150,6 +150,12 @@ async fn send(
     let Some(signer) = signer else {
         return Outcome::Permanent("the sending actor has no signing key".into());
     };
+    // An inbox written as a private address is never tried (a hostile actor document).
+    if let Ok(url) = url::Url::parse(&delivery.inbox_url)
+        && let Err(why) = fed.guard.check_url(&url)
+    {
+        return Outcome::Permanent(why);
+    }
     // The policy may have changed since the activity was queued (a suspension).
     match passage_core::moderation::federates_with(fed, &delivery.host).await {
         Ok(true) => {}
@@ -206,7 +212,7 @@ async fn try_send(
     let response = request
         .send()
         .await
-        .map_err(|e| format!("request failed: {e}"))?;
+        .map_err(|e| format!("request failed: {}", crate::error::with_causes(&e)))?;
     Ok(response.status())
 }
 
