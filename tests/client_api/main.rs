@@ -5,6 +5,7 @@
 mod account_actions;
 mod admin_pages;
 mod admin_walk;
+mod backup;
 mod blocks;
 mod emojis;
 mod federation;

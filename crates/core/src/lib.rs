@@ -6,6 +6,7 @@
 //! Every function takes the per-instance [`Context`]; nothing is global.
 
 pub mod accounts;
+pub mod backup;
 pub mod blocks;
 pub mod bookmarks;
 pub mod chores;

@@ -55,6 +55,8 @@ enum Command {
     Migrate,
     /// Load and check the configuration, print it, and exit.
     CheckConfig,
+    /// Write a consistent copy of the database and media into DIR, while the server runs.
+    Backup { dir: PathBuf },
     /// Administer accounts, organisations and posts.
     Admin {
         #[command(subcommand)]
@@ -303,6 +305,21 @@ async fn run(command: Command, config: passage_core::config::Config) -> Result<(
             Ok(())
         }
         Command::Serve => serve(config).await,
+        Command::Backup { dir } => {
+            let ctx = passage_server::context(config, None)
+                .await
+                .map_err(|e| e.to_string())?;
+            let done = passage_core::backup::run(&ctx, &dir)
+                .await
+                .map_err(|e| e.to_string())?;
+            say!(
+                "backed up {} and {} media files into {}",
+                done.database.display(),
+                done.media_files,
+                dir.display()
+            );
+            Ok(())
+        }
         Command::Admin { command } => {
             let ctx = passage_server::context(config, None)
                 .await
