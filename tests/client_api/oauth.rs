@@ -267,3 +267,34 @@ async fn password_grant_scopes_revocation_and_json_errors() {
     assert_eq!(wrong_secret.body["error"], "invalid_client");
     net.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_account_over_its_rate_waits_and_others_do_not() {
+    let mut net = testkit::TestNetwork::start(1).await;
+    let a = &mut net.instances[0];
+    a.stop().await;
+    a.config.limits.api_per_account_per_5_minutes = 3;
+    a.start().await;
+    let a = net.get(0);
+    a.member("ana").await;
+    a.member("bo").await;
+    let ana = a.login("ana").await;
+    let bo = a.login("bo").await;
+    for _ in 0..3 {
+        assert_eq!(
+            ana.get("/api/v1/accounts/verify_credentials").await.status,
+            200
+        );
+    }
+    let over = ana.get("/api/v1/timelines/home").await;
+    assert_eq!(over.status, 429, "{}", over.text);
+    assert_eq!(over.body["error"], "Too many requests");
+    let wait: u64 = over.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=101).contains(&wait), "{wait}");
+    assert_eq!(bo.get("/api/v1/timelines/home").await.status, 200);
+    net.shutdown().await;
+}

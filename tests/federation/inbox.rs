@@ -372,3 +372,39 @@ async fn an_unasked_post_from_a_probation_domain_waits_and_its_edit_replaces_it(
     assert!(stored.content.contains("edited"));
     net.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_server_over_its_rate_is_told_to_retry_later_and_others_are_not() {
+    let mut net = TestNetwork::start(3).await;
+    let a = &mut net.instances[0];
+    a.stop().await;
+    a.config.limits.inbox_per_domain_per_minute = 2;
+    a.start().await;
+    let (alpha, beta, gamma) = (net.get(0), net.get(1), net.get(2));
+    alpha.member("ana").await;
+    let ana = alpha.lookup(&format!("ana@{}", alpha.domain())).await;
+    let eve = beta.person("eve").await;
+    let gil = gamma.person("gil").await;
+    let flag = |from: &TestInstance, who: &Actor, n: u32| {
+        json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{}/flags/{n}", from.base_url()),
+            "type": "Flag",
+            "actor": who.ap_id,
+            "content": "<p>report</p>",
+            "object": [ana.ap_id],
+        })
+        .to_string()
+    };
+    let inbox = format!("{}/inbox", alpha.base_url());
+    for n in 1..=2 {
+        let status = post_signed(alpha, &inbox, flag(beta, &eve, n).as_bytes(), &eve, &eve).await;
+        assert_eq!(status, 202);
+    }
+    let over = post_signed(alpha, &inbox, flag(beta, &eve, 3).as_bytes(), &eve, &eve).await;
+    assert_eq!(over, 429);
+    // Another server is not slowed by beta's burst.
+    let other = post_signed(alpha, &inbox, flag(gamma, &gil, 1).as_bytes(), &gil, &gil).await;
+    assert_eq!(other, 202);
+    net.shutdown().await;
+}

@@ -97,7 +97,11 @@ impl FromRequestParts<ApiState> for User {
         let Auth(grant) = Auth::from_request_parts(parts, state).await?;
         let grant = grant.ok_or_else(ApiError::unauthorized)?;
         match grant.actor.clone() {
-            Some(actor) => Ok(Self { actor, grant }),
+            Some(actor) => {
+                // Every member call counts against the account's rate.
+                state.ctx.limits.api(actor.id).map_err(ApiError::too_many)?;
+                Ok(Self { actor, grant })
+            }
             None => Err(ApiError::new(
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
                 "This method requires an authenticated user",
@@ -115,9 +119,11 @@ impl OptionalFromRequestParts<ApiState> for User {
     ) -> Result<Option<Self>, ApiError> {
         let Auth(grant) =
             <Auth as FromRequestParts<ApiState>>::from_request_parts(parts, state).await?;
-        Ok(grant.and_then(|grant| {
-            let actor = grant.actor.clone()?;
-            Some(Self { actor, grant })
-        }))
+        let Some(grant) = grant else { return Ok(None) };
+        let Some(actor) = grant.actor.clone() else {
+            return Ok(None);
+        };
+        state.ctx.limits.api(actor.id).map_err(ApiError::too_many)?;
+        Ok(Some(Self { actor, grant }))
     }
 }

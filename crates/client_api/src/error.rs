@@ -17,6 +17,8 @@ pub struct ApiError {
     pub message: String,
     /// OAuth endpoints answer with RFC 6749's `error` code and `error_description`.
     pub oauth_code: Option<&'static str>,
+    /// Seconds to wait, for a 429.
+    pub retry_after: Option<u64>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -27,6 +29,15 @@ impl ApiError {
             status,
             message: message.into(),
             oauth_code: None,
+            retry_after: None,
+        }
+    }
+
+    /// Over a rate limit: 429, and when to come back.
+    pub fn too_many(wait_secs: u64) -> Self {
+        Self {
+            retry_after: Some(wait_secs),
+            ..Self::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests")
         }
     }
 
@@ -93,6 +104,7 @@ impl From<OauthError> for ApiError {
             status,
             message: e.to_string(),
             oauth_code: Some(e.code()),
+            retry_after: None,
         }
     }
 }
@@ -109,6 +121,7 @@ impl From<FederationError> for ApiError {
                 Self::not_found()
             }
             FederationError::PayloadTooLarge => Self::not_found(),
+            FederationError::TooMany(wait) => Self::too_many(wait),
             FederationError::Internal(m) => Self::internal(m),
         }
     }
@@ -120,6 +133,12 @@ impl IntoResponse for ApiError {
             Some(code) => json!({ "error": code, "error_description": self.message }),
             None => json!({ "error": self.message }),
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(wait) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, wait.into());
+        }
+        response
     }
 }

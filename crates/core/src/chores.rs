@@ -11,6 +11,7 @@ pub const INTERVAL: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// Does whatever is due now; returns how many things it handled.
 pub async fn run_due(ctx: &Context) -> CoreResult<usize> {
+    ctx.limits.forget_quiet();
     Ok(crate::polls::end_due(ctx).await?
         + crate::scheduled::publish_due(ctx).await?
         + crate::moderation::domains::expire_due(ctx).await?

@@ -18,7 +18,25 @@ pub struct Config {
     pub delivery: DeliveryConfig,
     pub accounts: AccountsConfig,
     pub media: MediaConfig,
+    pub limits: LimitsConfig,
     pub log: LogConfig,
+}
+
+/// Rate limits (see `crate::limits`); 0 turns one off.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsConfig {
+    pub inbox_per_domain_per_minute: u32,
+    pub api_per_account_per_5_minutes: u32,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        Self {
+            inbox_per_domain_per_minute: 1200,
+            api_per_account_per_5_minutes: 300,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

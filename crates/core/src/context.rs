@@ -21,11 +21,14 @@ pub struct Context {
     pub stream: Hub,
     /// The current federation policy (see [`crate::moderation`]).
     pub policy: crate::moderation::PolicyCache,
+    /// Rate limit counters (see [`crate::limits`]).
+    pub limits: Arc<crate::limits::Limits>,
 }
 
 impl Context {
     pub fn new(db: Db, config: Config, keys: Arc<dyn KeySource>) -> Self {
         let urls = Urls::new(&config.instance.domain, config.federation.debug);
+        let limits = Arc::new(crate::limits::Limits::new(&config.limits));
         Self {
             db,
             config: Arc::new(config),
@@ -35,6 +38,7 @@ impl Context {
             ids: Arc::new(Snowflakes::default()),
             stream: Hub::default(),
             policy: Default::default(),
+            limits,
         }
     }
 

@@ -22,6 +22,7 @@ pub mod follows;
 pub mod ids;
 pub mod keys;
 pub mod languages;
+pub mod limits;
 pub mod links;
 pub mod lists;
 pub mod markers;

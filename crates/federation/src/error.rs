@@ -22,6 +22,9 @@ pub enum FederationError {
     Forbidden(String),
     #[error("payload too large")]
     PayloadTooLarge,
+    /// Over a rate limit; the seconds to wait.
+    #[error("too many requests; retry in {0} s")]
+    TooMany(u64),
     #[error("remote error: {0}")]
     Remote(String),
     #[error("internal error: {0}")]
@@ -86,6 +89,7 @@ impl FederationError {
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Remote(_) => StatusCode::BAD_GATEWAY,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -105,7 +109,13 @@ impl IntoResponse for FederationError {
                 other.to_string()
             }
         };
-        (status, Json(serde_json::json!({ "error": message }))).into_response()
+        let mut response = (status, Json(serde_json::json!({ "error": message }))).into_response();
+        if let Self::TooMany(wait) = self {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, wait.into());
+        }
+        response
     }
 }
 

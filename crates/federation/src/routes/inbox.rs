@@ -1,6 +1,7 @@
 //! `POST` to an inbox (personal or shared). Order matters, cheapest refusal first:
 //! size (413), signature present (401), JSON shape (400), origin of the activity id
-//! (400/403), the moderation policy on the sender's domain (403), signature valid and made
+//! (400/403), the moderation policy on the sender's domain (403), the domain's rate (429),
+//! signature valid and made
 //! by the activity's actor (401/403), the sender's account not suspended (403), already seen
 //! (202), then the activity itself.
 
@@ -45,6 +46,8 @@ pub async fn post_inbox(
             "this instance does not federate with yours".into(),
         ));
     }
+    // One busy or hostile server cannot take the machine: per-domain rate, before RSA work.
+    data.limits.inbox(&host).map_err(FederationError::TooMany)?;
     let signer = signer(
         &data,
         &parts.method,
