@@ -408,3 +408,74 @@ async fn a_server_over_its_rate_is_told_to_retry_later_and_others_are_not() {
     assert_eq!(other, 202);
     net.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_followers_only_post_does_not_leak_through_fetches_or_boosts() {
+    use passage_core::{posts, visibility::Visibility};
+    let net = TestNetwork::start(3).await;
+    let (alpha, beta, gamma) = (net.get(0), net.get(1), net.get(2));
+    let ana = alpha.member("ana").await;
+    let bob = beta.person("bob").await;
+    net.follow(1, &bob, 0, &ana).await;
+    let carol = gamma.person("carol").await;
+    let mut draft = posts::NewPost::public("Draft minutes for followers");
+    draft.visibility = Visibility::Private;
+    let post = posts::create(alpha.ctx(), &ana, draft).await.unwrap();
+    net.deliver_all().await;
+    assert!(
+        beta.copy_of(&post).await.is_some(),
+        "the follower's server has it"
+    );
+
+    // A server with no follower asks for it (signed, as every fetch is): not found, and
+    // nothing is stored there.
+    let url = url::Url::parse(&post.ap_id).unwrap();
+    let fetched =
+        passage_federation::objects::note::resolve(&url, &gamma.running().federation_data()).await;
+    assert!(fetched.is_err(), "{fetched:?}");
+    assert!(gamma.copy_of(&post).await.is_none());
+
+    // Someone who cannot see it announces it: no boost is stored, ana is not told.
+    let announce = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/announces/1", gamma.base_url()),
+        "type": "Announce",
+        "actor": carol.ap_id,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "object": post.ap_id,
+    })
+    .to_string();
+    let inbox = format!("{}/inbox", alpha.base_url());
+    let status = post_signed(alpha, &inbox, announce.as_bytes(), &carol, &carol).await;
+    assert_eq!(status, 403);
+    let carol_here = passage_core::accounts::by_ap_id(alpha.ctx(), &carol.ap_id)
+        .await
+        .unwrap()
+        .expect("carol is known once her signature was checked");
+    let boost =
+        passage_core::db::queries::posts::reblog_by(&alpha.ctx().db, carol_here.id, post.id)
+            .await
+            .unwrap();
+    assert!(
+        boost.is_none(),
+        "a boost of a followers-only post was stored"
+    );
+
+    // A member here who follows ana cannot boost it either (Mastodon refuses the same).
+    alpha.member("cem").await;
+    let cem = alpha.login("cem").await;
+    let cem_actor = alpha.lookup(&format!("cem@{}", alpha.domain())).await;
+    passage_core::follows::request(alpha.ctx(), &cem_actor, &ana)
+        .await
+        .unwrap();
+    let boost = cem
+        .post(&format!("/api/v1/statuses/{}/reblog", post.id))
+        .await;
+    assert!(
+        boost.status.is_client_error(),
+        "{} {}",
+        boost.status,
+        boost.text
+    );
+    net.shutdown().await;
+}
