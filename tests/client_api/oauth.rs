@@ -298,3 +298,29 @@ async fn an_account_over_its_rate_waits_and_others_do_not() {
     assert_eq!(bo.get("/api/v1/timelines/home").await.status, 200);
     net.shutdown().await;
 }
+
+#[tokio::test]
+async fn calls_without_a_token_are_counted_per_address() {
+    let mut net = testkit::TestNetwork::start(1).await;
+    let a = &mut net.instances[0];
+    a.stop().await;
+    a.config.limits.api_per_ip_per_5_minutes = 5;
+    a.start().await;
+    let a = net.get(0);
+    a.member("ana").await;
+    let ana = a.login("ana").await;
+    // Logging in spent some of this address's calls (the app's registration, the token).
+    let stranger = testkit::client::Client::anonymous(&a.base_url());
+    let mut answers = Vec::new();
+    for _ in 0..6 {
+        answers.push(stranger.get("/api/v1/instance").await);
+    }
+    let statuses: Vec<u16> = answers.iter().map(|x| x.status.as_u16()).collect();
+    assert!(statuses.contains(&200), "{statuses:?}");
+    let over = answers.last().unwrap();
+    assert_eq!(over.status, 429, "{statuses:?}");
+    assert!(over.headers.contains_key("retry-after"));
+    // A member from the same address counts against her account instead.
+    assert_eq!(ana.get("/api/v1/timelines/home").await.status, 200);
+    net.shutdown().await;
+}

@@ -23,5 +23,38 @@ pub fn router(state: ApiState) -> axum::Router {
     let config = &state.ctx.config;
     // Room for the multipart framing and text fields around the file.
     let max_upload = config.media.max_bytes + 64 * 1024;
-    routes::router(config.http.max_body_bytes, max_upload).with_state(state)
+    routes::router(config.http.max_body_bytes, max_upload)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            anonymous_rate,
+        ))
+        .with_state(state)
+}
+
+/// Calls without a token count against the client's address (members' calls count against
+/// their account, in [`auth::User`]). Where the server was not given the connection's
+/// address (a test calling the router directly), nothing is counted.
+async fn anonymous_rate(
+    axum::extract::State(state): axum::extract::State<ApiState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::{extract::ConnectInfo, response::IntoResponse};
+    let parts = request.headers();
+    let has_token = parts.contains_key(axum::http::header::AUTHORIZATION)
+        || request
+            .uri()
+            .query()
+            .is_some_and(|q| q.contains("access_token="));
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    if let (false, Some(peer)) = (has_token, peer) {
+        let forwarded = parts.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+        if let Err(wait) = state.ctx.limits.anonymous(peer, forwarded) {
+            return ApiError::too_many(wait).into_response();
+        }
+    }
+    next.run(request).await
 }

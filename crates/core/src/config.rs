@@ -28,6 +28,8 @@ pub struct Config {
 pub struct LimitsConfig {
     pub inbox_per_domain_per_minute: u32,
     pub api_per_account_per_5_minutes: u32,
+    /// Client API calls without a token, per client address.
+    pub api_per_ip_per_5_minutes: u32,
 }
 
 impl Default for LimitsConfig {
@@ -35,6 +37,7 @@ impl Default for LimitsConfig {
         Self {
             inbox_per_domain_per_minute: 1200,
             api_per_account_per_5_minutes: 300,
+            api_per_ip_per_5_minutes: 300,
         }
     }
 }

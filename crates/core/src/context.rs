@@ -28,7 +28,7 @@ pub struct Context {
 impl Context {
     pub fn new(db: Db, config: Config, keys: Arc<dyn KeySource>) -> Self {
         let urls = Urls::new(&config.instance.domain, config.federation.debug);
-        let limits = Arc::new(crate::limits::Limits::new(&config.limits));
+        let limits = Arc::new(crate::limits::Limits::new(&config));
         Self {
             db,
             config: Arc::new(config),

@@ -1,19 +1,24 @@
-//! Rate limits, so that one server or one account cannot take an instance's small machine
-//! for itself: activities arriving per sending domain, and client API calls per account.
+//! Rate limits, so that one server, one account or one address cannot take an instance's
+//! small machine for itself: activities arriving per sending domain, client API calls per
+//! account, and calls without a token per client address (behind trusted proxies, the
+//! address they forward).
 //! A caller over its limit is told how long to wait (`429` with `Retry-After`); senders and
 //! apps retry then. Each instance keeps its own counters (no global state).
 
-use crate::config::LimitsConfig;
+use crate::config::Config;
 use governor::{
     DefaultKeyedRateLimiter, Quota, RateLimiter,
     clock::{Clock, DefaultClock},
 };
-use std::{num::NonZeroU32, time::Duration};
+use std::{net::IpAddr, num::NonZeroU32, time::Duration};
 
 /// The counters of one instance.
 pub struct Limits {
     inbox: Option<DefaultKeyedRateLimiter<String>>,
     api: Option<DefaultKeyedRateLimiter<i64>>,
+    anonymous: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    trusted_proxies: Vec<IpAddr>,
 }
 
 impl std::fmt::Debug for Limits {
@@ -29,16 +34,28 @@ fn quota(n: u32, period: Duration) -> Option<Quota> {
 }
 
 impl Limits {
-    pub fn new(config: &LimitsConfig) -> Self {
+    pub fn new(config: &Config) -> Self {
+        let limits = &config.limits;
+        let five_minutes = Duration::from_secs(300);
         Self {
-            inbox: quota(config.inbox_per_domain_per_minute, Duration::from_secs(60))
+            inbox: quota(limits.inbox_per_domain_per_minute, Duration::from_secs(60))
                 .map(RateLimiter::keyed),
-            api: quota(
-                config.api_per_account_per_5_minutes,
-                Duration::from_secs(300),
-            )
-            .map(RateLimiter::keyed),
+            api: quota(limits.api_per_account_per_5_minutes, five_minutes).map(RateLimiter::keyed),
+            anonymous: quota(limits.api_per_ip_per_5_minutes, five_minutes).map(RateLimiter::keyed),
+            trusted_proxies: config
+                .http
+                .trusted_proxies
+                .iter()
+                .filter_map(|p| p.parse().ok())
+                .collect(),
         }
+    }
+
+    /// One call without a token from the connection's `peer`, which forwarded
+    /// `forwarded_for` (`X-Forwarded-For`); Err with the seconds to wait.
+    pub fn anonymous(&self, peer: IpAddr, forwarded_for: Option<&str>) -> Result<(), u64> {
+        let client = client_address(peer, forwarded_for, &self.trusted_proxies);
+        check(self.anonymous.as_ref(), &client)
     }
 
     /// One activity from `domain`; Err with the seconds to wait when over the limit.
@@ -60,7 +77,26 @@ impl Limits {
         if let Some(l) = &self.api {
             l.retain_recent();
         }
+        if let Some(l) = &self.anonymous {
+            l.retain_recent();
+        }
     }
+}
+
+/// The client's address: the connection's, or, when that is a trusted proxy, the nearest
+/// address in `X-Forwarded-For` that is not one (addresses further left are the client's
+/// own claims and may be forged).
+pub fn client_address(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let hops = forwarded_for
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|hop| hop.trim().parse::<IpAddr>().ok());
+    hops.rev()
+        .find(|hop| !trusted.contains(hop))
+        .unwrap_or(peer)
 }
 
 fn check<K: std::hash::Hash + Eq + Clone>(
@@ -81,11 +117,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_client_address_is_believed_only_from_trusted_proxies() {
+        let proxy: IpAddr = "10.0.0.2".parse().unwrap();
+        let client: IpAddr = "203.0.113.7".parse().unwrap();
+        let forged = Some("198.51.100.1, 203.0.113.7");
+        assert_eq!(client_address(proxy, forged, &[proxy]), client);
+        // Not a trusted proxy: its header is ignored.
+        assert_eq!(
+            client_address(client, Some("198.51.100.1"), &[proxy]),
+            client
+        );
+        // A trusted proxy with no header: the proxy is all we know.
+        assert_eq!(client_address(proxy, None, &[proxy]), proxy);
+    }
+
+    #[test]
     fn a_caller_over_its_limit_is_told_to_wait_and_others_are_not() {
-        let limits = Limits::new(&LimitsConfig {
-            inbox_per_domain_per_minute: 3,
-            api_per_account_per_5_minutes: 0,
-        });
+        let mut config = Config::default();
+        config.limits.inbox_per_domain_per_minute = 3;
+        config.limits.api_per_account_per_5_minutes = 0;
+        let limits = Limits::new(&config);
         for _ in 0..3 {
             assert!(limits.inbox("busy.example").is_ok());
         }

@@ -77,7 +77,10 @@ impl Instance {
             .map_err(|e| StartError::Federation(e.to_string()))?;
         let federation = fed_config.to_request_data().app_data().clone();
         let app = router(&ctx, fed_config.clone());
-        let app = axum::ServiceExt::<axum::extract::Request>::into_make_service(app);
+        // Each request knows the address it came from (rate limits per client address).
+        let app = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+            SocketAddr,
+        >(app);
         let shutdown = CancellationToken::new();
         let mut tasks = Vec::new();
         let token = shutdown.clone();
