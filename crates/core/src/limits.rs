@@ -46,7 +46,13 @@ impl Limits {
                 .http
                 .trusted_proxies
                 .iter()
-                .filter_map(|p| p.parse().ok())
+                .filter_map(|p| {
+                    let parsed = p.parse().ok();
+                    if parsed.is_none() {
+                        tracing::warn!(proxy = %p, "http.trusted_proxies: not an IP address; ignored");
+                    }
+                    parsed
+                })
                 .collect(),
         }
     }
