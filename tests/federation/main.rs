@@ -2,10 +2,13 @@
 
 mod delivery;
 mod domain_lists;
+mod faults;
 mod follow;
+mod forged;
 mod hostile;
 mod inbox;
 mod moderation;
 mod posts;
 mod probation;
+mod signing;
 mod suspension;

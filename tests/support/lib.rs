@@ -23,20 +23,24 @@ const TEST_TOML: &str = include_str!("../../config/test.toml");
 
 /// RSA keys generated once and shipped with the tests (key generation costs 0.1-0.4 s).
 pub fn key_pool() -> Arc<KeyPool> {
+    Arc::new(KeyPool::new(key_pool_pairs()))
+}
+
+/// The shipped keys with their private halves, for tests that play a remote server.
+pub fn key_pool_pairs() -> Vec<KeyPair> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("support/keys");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
     files.sort();
-    let keys: Vec<KeyPair> = files
+    files
         .iter()
         .map(|f| {
             key_pair_from(&parse_private_pem(&std::fs::read_to_string(f).unwrap()).unwrap())
                 .unwrap()
         })
-        .collect();
-    Arc::new(KeyPool::new(keys))
+        .collect()
 }
 
 /// One instance of the network, restartable on the same port and database.
@@ -181,7 +185,12 @@ impl TestInstance {
 
     /// This instance's copy of an actor it already knows (local or remote).
     pub async fn known(&self, actor: &Actor) -> Actor {
-        accounts::by_ap_id(self.ctx(), &actor.ap_id)
+        self.known_by_ap_id(&actor.ap_id).await
+    }
+
+    /// This instance's copy of the actor with id `ap_id`, which it must know.
+    pub async fn known_by_ap_id(&self, ap_id: &str) -> Actor {
+        accounts::by_ap_id(self.ctx(), ap_id)
             .await
             .unwrap()
             .expect("actor known here")

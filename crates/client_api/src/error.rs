@@ -72,6 +72,19 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, message)
     }
 
+    /// 503: the database cannot take the work now (locked, full, unreachable); the app may
+    /// try again, and nothing the member sent was half-kept.
+    fn unavailable(cause: impl std::fmt::Display) -> Self {
+        tracing::warn!(%cause, "database unavailable");
+        Self {
+            retry_after: Some(30),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The server is temporarily unavailable, try again later",
+            )
+        }
+    }
+
     fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "client API request failed");
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
@@ -87,6 +100,7 @@ impl From<CoreError> for ApiError {
             CoreError::Conflict(m) => Self::invalid(m),
             CoreError::TooLarge(m) => Self::new(StatusCode::PAYLOAD_TOO_LARGE, m),
             CoreError::Unsupported(m) => Self::invalid(m),
+            CoreError::Db(e) if passage_core::db::is_unavailable(&e) => Self::unavailable(e),
             CoreError::Db(e) => Self::internal(e),
             CoreError::Internal(m) => Self::internal(m),
         }
@@ -122,6 +136,7 @@ impl From<FederationError> for ApiError {
             }
             FederationError::PayloadTooLarge => Self::not_found(),
             FederationError::TooMany(wait) => Self::too_many(wait),
+            FederationError::Unavailable(m) => Self::unavailable(m),
             FederationError::Internal(m) => Self::internal(m),
         }
     }

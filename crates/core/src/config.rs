@@ -152,12 +152,41 @@ pub struct FederationConfig {
     pub request_timeout_secs: u64,
     pub max_fetch_bytes: usize,
     pub signature_max_age_secs: u64,
+    /// Signature formats accepted on incoming requests.
+    pub accept_signatures: Vec<SignatureFormat>,
+    /// The format a delivery is signed with first; the other is tried once on a 401 and the
+    /// one that worked is remembered for that server.
+    pub sign_with: SignatureFormat,
+    /// A signature that fails with the stored key re-fetches the signer once (the key may have
+    /// been rotated), but no more often than this for one actor: a hostile sender cannot make
+    /// us fetch on every request.
+    pub key_refresh_secs: u64,
     pub key_bits: u32,
     /// Who may read this instance's domain blocks with their public reasons.
     pub public_blocklist: PublicBlocklist,
     /// Private networks (CIDR) outgoing connections may reach anyway; all others that are
     /// not public are refused (SSRF).
     pub allowed_private_networks: Vec<String>,
+}
+
+/// The two ways of signing HTTP requests in the fediverse.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SignatureFormat {
+    /// draft-cavage-http-signatures (`Signature: keyId=…`), what every server speaks.
+    #[serde(rename = "cavage")]
+    Cavage,
+    /// RFC 9421 HTTP Message Signatures (`Signature-Input`), Mastodon 4.5 and Fedify.
+    #[serde(rename = "rfc9421")]
+    Rfc9421,
+}
+
+impl SignatureFormat {
+    pub fn other(self) -> Self {
+        match self {
+            Self::Cavage => Self::Rfc9421,
+            Self::Rfc9421 => Self::Cavage,
+        }
+    }
 }
 
 /// Who sees the list of moderated servers (Mastodon's "show domain blocks").
@@ -180,6 +209,9 @@ impl Default for FederationConfig {
             request_timeout_secs: 10,
             max_fetch_bytes: 1024 * 1024,
             signature_max_age_secs: 3600,
+            accept_signatures: vec![SignatureFormat::Cavage, SignatureFormat::Rfc9421],
+            sign_with: SignatureFormat::Cavage,
+            key_refresh_secs: 600,
             key_bits: 2048,
             public_blocklist: PublicBlocklist::Off,
             allowed_private_networks: Vec::new(),

@@ -23,6 +23,11 @@ impl Urls {
         &self.base
     }
 
+    /// `https`, or `http` for a debug instance.
+    pub fn scheme(&self) -> &str {
+        self.base.split_once("://").map_or("https", |(scheme, _)| scheme)
+    }
+
     pub fn actor(&self, username: &str) -> String {
         if username == INSTANCE_ACTOR {
             format!("{}/actor", self.base)

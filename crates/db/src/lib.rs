@@ -45,6 +45,39 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Db, DbErr> {
     Database::connect(options).await
 }
 
+/// True when the database cannot do the work now but may soon: it is busy or locked, out of
+/// disk, read-only, restarting or unreachable. Such failures are answered 503 so that peers
+/// and clients try again, where a 500 would say the request itself is at fault.
+pub fn is_unavailable(err: &DbErr) -> bool {
+    use sea_orm::{RuntimeErr, SqlxError, SqlxPostgresError};
+    let sqlx = match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => e,
+        _ => return false,
+    };
+    match sqlx.as_ref() {
+        SqlxError::Io(_) | SqlxError::PoolTimedOut | SqlxError::PoolClosed => true,
+        SqlxError::WorkerCrashed => true,
+        SqlxError::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            if db.try_downcast_ref::<SqlxPostgresError>().is_some() {
+                // Connection exceptions, insufficient resources (disk full), operator
+                // intervention (shutting down), lock timeout, read-only, serialization.
+                code.starts_with("08")
+                    || code.starts_with("53")
+                    || code.starts_with("57P")
+                    || matches!(&*code, "55P03" | "25006" | "40001" | "40P01")
+            } else {
+                // SQLite result codes (extended codes keep the primary one in the low byte):
+                // BUSY, LOCKED, READONLY, IOERR, FULL.
+                code.parse::<u32>()
+                    .is_ok_and(|n| matches!(n & 0xff, 5 | 6 | 8 | 10 | 13))
+            }
+        }
+        _ => false,
+    }
+}
+
 /// True when the error is a unique-constraint violation (a row that already exists).
 pub fn is_unique_violation(err: &DbErr) -> bool {
     matches!(

@@ -27,9 +27,16 @@ pub enum FederationError {
     TooMany(u64),
     #[error("remote error: {0}")]
     Remote(String),
+    /// The database cannot take the work now (locked, full, unreachable): the peer keeps
+    /// the activity and retries.
+    #[error("temporarily unavailable: {0}")]
+    Unavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
+
+/// Seconds a peer is asked to wait after a 503.
+const RETRY_UNAVAILABLE_SECS: u64 = 30;
 
 impl From<CoreError> for FederationError {
     fn from(e: CoreError) -> Self {
@@ -40,7 +47,7 @@ impl From<CoreError> for FederationError {
                 Self::BadRequest(m)
             }
             CoreError::TooLarge(_) => Self::PayloadTooLarge,
-            CoreError::Db(e) => Self::Internal(e.to_string()),
+            CoreError::Db(e) => e.into(),
             CoreError::Internal(m) => Self::Internal(m),
         }
     }
@@ -48,7 +55,11 @@ impl From<CoreError> for FederationError {
 
 impl From<sea_orm::DbErr> for FederationError {
     fn from(e: sea_orm::DbErr) -> Self {
-        Self::Internal(e.to_string())
+        if passage_core::db::is_unavailable(&e) {
+            Self::Unavailable(e.to_string())
+        } else {
+            Self::Internal(e.to_string())
+        }
     }
 }
 
@@ -91,6 +102,7 @@ impl FederationError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Remote(_) => StatusCode::BAD_GATEWAY,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -104,13 +116,22 @@ impl IntoResponse for FederationError {
                 tracing::error!(%cause, "federation request failed");
                 "internal error".to_owned()
             }
+            Self::Unavailable(cause) => {
+                tracing::warn!(%cause, "database unavailable; asked the peer to retry");
+                "temporarily unavailable, try again later".to_owned()
+            }
             other => {
                 tracing::debug!(error = %other, "federation request refused");
                 other.to_string()
             }
         };
         let mut response = (status, Json(serde_json::json!({ "error": message }))).into_response();
-        if let Self::TooMany(wait) = self {
+        let wait = match self {
+            Self::TooMany(wait) => Some(wait),
+            Self::Unavailable(_) => Some(RETRY_UNAVAILABLE_SECS),
+            _ => None,
+        };
+        if let Some(wait) = wait {
             response
                 .headers_mut()
                 .insert(axum::http::header::RETRY_AFTER, wait.into());

@@ -1,6 +1,6 @@
 use crate::guard::Guard;
 use activitypub_federation::config::{Data, FederationConfig};
-use passage_core::{Context, CoreResult, accounts};
+use passage_core::{Context, CoreResult, accounts, config::SignatureFormat};
 use std::{ops::Deref, sync::Arc, time::Duration};
 
 /// The per-instance federation state: the core [`Context`] plus an HTTP client for WebFinger
@@ -13,6 +13,25 @@ pub struct Federation {
     pub http: reqwest::Client,
     /// Which addresses outgoing connections may reach.
     pub guard: Arc<Guard>,
+    /// The signature format each server took last (see [`crate::delivery`]).
+    pub signature_formats: Arc<SignatureFormats>,
+}
+
+/// The format that worked for each server, learnt when one answers 401 to the configured
+/// format and takes the other. Kept in memory: after a restart one extra 401 re-learns it.
+#[derive(Default)]
+pub struct SignatureFormats(std::sync::Mutex<std::collections::HashMap<String, SignatureFormat>>);
+
+impl SignatureFormats {
+    pub fn get(&self, host: &str) -> Option<SignatureFormat> {
+        self.0.lock().ok()?.get(host).copied()
+    }
+
+    pub fn remember(&self, host: &str, format: SignatureFormat) {
+        if let Ok(mut map) = self.0.lock() {
+            map.insert(host.to_owned(), format);
+        }
+    }
 }
 
 /// Request data as activitypub_federation hands it to handlers and trait methods.
@@ -51,7 +70,12 @@ impl Federation {
         };
         // activitypub_federation's fetches go through the same guarded client.
         let client = reqwest_middleware::ClientWithMiddleware::from(http.clone());
-        let state = Federation { ctx, http, guard };
+        let state = Federation {
+            ctx,
+            http,
+            guard,
+            signature_formats: Arc::default(),
+        };
         FederationConfig::builder()
             .domain(domain)
             .app_data(state)

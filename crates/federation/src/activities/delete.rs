@@ -7,7 +7,7 @@ use crate::{
     protocol::{IdOr, note::Tombstone},
 };
 use activitypub_federation::{
-    kinds::activity::DeleteType, protocol::verification::verify_domains_match, traits::Activity,
+    kinds::activity::DeleteType, traits::Activity,
 };
 use passage_core::posts;
 use serde::{Deserialize, Serialize};
@@ -41,7 +41,7 @@ impl Activity for Delete {
     activity_basics!();
 
     async fn verify(&self, _data: &FederationData) -> Result<(), FederationError> {
-        verify_domains_match(self.object_id(), &self.actor)?;
+        crate::protocol::verify_same_origin(self.object_id(), &self.actor)?;
         Ok(())
     }
 

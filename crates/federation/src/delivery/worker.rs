@@ -18,6 +18,7 @@ use passage_core::{
         now,
         queries::deliveries as q,
     },
+    config::SignatureFormat,
     keys,
 };
 use sea_orm::TransactionTrait;
@@ -174,29 +175,59 @@ async fn send(
     }
 }
 
+/// Sends once in the format this server is known to take (or the configured one), and once
+/// more in the other format when it answers 401: servers that moved to RFC 9421 and servers
+/// that never left draft-cavage are both reached, and the one that worked is remembered.
 async fn try_send(
     fed: &Federation,
     signer: Arc<Signer>,
     delivery: &drow::Model,
     activity: &outgoing_activities::Model,
 ) -> Result<http::StatusCode, String> {
+    let known = fed.signature_formats.get(&delivery.host);
+    let first = known.unwrap_or(fed.config.federation.sign_with);
+    let status = post_signed(fed, signer.clone(), delivery, activity, first).await?;
+    if status != http::StatusCode::UNAUTHORIZED {
+        return Ok(status);
+    }
+    let other = first.other();
+    let status = post_signed(fed, signer, delivery, activity, other).await?;
+    if status.is_success() {
+        fed.signature_formats.remember(&delivery.host, other);
+    }
+    Ok(status)
+}
+
+async fn post_signed(
+    fed: &Federation,
+    signer: Arc<Signer>,
+    delivery: &drow::Model,
+    activity: &outgoing_activities::Model,
+    format: SignatureFormat,
+) -> Result<http::StatusCode, String> {
     const CONTENT_TYPE: &str = "application/activity+json";
     let url = url::Url::parse(&delivery.inbox_url).map_err(|e| e.to_string())?;
-    let host = url[url::Position::BeforeHost..url::Position::AfterPort].to_owned();
-    let path = url[url::Position::BeforePath..url::Position::AfterQuery].to_owned();
     let body = activity.body.clone();
     // RSA signing is CPU work (about 0.7 ms): keep it off the async workers.
-    let (headers, body) = tokio::task::spawn_blocking(move || {
-        let headers = signatures::sign(
-            &signer.key,
-            &signer.key_id,
-            "POST",
-            &host,
-            &path,
-            Some(body.as_bytes()),
-            Some(CONTENT_TYPE),
-        );
-        (headers, body)
+    let (headers, url, body) = tokio::task::spawn_blocking(move || {
+        let bytes = Some(body.as_bytes());
+        let headers = match format {
+            SignatureFormat::Cavage => {
+                let host = &url[url::Position::BeforeHost..url::Position::AfterPort];
+                let path = &url[url::Position::BeforePath..url::Position::AfterQuery];
+                let key = &signer.key;
+                signatures::sign(key, &signer.key_id, "POST", host, path, bytes, Some(CONTENT_TYPE))
+            }
+            SignatureFormat::Rfc9421 => signatures::rfc9421::sign(
+                &signer.key,
+                &signer.key_id,
+                "POST",
+                &url,
+                bytes,
+                Some(CONTENT_TYPE),
+            ),
+        };
+        (headers, url, body)
     })
     .await
     .map_err(|e| e.to_string())?;

@@ -7,7 +7,7 @@ use crate::{
 };
 use activitypub_federation::{
     fetch::object_id::ObjectId,
-    protocol::{public_key::PublicKey, verification::verify_domains_match},
+    protocol::public_key::PublicKey,
     traits::{Actor as ApActor, Object},
 };
 use passage_core::{
@@ -86,8 +86,8 @@ impl Object for ApubActor {
         expected_domain: &Url,
         _data: &FederationData,
     ) -> Result<(), FederationError> {
-        verify_domains_match(&json.id, expected_domain)?;
-        verify_domains_match(&json.id, &json.inbox)?;
+        crate::protocol::verify_same_origin(&json.id, expected_domain)?;
+        crate::protocol::verify_same_origin(&json.id, &json.inbox)?;
         if json.public_key.owner != json.id {
             return Err(FederationError::BadRequest(
                 "public key belongs to another actor".into(),

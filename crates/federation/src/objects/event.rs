@@ -12,7 +12,6 @@ use crate::{
         note::{Attachment, NoteDocument},
     },
 };
-use activitypub_federation::protocol::verification::verify_domains_match;
 use chrono::TimeZone;
 use passage_core::{
     Context, Post,
@@ -208,7 +207,7 @@ pub async fn receive(
             .find_map(|a| web_url(a.href.as_ref().map(|h| Value::String(h.clone())).as_ref()))
     });
     let organiser = match &f.actor {
-        Some(id) if verify_domains_match(id, &json.id).is_ok() && *id != json.id => {
+        Some(id) if id.origin() == json.id.origin() && *id != json.id => {
             actor::resolve(id.as_str(), data).await.ok()
         }
         _ => None,

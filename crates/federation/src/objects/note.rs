@@ -12,7 +12,7 @@ use crate::{
     },
 };
 use activitypub_federation::{
-    fetch::object_id::ObjectId, protocol::verification::verify_domains_match, traits::Object,
+    fetch::object_id::ObjectId, traits::Object,
 };
 use passage_core::{
     Context, Post, accounts,
@@ -194,12 +194,12 @@ pub fn sent_by_author(json: &NoteDocument, author: &Url, sender: &Url) -> bool {
 /// Checks a Note received from (or fetched at) `expected_domain`: its id and its author must
 /// both belong to that origin, so no server can speak for another's posts.
 pub fn verify_origin(json: &NoteDocument, expected_domain: &Url) -> Result<Url, FederationError> {
-    verify_domains_match(&json.id, expected_domain)?;
+    crate::protocol::verify_same_origin(&json.id, expected_domain)?;
     let author = json
         .attributed_to
         .author()
         .ok_or_else(|| FederationError::BadRequest("note without author".into()))?;
-    verify_domains_match(&author, &json.id)?;
+    crate::protocol::verify_same_origin(&author, &json.id)?;
     if !NoteDocument::KINDS.contains(&json.kind.as_str()) {
         return Err(FederationError::BadRequest(format!(
             "unsupported object type {}",

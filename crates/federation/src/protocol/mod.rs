@@ -4,6 +4,7 @@
 pub mod actor;
 pub mod addressing;
 pub mod event;
+pub mod limits;
 pub mod note;
 
 #[cfg(test)]
@@ -12,6 +13,19 @@ mod fixture_tests;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use url::Url;
+
+/// Refuses `id` unless it has the origin of `expected` (scheme, host and port). Stricter than
+/// activitypub_federation's `verify_domains_match`, which ignores the port: two servers on
+/// one host are two origins, and neither may speak for the other's objects.
+pub fn verify_same_origin(id: &Url, expected: &Url) -> Result<(), crate::FederationError> {
+    if id.origin() == expected.origin() {
+        Ok(())
+    } else {
+        Err(crate::FederationError::Forbidden(format!(
+            "{id} does not belong to the server of {expected}"
+        )))
+    }
+}
 
 /// The `https://www.w3.org/ns/activitystreams#Public` collection.
 pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";

@@ -1,5 +1,5 @@
 //! `POST` to an inbox (personal or shared). Order matters, cheapest refusal first:
-//! size (413), signature present (401), JSON shape (400), origin of the activity id
+//! size (413), signature present (401), JSON syntax and shape limits (400), origin of the activity id
 //! (400/403), the moderation policy on the sender's domain (403), the domain's rate (429),
 //! signature valid and made
 //! by the activity's actor (401/403), the sender's account not suspended (403), already seen
@@ -27,6 +27,7 @@ pub async fn post_inbox(
         ));
     }
     let value: Value = serde_json::from_slice(&body)?;
+    crate::protocol::limits::check(&value).map_err(FederationError::BadRequest)?;
     let id = url_field(&value, "id")?;
     let actor_id = url_field(&value, "actor")?;
     if id.origin() != actor_id.origin() {

@@ -6,16 +6,17 @@ mod group;
 mod inbox;
 mod nodeinfo;
 mod objects;
+mod signer;
 mod webfinger;
 
-use crate::{Federation, FederationData, FederationError, objects::actor::resolve, signatures};
+use crate::Federation;
 use activitypub_federation::config::{FederationConfig, FederationMiddleware};
 use axum::{
     Router,
     routing::{get, post},
 };
-use passage_core::Actor;
-use std::time::{Duration, SystemTime};
+
+pub(crate) use signer::signer;
 
 /// The ActivityPub, WebFinger and NodeInfo routes of one instance.
 pub fn router(config: FederationConfig<Federation>) -> Router {
@@ -44,47 +45,4 @@ pub fn router(config: FederationConfig<Federation>) -> Router {
         .route("/.well-known/nodeinfo", get(nodeinfo::discovery))
         .route("/nodeinfo/{version}", get(nodeinfo::nodeinfo))
         .layer(FederationMiddleware::new(config))
-}
-
-/// Verifies the HTTP signature of a request and returns the actor that signed it. The key is
-/// fetched with the actor it names (the keyId without `#main-key`), through the same checked
-/// fetch path as every other remote object.
-pub(crate) async fn signer(
-    data: &FederationData,
-    method: &http::Method,
-    uri: &http::Uri,
-    headers: &http::HeaderMap,
-    body: Option<&[u8]>,
-) -> Result<Actor, FederationError> {
-    let unauthorized = |e: signatures::SignatureError| FederationError::Unauthorized(e.to_string());
-    let value = headers
-        .get("signature")
-        .and_then(|v| v.to_str().ok())
-        .ok_or(FederationError::Unauthorized(
-            "request is not signed".into(),
-        ))?;
-    let header = signatures::SignatureHeader::parse(value).map_err(unauthorized)?;
-    let actor = resolve(&header.key_owner_hint(), data)
-        .await
-        .map_err(|e| FederationError::Unauthorized(format!("signing key unavailable: {e}")))?;
-    let mut map = signatures::header_map(headers);
-    map.entry("host".into())
-        .or_insert_with(|| data.domain().to_owned());
-    let path = uri.path_and_query().map_or("/", |p| p.as_str());
-    let request = signatures::IncomingRequest {
-        method: method.as_str(),
-        path_and_query: path,
-        headers: &map,
-        body,
-    };
-    let max_age = Duration::from_secs(data.config.federation.signature_max_age_secs);
-    signatures::verify(
-        &request,
-        &header,
-        &actor.public_key_pem,
-        SystemTime::now(),
-        max_age,
-    )
-    .map_err(unauthorized)?;
-    Ok(actor)
 }
