@@ -322,6 +322,7 @@ async fn a_redirect_to_a_private_address_is_not_followed() {
         let url = format!("{evil}/redirect/{n}");
         let fetched = passage_federation::objects::actor::resolve(&url, &data).await;
         let why = fetched.expect_err(target).to_string();
+        println!("redirect to {target}: {why}");
         assert!(why.contains("public address") || why.contains("must have a domain"), "{target}: {why}");
     }
     println!("{} redirects to private addresses, {} refused", targets.len(), targets.len());
