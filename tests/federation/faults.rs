@@ -19,8 +19,19 @@ async fn set_read_only(instance: &TestInstance, on: bool) {
     }
     let admin_url = std::env::var("PASSAGE_TEST_DATABASE_URL").unwrap();
     let admin = Database::connect(&admin_url).await.unwrap();
-    let name = instance.config.database.url.rsplit('/').next().unwrap().to_owned();
-    let setting = if on { "SET default_transaction_read_only = on" } else { "RESET default_transaction_read_only" };
+    let name = instance
+        .config
+        .database
+        .url
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let setting = if on {
+        "SET default_transaction_read_only = on"
+    } else {
+        "RESET default_transaction_read_only"
+    };
     admin
         .execute_unprepared(&format!("ALTER DATABASE {name} {setting}"))
         .await
@@ -48,16 +59,25 @@ async fn a_receiver_whose_database_refuses_writes_answers_503_and_loses_nothing(
         .unwrap();
     let stats = alpha.deliver_all().await;
     assert_eq!(stats.delivered, 0, "{stats:?}");
-    let rows = deliveries::Entity::find().all(&alpha.ctx().db).await.unwrap();
+    let rows = deliveries::Entity::find()
+        .all(&alpha.ctx().db)
+        .await
+        .unwrap();
     let waiting: Vec<_> = rows.iter().filter(|d| d.state != "delivered").collect();
     assert_eq!(waiting.len(), 1, "{rows:?}");
     let error = waiting[0].last_error.as_deref().unwrap_or_default();
     assert!(error.contains("503"), "the receiver answered: {error}");
-    assert_ne!(waiting[0].state, "failed", "the sender gave the activity up");
+    assert_ne!(
+        waiting[0].state, "failed",
+        "the sender gave the activity up"
+    );
 
     set_read_only(beta, false).await;
     net.deliver_all().await;
-    let copy = beta.copy_of(&post).await.expect("the post arrived after the fault");
+    let copy = beta
+        .copy_of(&post)
+        .await
+        .expect("the post arrived after the fault");
     assert_eq!(copy.ap_id, post.ap_id);
     net.shutdown().await;
 }

@@ -5,12 +5,12 @@
 //!
 //! Every attack is a `Follow` of eve: refused means a 4xx and eve still has no follower.
 
+use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::{
     rand::SystemRandom,
     rsa::KeyPair as RsaKeyPair,
     signature::{self, Ed25519KeyPair, KeyPair as _},
 };
-use aws_lc_rs::encoding::AsDer;
 use base64::{Engine, engine::general_purpose::STANDARD as B64};
 use passage_core::{Actor, follows, keys::parse_private_pem};
 use passage_federation::signatures::rfc9421;
@@ -53,7 +53,12 @@ async fn fake_server(actors: FakeActors, redirects: Vec<String>) -> String {
         let actors = actors.clone();
         async move {
             actors.fetches.fetch_add(1, Ordering::SeqCst);
-            let doc = actors.docs.lock().unwrap().get(&format!("/users/{name}")).cloned();
+            let doc = actors
+                .docs
+                .lock()
+                .unwrap()
+                .get(&format!("/users/{name}"))
+                .cloned();
             match doc {
                 Some(doc) => ([("content-type", "application/activity+json")], doc).into_response(),
                 None => StatusCode::NOT_FOUND.into_response(),
@@ -85,19 +90,29 @@ fn cavage(
     sign: impl Fn(&[u8]) -> Vec<u8>,
 ) -> Vec<(&'static str, String)> {
     let digest = format!("SHA-256={}", B64.encode(Sha256::digest(body)));
-    let text = format!("(request-target): post {path}\nhost: {host}\ndate: {date}\ndigest: {digest}");
+    let text =
+        format!("(request-target): post {path}\nhost: {host}\ndate: {date}\ndigest: {digest}");
     let signature = format!(
         "keyId=\"{key_id}\",algorithm=\"{algorithm}\",headers=\"(request-target) host date digest\",signature=\"{}\"",
         B64.encode(sign(text.as_bytes()))
     );
-    vec![("date", date.to_owned()), ("digest", digest), ("signature", signature)]
+    vec![
+        ("date", date.to_owned()),
+        ("digest", digest),
+        ("signature", signature),
+    ]
 }
 
 fn rsa_signer(key: &RsaKeyPair) -> impl Fn(&[u8]) -> Vec<u8> + '_ {
     |message| {
         let mut sig = vec![0; key.public_modulus_len()];
-        key.sign(&signature::RSA_PKCS1_SHA256, &SystemRandom::new(), message, &mut sig)
-            .unwrap();
+        key.sign(
+            &signature::RSA_PKCS1_SHA256,
+            &SystemRandom::new(),
+            message,
+            &mut sig,
+        )
+        .unwrap();
         sig
     }
 }
@@ -107,7 +122,11 @@ fn now_date() -> String {
 }
 
 /// POSTs `body` to the shared inbox of `to` with `headers`; the status and error text.
-async fn post(to: &TestInstance, body: &[u8], headers: Vec<(&'static str, String)>) -> (u16, String) {
+async fn post(
+    to: &TestInstance,
+    body: &[u8],
+    headers: Vec<(&'static str, String)>,
+) -> (u16, String) {
     let mut request = reqwest::Client::new()
         .post(format!("{}/inbox", to.base_url()))
         .header("content-type", "application/activity+json")
@@ -130,7 +149,10 @@ fn follow(actor: &str, object: &Actor, n: usize) -> Vec<u8> {
 /// Keys of the shipped test pool, private half included.
 fn pool_key(n: usize) -> (RsaKeyPair, String) {
     let pair = &testkit::key_pool_pairs()[n];
-    (parse_private_pem(&pair.private_pem).unwrap(), pair.public_pem.clone())
+    (
+        parse_private_pem(&pair.private_pem).unwrap(),
+        pair.public_pem.clone(),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -161,72 +183,187 @@ async fn forged_replayed_and_misdirected_signatures_are_refused() {
 
     // 1. Signed with a key that is not the one mallory publishes.
     let body = follow(&mallory, &eve, 1);
-    let headers = cavage(&key_id, "rsa-sha256", &host, "/inbox", &now_date(), &body, rsa_signer(&other_key));
+    let headers = cavage(
+        &key_id,
+        "rsa-sha256",
+        &host,
+        "/inbox",
+        &now_date(),
+        &body,
+        rsa_signer(&other_key),
+    );
     attack("a signature by another key", body, headers, 401).await;
 
     // 2. A signature made for beta, replayed to alpha (the host is signed).
     let body = follow(&mallory, &eve, 2);
-    let headers = cavage(&key_id, "rsa-sha256", &beta.domain(), "/inbox", &now_date(), &body, rsa_signer(&key));
-    attack("a draft-cavage signature replayed to another server", body, headers, 401).await;
+    let headers = cavage(
+        &key_id,
+        "rsa-sha256",
+        &beta.domain(),
+        "/inbox",
+        &now_date(),
+        &body,
+        rsa_signer(&key),
+    );
+    attack(
+        "a draft-cavage signature replayed to another server",
+        body,
+        headers,
+        401,
+    )
+    .await;
 
     // 3. The same with RFC 9421 (the target URI is signed).
     let body = follow(&mallory, &eve, 3);
     let for_beta = url::Url::parse(&format!("{}/inbox", beta.base_url())).unwrap();
-    let headers = rfc9421::sign(&key, &key_id, "POST", &for_beta, Some(&body), Some("application/activity+json")).unwrap();
-    attack("an RFC 9421 signature replayed to another server", body, headers, 401).await;
+    let headers = rfc9421::sign(
+        &key,
+        &key_id,
+        "POST",
+        &for_beta,
+        Some(&body),
+        Some("application/activity+json"),
+    )
+    .unwrap();
+    attack(
+        "an RFC 9421 signature replayed to another server",
+        body,
+        headers,
+        401,
+    )
+    .await;
 
     // 4. RFC 9421 with the body changed after signing.
     let body = follow(&mallory, &eve, 4);
     let for_alpha = url::Url::parse(&format!("{}/inbox", alpha.base_url())).unwrap();
-    let headers = rfc9421::sign(&key, &key_id, "POST", &for_alpha, Some(&body), Some("application/activity+json")).unwrap();
+    let headers = rfc9421::sign(
+        &key,
+        &key_id,
+        "POST",
+        &for_alpha,
+        Some(&body),
+        Some("application/activity+json"),
+    )
+    .unwrap();
     let tampered = follow(&mallory, &eve, 44);
-    let text = attack("an RFC 9421 request whose body was changed", tampered, headers, 401).await;
+    let text = attack(
+        "an RFC 9421 request whose body was changed",
+        tampered,
+        headers,
+        401,
+    )
+    .await;
     assert!(text.contains("digest"), "{text}");
 
     // 5. RFC 9421 that does not cover the body at all.
     let body = follow(&mallory, &eve, 5);
-    let headers: Vec<_> = rfc9421::sign(&key, &key_id, "POST", &for_alpha, Some(&body), Some("application/activity+json"))
-        .unwrap()
-        .into_iter()
-        .map(|(name, value)| match name {
-            "signature-input" => (name, value.replace(" \"content-digest\"", "")),
-            _ => (name, value),
-        })
-        .collect();
-    let text = attack("an RFC 9421 signature that leaves the body out", body, headers, 401).await;
+    let headers: Vec<_> = rfc9421::sign(
+        &key,
+        &key_id,
+        "POST",
+        &for_alpha,
+        Some(&body),
+        Some("application/activity+json"),
+    )
+    .unwrap()
+    .into_iter()
+    .map(|(name, value)| match name {
+        "signature-input" => (name, value.replace(" \"content-digest\"", "")),
+        _ => (name, value),
+    })
+    .collect();
+    let text = attack(
+        "an RFC 9421 signature that leaves the body out",
+        body,
+        headers,
+        401,
+    )
+    .await;
     assert!(text.contains("content-digest"), "{text}");
 
     // 6. An RSA signature passed off as Ed25519 (algorithm confusion).
     let body = follow(&mallory, &eve, 6);
-    let headers = cavage(&key_id, "ed25519", &host, "/inbox", &now_date(), &body, rsa_signer(&key));
+    let headers = cavage(
+        &key_id,
+        "ed25519",
+        &host,
+        "/inbox",
+        &now_date(),
+        &body,
+        rsa_signer(&key),
+    );
     attack("an RSA signature labelled Ed25519", body, headers, 401).await;
 
     // 7. A signature dated in the future (pre-signed for later replay).
     let body = follow(&mallory, &eve, 7);
-    let later = httpdate::fmt_http_date(std::time::SystemTime::now() + std::time::Duration::from_secs(3600));
-    let headers = cavage(&key_id, "rsa-sha256", &host, "/inbox", &later, &body, rsa_signer(&key));
+    let later = httpdate::fmt_http_date(
+        std::time::SystemTime::now() + std::time::Duration::from_secs(3600),
+    );
+    let headers = cavage(
+        &key_id,
+        "rsa-sha256",
+        &host,
+        "/inbox",
+        &later,
+        &body,
+        rsa_signer(&key),
+    );
     attack("a signature dated an hour ahead", body, headers, 401).await;
 
     // 8. A good signature, captured and replayed once its window has passed.
     let body = follow(&mallory, &eve, 8);
-    let captured = cavage(&key_id, "rsa-sha256", &host, "/inbox", &now_date(), &body, rsa_signer(&key));
+    let captured = cavage(
+        &key_id,
+        "rsa-sha256",
+        &host,
+        "/inbox",
+        &now_date(),
+        &body,
+        rsa_signer(&key),
+    );
     tokio::time::sleep(std::time::Duration::from_secs(4)).await;
-    attack("a valid signature replayed after its window", body, captured, 401).await;
+    attack(
+        "a valid signature replayed after its window",
+        body,
+        captured,
+        401,
+    )
+    .await;
 
     // 9. Forged signatures cannot make alpha fetch the actor again and again: the key is
     // re-fetched at most once per window (key_refresh_secs), and mallory was just fetched.
     let before = actors.fetches();
     for n in 0..5 {
         let body = follow(&mallory, &eve, 90 + n);
-        let headers = cavage(&key_id, "rsa-sha256", &host, "/inbox", &now_date(), &body, rsa_signer(&other_key));
+        let headers = cavage(
+            &key_id,
+            "rsa-sha256",
+            &host,
+            "/inbox",
+            &now_date(),
+            &body,
+            rsa_signer(&other_key),
+        );
         let (status, _) = post(alpha, &body, headers).await;
         assert_eq!(status, 401);
     }
-    assert_eq!(actors.fetches(), before, "forged signatures made alpha re-fetch the key");
+    assert_eq!(
+        actors.fetches(),
+        before,
+        "forged signatures made alpha re-fetch the key"
+    );
     refused.push("forged signatures asking for key re-fetches");
 
-    assert_eq!(follows::count(alpha.ctx(), &eve, true).await.unwrap(), 0, "a follow got through");
-    println!("{} signature attacks, {} refused", refused.len(), refused.len());
+    assert_eq!(
+        follows::count(alpha.ctx(), &eve, true).await.unwrap(),
+        0,
+        "a follow got through"
+    );
+    println!(
+        "{} signature attacks, {} refused",
+        refused.len(),
+        refused.len()
+    );
     net.shutdown().await;
 }
 
@@ -241,13 +378,22 @@ async fn ed25519_keys_and_rotated_keys_are_accepted_once_checked() {
 
     // An actor with an Ed25519 key, signing hs2019 (the key decides the algorithm).
     let ed = Ed25519KeyPair::generate().unwrap();
-    let ed_pem = pem::encode(&pem::Pem::new("PUBLIC KEY", ed.public_key().as_der().unwrap().as_ref().to_vec()));
+    let ed_pem = pem::encode(&pem::Pem::new(
+        "PUBLIC KEY",
+        ed.public_key().as_der().unwrap().as_ref().to_vec(),
+    ));
     let edna = format!("{evil}/users/edna");
     actors.publish(&edna, &ed_pem);
     let body = follow(&edna, &fay, 1);
-    let headers = cavage(&format!("{edna}#main-key"), "hs2019", &host, "/inbox", &now_date(), &body, |m| {
-        ed.sign(m).as_ref().to_vec()
-    });
+    let headers = cavage(
+        &format!("{edna}#main-key"),
+        "hs2019",
+        &host,
+        "/inbox",
+        &now_date(),
+        &body,
+        |m| ed.sign(m).as_ref().to_vec(),
+    );
     let (status, text) = post(alpha, &body, headers).await;
     assert_eq!(status, 202, "{text}");
     assert_eq!(follows::count(alpha.ctx(), &fay, true).await.unwrap(), 1);
@@ -257,7 +403,15 @@ async fn ed25519_keys_and_rotated_keys_are_accepted_once_checked() {
     let (old, old_pem) = pool_key(2);
     actors.publish(&rosa, &old_pem);
     let body = follow(&rosa, &gus, 1);
-    let headers = cavage(&format!("{rosa}#main-key"), "rsa-sha256", &host, "/inbox", &now_date(), &body, rsa_signer(&old));
+    let headers = cavage(
+        &format!("{rosa}#main-key"),
+        "rsa-sha256",
+        &host,
+        "/inbox",
+        &now_date(),
+        &body,
+        rsa_signer(&old),
+    );
     assert_eq!(post(alpha, &body, headers).await.0, 202);
     assert_eq!(follows::count(alpha.ctx(), &gus, true).await.unwrap(), 1);
     let (new, new_pem) = pool_key(3);
@@ -272,7 +426,15 @@ async fn ed25519_keys_and_rotated_keys_are_accepted_once_checked() {
     };
     // Right after the fetch, the new key is not looked for: the window has not passed.
     let body = undo(1);
-    let headers = cavage(&format!("{rosa}#main-key"), "rsa-sha256", &host, "/inbox", &now_date(), &body, rsa_signer(&new));
+    let headers = cavage(
+        &format!("{rosa}#main-key"),
+        "rsa-sha256",
+        &host,
+        "/inbox",
+        &now_date(),
+        &body,
+        rsa_signer(&new),
+    );
     let fetched = actors.fetches();
     assert_eq!(post(alpha, &body, headers).await.0, 401);
     assert_eq!(actors.fetches(), fetched);
@@ -280,12 +442,27 @@ async fn ed25519_keys_and_rotated_keys_are_accepted_once_checked() {
     let stored = alpha.known_by_ap_id(&rosa).await;
     backdate_fetch(alpha, &stored).await;
     let body = undo(2);
-    let headers = cavage(&format!("{rosa}#main-key"), "rsa-sha256", &host, "/inbox", &now_date(), &body, rsa_signer(&new));
+    let headers = cavage(
+        &format!("{rosa}#main-key"),
+        "rsa-sha256",
+        &host,
+        "/inbox",
+        &now_date(),
+        &body,
+        rsa_signer(&new),
+    );
     let (status, text) = post(alpha, &body, headers).await;
     assert_eq!(status, 202, "{text}");
     assert_eq!(actors.fetches(), fetched + 1, "one re-fetch");
-    assert_eq!(follows::count(alpha.ctx(), &gus, true).await.unwrap(), 0, "the Undo took effect");
-    assert_eq!(alpha.known_by_ap_id(&rosa).await.public_key_pem.trim(), new_pem.trim());
+    assert_eq!(
+        follows::count(alpha.ctx(), &gus, true).await.unwrap(),
+        0,
+        "the Undo took effect"
+    );
+    assert_eq!(
+        alpha.known_by_ap_id(&rosa).await.public_key_pem.trim(),
+        new_pem.trim()
+    );
     net.shutdown().await;
 }
 
@@ -323,8 +500,15 @@ async fn a_redirect_to_a_private_address_is_not_followed() {
         let fetched = passage_federation::objects::actor::resolve(&url, &data).await;
         let why = fetched.expect_err(target).to_string();
         println!("redirect to {target}: {why}");
-        assert!(why.contains("public address") || why.contains("must have a domain"), "{target}: {why}");
+        assert!(
+            why.contains("public address") || why.contains("must have a domain"),
+            "{target}: {why}"
+        );
     }
-    println!("{} redirects to private addresses, {} refused", targets.len(), targets.len());
+    println!(
+        "{} redirects to private addresses, {} refused",
+        targets.len(),
+        targets.len()
+    );
     net.shutdown().await;
 }

@@ -1,5 +1,6 @@
 //! Cross-instance federation tests: real instances, real HTTP, real signatures.
 
+mod crash;
 mod delivery;
 mod domain_lists;
 mod faults;

@@ -37,9 +37,21 @@ async fn deliveries_reach_servers_that_take_only_one_signature_format() {
             .signature_formats
             .get(&net.get(peer).domain())
     };
-    assert_eq!(formats(0, 1), Some(SignatureFormat::Rfc9421), "alpha learnt beta");
-    assert_eq!(formats(2, 1), Some(SignatureFormat::Rfc9421), "gamma learnt beta");
-    assert_eq!(formats(1, 2), Some(SignatureFormat::Cavage), "beta learnt gamma");
+    assert_eq!(
+        formats(0, 1),
+        Some(SignatureFormat::Rfc9421),
+        "alpha learnt beta"
+    );
+    assert_eq!(
+        formats(2, 1),
+        Some(SignatureFormat::Rfc9421),
+        "gamma learnt beta"
+    );
+    assert_eq!(
+        formats(1, 2),
+        Some(SignatureFormat::Cavage),
+        "beta learnt gamma"
+    );
     assert_eq!(formats(1, 0), None, "alpha takes beta's first choice");
 
     // The next post goes out in the remembered format.

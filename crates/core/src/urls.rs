@@ -25,7 +25,9 @@ impl Urls {
 
     /// `https`, or `http` for a debug instance.
     pub fn scheme(&self) -> &str {
-        self.base.split_once("://").map_or("https", |(scheme, _)| scheme)
+        self.base
+            .split_once("://")
+            .map_or("https", |(scheme, _)| scheme)
     }
 
     pub fn actor(&self, username: &str) -> String {

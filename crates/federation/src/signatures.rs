@@ -153,7 +153,6 @@ impl SignatureHeader {
             expires: number("expires")?,
         })
     }
-
 }
 
 /// The actor a key id claims to belong to: the key id without its fragment (`#main-key`) or

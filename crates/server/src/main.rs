@@ -341,10 +341,27 @@ async fn serve(config: passage_core::config::Config) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     tracing::info!(addr = %instance.addr, domain = %instance.context().domain(), "passage is serving");
-    let _ = tokio::signal::ctrl_c().await;
+    stop_requested().await;
     tracing::info!("shutting down");
     instance.stop().await;
     Ok(())
+}
+
+/// Ctrl-C, or SIGTERM as systemd, Docker and `kill` send it: either stops the server
+/// gracefully (requests and deliveries in flight finish first).
+async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 async fn admin(ctx: &Context, command: Admin) -> Result<(), passage_core::CoreError> {

@@ -14,6 +14,9 @@ use sea_orm::{
 pub const PENDING: &str = "pending";
 pub const DELIVERED: &str = "delivered";
 pub const FAILED: &str = "failed";
+/// Claimed by a sender until `next_attempt_at` (its lease); a sender that dies leaves it so,
+/// and the lease running out (or [`release_claims`] at start-up) makes it due again.
+pub const SENDING: &str = "sending";
 
 pub async fn insert_intent(
     db: &impl ConnectionTrait,
@@ -107,9 +110,10 @@ pub async fn insert_activity(
     Ok(activity_id)
 }
 
-/// Claims up to `limit` due deliveries by pushing their next attempt `lease_until` ahead, so
-/// a second worker (or a second process on PostgreSQL) does not take them too. Run it in a
-/// transaction: on PostgreSQL the rows are selected `FOR UPDATE SKIP LOCKED`.
+/// Claims up to `limit` due deliveries: they become [`SENDING`] with their next attempt pushed
+/// to `lease_until`, so a second worker (or a second process on PostgreSQL) does not take them
+/// too, and a claim whose lease ran out is due again. Run it in a transaction: on PostgreSQL
+/// the rows are selected `FOR UPDATE SKIP LOCKED`.
 pub async fn claim_due(
     db: &impl ConnectionTrait,
     now: Timestamp,
@@ -117,7 +121,7 @@ pub async fn claim_due(
     limit: u64,
 ) -> Result<Vec<(deliveries::Model, outgoing_activities::Model)>, DbErr> {
     let due = deliveries::Entity::find()
-        .filter(deliveries::Column::State.eq(PENDING))
+        .filter(deliveries::Column::State.is_in([PENDING, SENDING]))
         .filter(deliveries::Column::NextAttemptAt.lte(now))
         .order_by_asc(deliveries::Column::NextAttemptAt)
         .order_by_asc(deliveries::Column::Id)
@@ -133,6 +137,10 @@ pub async fn claim_due(
         .col_expr(
             deliveries::Column::NextAttemptAt,
             sea_orm::sea_query::Expr::value(lease_until),
+        )
+        .col_expr(
+            deliveries::Column::State,
+            sea_orm::sea_query::Expr::value(SENDING),
         )
         .filter(deliveries::Column::Id.is_in(ids))
         .exec(db)
@@ -166,6 +174,7 @@ pub async fn record_attempt(
             row.last_error = Set(None);
         }
         Some((error, Some(next))) => {
+            row.state = Set(PENDING.to_owned());
             row.next_attempt_at = Set(next);
             row.last_error = Set(Some(error));
         }
@@ -176,6 +185,25 @@ pub async fn record_attempt(
     }
     deliveries::Entity::update(row).exec(db).await?;
     Ok(())
+}
+
+/// Makes every claimed delivery due now; the number released. Only for a sender that knows no
+/// other process sends from this database (SQLite): claims left by a killed run are retried at
+/// once instead of after their lease.
+pub async fn release_claims(db: &impl ConnectionTrait, now: Timestamp) -> Result<u64, DbErr> {
+    let released = deliveries::Entity::update_many()
+        .col_expr(
+            deliveries::Column::State,
+            sea_orm::sea_query::Expr::value(PENDING),
+        )
+        .col_expr(
+            deliveries::Column::NextAttemptAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(deliveries::Column::State.eq(SENDING))
+        .exec(db)
+        .await?;
+    Ok(released.rows_affected)
 }
 
 pub async fn instance(

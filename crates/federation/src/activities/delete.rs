@@ -6,9 +6,7 @@ use crate::{
     FederationData, FederationError,
     protocol::{IdOr, note::Tombstone},
 };
-use activitypub_federation::{
-    kinds::activity::DeleteType, traits::Activity,
-};
+use activitypub_federation::{kinds::activity::DeleteType, traits::Activity};
 use passage_core::posts;
 use serde::{Deserialize, Serialize};
 use url::Url;

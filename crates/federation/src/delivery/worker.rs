@@ -12,13 +12,13 @@ use aws_lc_rs::rsa::KeyPair as RsaKeyPair;
 use futures::StreamExt;
 use passage_core::{
     accounts,
+    config::SignatureFormat,
     db::{
         Timestamp,
         entities::{deliveries as drow, outgoing_activities},
         now,
         queries::deliveries as q,
     },
-    config::SignatureFormat,
     keys,
 };
 use sea_orm::TransactionTrait;
@@ -54,21 +54,24 @@ pub async fn run_once(fed: &Federation) -> Result<DeliveryStats, FederationError
         }
         let signers = signers(fed, &batch).await?;
         let workers = fed.config.delivery.workers.max(1);
-        let outcomes: Vec<_> = futures::stream::iter(batch)
+        // Each outcome is recorded as soon as its send ends: a sender killed mid-batch resends
+        // only what was in flight, not the whole batch.
+        let recorded: Vec<Result<bool, FederationError>> = futures::stream::iter(batch)
             .map(|(delivery, activity)| {
                 let signer = signers.get(&activity.actor_id).cloned();
                 async move {
                     let outcome = send(fed, signer, &delivery, &activity).await;
-                    (delivery, activity, outcome)
+                    let ok = matches!(outcome, Outcome::Delivered);
+                    record(fed, &delivery, &activity, outcome)
+                        .await
+                        .map(|()| ok)
                 }
             })
             .buffer_unordered(workers)
             .collect()
             .await;
-        for (delivery, activity, outcome) in outcomes {
-            let ok = matches!(outcome, Outcome::Delivered);
-            record(fed, &delivery, &activity, outcome).await?;
-            if ok {
+        for ok in recorded {
+            if ok? {
                 stats.delivered += 1
             } else {
                 stats.failed += 1
@@ -216,7 +219,15 @@ async fn post_signed(
                 let host = &url[url::Position::BeforeHost..url::Position::AfterPort];
                 let path = &url[url::Position::BeforePath..url::Position::AfterQuery];
                 let key = &signer.key;
-                signatures::sign(key, &signer.key_id, "POST", host, path, bytes, Some(CONTENT_TYPE))
+                signatures::sign(
+                    key,
+                    &signer.key_id,
+                    "POST",
+                    host,
+                    path,
+                    bytes,
+                    Some(CONTENT_TYPE),
+                )
             }
             SignatureFormat::Rfc9421 => signatures::rfc9421::sign(
                 &signer.key,
@@ -300,6 +311,18 @@ pub fn spawn_background(
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let poll = Duration::from_millis(fed.config.delivery.poll_interval_ms.max(10));
+        // On SQLite this process is the only sender, so claims still held were left by a run
+        // that was killed: they are sent again now rather than when their lease runs out.
+        if fed.db.get_database_backend() == sea_orm::DbBackend::Sqlite {
+            match q::release_claims(&fed.db, now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(
+                    deliveries = n,
+                    "resuming deliveries a stopped run had claimed"
+                ),
+                Err(error) => tracing::error!(%error, "could not release delivery claims"),
+            }
+        }
         loop {
             if let Err(error) = run_once(&fed).await {
                 tracing::error!(%error, "delivery pass failed");

@@ -11,9 +11,7 @@ use crate::{
         note::{Attachment, AttributedTo, NoteDocument, OptionReplies, QuestionOption},
     },
 };
-use activitypub_federation::{
-    fetch::object_id::ObjectId, traits::Object,
-};
+use activitypub_federation::{fetch::object_id::ObjectId, traits::Object};
 use passage_core::{
     Context, Post, accounts,
     emojis::{self, RemoteEmoji},

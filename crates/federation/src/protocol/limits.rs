@@ -82,10 +82,16 @@ mod tests {
         assert_eq!(check(&note), Ok(()));
         let many = |n: usize| Value::Array(vec![json!("https://x.test/u"); n]);
         let cases = [
-            (json!({"object": {"cc": many(MAX_RECIPIENTS + 1)}}), "recipients"),
+            (
+                json!({"object": {"cc": many(MAX_RECIPIENTS + 1)}}),
+                "recipients",
+            ),
             (json!({"to": many(600), "cc": many(600)}), "recipients"),
             (json!({"object": {"tag": many(MAX_TAGS + 1)}}), "tag"),
-            (json!({"attachment": many(MAX_ATTACHMENTS + 1)}), "attachment"),
+            (
+                json!({"attachment": many(MAX_ATTACHMENTS + 1)}),
+                "attachment",
+            ),
             (json!({"oneOf": many(MAX_POLL_OPTIONS + 1)}), "oneOf"),
             (json!({"x": many(MAX_MEMBERS + 1)}), "members"),
         ];
@@ -118,7 +124,10 @@ mod tests {
             }
         }
         let mut seen = 0;
-        walk_dir(std::path::Path::new(&crate::tests_support::fixtures_dir()), &mut seen);
+        walk_dir(
+            std::path::Path::new(&crate::tests_support::fixtures_dir()),
+            &mut seen,
+        );
         assert!(seen > 100, "only {seen} payloads found");
     }
 }

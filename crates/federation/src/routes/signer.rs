@@ -22,7 +22,10 @@ enum Signature {
 }
 
 impl Signature {
-    fn read(headers: &http::HeaderMap, accepted: &[SignatureFormat]) -> Result<Self, SignatureError> {
+    fn read(
+        headers: &http::HeaderMap,
+        accepted: &[SignatureFormat],
+    ) -> Result<Self, SignatureError> {
         let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
         let signature = text("signature").ok_or(SignatureError::Missing)?;
         let format = match text("signature-input") {
@@ -30,7 +33,9 @@ impl Signature {
             None => SignatureFormat::Cavage,
         };
         if !accepted.contains(&format) {
-            return Err(SignatureError::Malformed("this signature format is not accepted here"));
+            return Err(SignatureError::Malformed(
+                "this signature format is not accepted here",
+            ));
         }
         match text("signature-input") {
             Some(input) => rfc9421::MessageSignature::parse(input, signature).map(Self::Rfc9421),
@@ -45,7 +50,12 @@ impl Signature {
         }
     }
 
-    fn verify(&self, request: &IncomingRequest<'_>, pem: &str, max_age: Duration) -> Result<(), SignatureError> {
+    fn verify(
+        &self,
+        request: &IncomingRequest<'_>,
+        pem: &str,
+        max_age: Duration,
+    ) -> Result<(), SignatureError> {
         let key = PublicKey::from_pem(pem)?;
         let now = SystemTime::now();
         match self {
@@ -65,7 +75,8 @@ pub(crate) async fn signer(
 ) -> Result<Actor, FederationError> {
     let unauthorized = |e: SignatureError| FederationError::Unauthorized(e.to_string());
     let federation = &data.config.federation;
-    let signature = Signature::read(headers, &federation.accept_signatures).map_err(unauthorized)?;
+    let signature =
+        Signature::read(headers, &federation.accept_signatures).map_err(unauthorized)?;
     let owner = signatures::key_owner(signature.key_id());
     let actor = resolve(&owner, data).await.map_err(key_unavailable)?;
     let mut map = signatures::header_map(headers);
@@ -81,7 +92,9 @@ pub(crate) async fn signer(
     let max_age = Duration::from_secs(federation.signature_max_age_secs);
     match signature.verify(&request, &actor.public_key_pem, max_age) {
         Ok(()) => Ok(actor),
-        Err(SignatureError::Invalid | SignatureError::BadKey) if may_refresh(&actor, federation.key_refresh_secs) => {
+        Err(SignatureError::Invalid | SignatureError::BadKey)
+            if may_refresh(&actor, federation.key_refresh_secs) =>
+        {
             let actor = refetch(&owner, data).await?;
             signature
                 .verify(&request, &actor.public_key_pem, max_age)

@@ -14,8 +14,8 @@ use super::{
 use aws_lc_rs::{rand::SystemRandom, rsa::KeyPair as RsaKeyPair, signature};
 use base64::{Engine, engine::general_purpose::STANDARD as B64};
 use sfv::{
-    BareItem, Dictionary, FieldType, InnerList, Item, ListEntry, ListSerializer, Parser,
-    integer, key_ref, string_ref,
+    BareItem, Dictionary, FieldType, InnerList, Item, ListEntry, ListSerializer, Parser, integer,
+    key_ref, string_ref,
 };
 use sha2::{Digest, Sha256, Sha512};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -50,16 +50,27 @@ impl MessageSignature {
                 ListEntry::InnerList(list) if values.contains_key(label) => Some((label, list)),
                 _ => None,
             })
-            .ok_or(SignatureError::Malformed("no signature matches Signature-Input"))?;
+            .ok_or(SignatureError::Malformed(
+                "no signature matches Signature-Input",
+            ))?;
         let signature = match &values[label] {
             ListEntry::Item(Item {
                 bare_item: BareItem::ByteSequence(bytes),
                 ..
             }) => bytes.clone(),
-            _ => return Err(SignatureError::Malformed("signature is not a byte sequence")),
+            _ => {
+                return Err(SignatureError::Malformed(
+                    "signature is not a byte sequence",
+                ));
+            }
         };
         let params = &components.params;
-        let text = |name: &str| params.get(name).and_then(|v| v.as_string()).map(|s| s.as_str().to_owned());
+        let text = |name: &str| {
+            params
+                .get(name)
+                .and_then(|v| v.as_string())
+                .map(|s| s.as_str().to_owned())
+        };
         let number = |name: &str| -> Result<Option<u64>, SignatureError> {
             params
                 .get(name)
@@ -86,10 +97,11 @@ impl MessageSignature {
     }
 
     fn covers(&self, name: &str) -> bool {
-        self.components
-            .items
-            .iter()
-            .any(|item| item.bare_item.as_string().is_some_and(|s| s.as_str() == name))
+        self.components.items.iter().any(|item| {
+            item.bare_item
+                .as_string()
+                .is_some_and(|s| s.as_str() == name)
+        })
     }
 
     /// The signature base of RFC 9421 section 2.5: one line per covered component, then the
@@ -139,7 +151,9 @@ fn component_value(
     // Header components may take parameters (sf, bs, key, req, tr) that change how the value
     // is read; none is needed for ActivityPub, so a parameter means a value we cannot rebuild.
     if !name.starts_with('@') && !item.params.is_empty() {
-        return Err(SignatureError::Malformed("component parameters are not supported"));
+        return Err(SignatureError::Malformed(
+            "component parameters are not supported",
+        ));
     }
     Ok(match name {
         "@method" => request.method.to_uppercase(),
@@ -170,13 +184,19 @@ fn query_param(query: &str, item: &Item) -> Result<String, SignatureError> {
         .and_then(|v| v.as_string())
         .ok_or(SignatureError::Malformed("@query-param without name"))?
         .as_str();
-    let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>().replace('+', "%20");
+    let encode = |s: &str| {
+        url::form_urlencoded::byte_serialize(s.as_bytes())
+            .collect::<String>()
+            .replace('+', "%20")
+    };
     let mut found = url::form_urlencoded::parse(query.as_bytes())
         .filter(|(name, _)| encode(name) == wanted || name == wanted)
         .map(|(_, value)| encode(&value));
     match (found.next(), found.next()) {
         (Some(value), None) => Ok(value),
-        (None, _) => Err(SignatureError::MissingHeader(format!("query parameter {wanted}"))),
+        (None, _) => Err(SignatureError::MissingHeader(format!(
+            "query parameter {wanted}"
+        ))),
         (Some(_), Some(_)) => Err(SignatureError::Malformed("query parameter given twice")),
     }
 }
@@ -200,7 +220,9 @@ pub fn verify(
         return Err(SignatureError::Uncovered("@target-uri"));
     }
     let has_query = request.path_and_query.contains('?');
-    if has_query && !(sig.covers("@target-uri") || sig.covers("@request-target") || sig.covers("@query")) {
+    if has_query
+        && !(sig.covers("@target-uri") || sig.covers("@request-target") || sig.covers("@query"))
+    {
         return Err(SignatureError::Uncovered("@query"));
     }
     if let Some(body) = request.body {
@@ -218,7 +240,11 @@ pub fn verify(
     key.verify(algorithm, sig.base(request)?.as_bytes(), &sig.signature)
 }
 
-fn check_time(sig: &MessageSignature, now: SystemTime, max_age: Duration) -> Result<(), SignatureError> {
+fn check_time(
+    sig: &MessageSignature,
+    now: SystemTime,
+    max_age: Duration,
+) -> Result<(), SignatureError> {
     let now = now
         .duration_since(UNIX_EPOCH)
         .map_err(|_| SignatureError::BadDate)?

@@ -77,7 +77,11 @@ fn appendix_b2_request_vectors_rebuild_their_base_and_verify() {
         )
         .unwrap();
         let base = sig.base(&request.incoming()).unwrap();
-        assert_eq!(base, vector["signature_base"].as_str().unwrap(), "{section}");
+        assert_eq!(
+            base,
+            vector["signature_base"].as_str().unwrap(),
+            "{section}"
+        );
         let algorithm = Algorithm::from_rfc9421(vector["alg"].as_str().unwrap()).unwrap();
         key.verify(algorithm, base.as_bytes(), &sig.signature)
             .unwrap_or_else(|e| panic!("{section}: {e}"));
@@ -108,7 +112,10 @@ fn appendix_b2_ecdsa_signature_verifies_over_its_base() {
     key.verify(Algorithm::EcdsaP256Sha256, base.as_bytes(), &signature)
         .unwrap();
     // An ECDSA signature cannot be passed off as another algorithm with the same key.
-    assert!(key.verify(Algorithm::Ed25519, base.as_bytes(), &signature).is_err());
+    assert!(
+        key.verify(Algorithm::Ed25519, base.as_bytes(), &signature)
+            .is_err()
+    );
 }
 
 #[test]
@@ -125,7 +132,13 @@ fn appendix_b2_examples_do_not_bind_enough_for_an_inbox() {
     .unwrap();
     // B.2.6 signs the path but not the query, and not the body's digest.
     assert_eq!(
-        rfc9421::verify(&request.incoming(), &sig, &rfc_key("test-key-ed25519"), when, HOUR),
+        rfc9421::verify(
+            &request.incoming(),
+            &sig,
+            &rfc_key("test-key-ed25519"),
+            when,
+            HOUR
+        ),
         Err(SignatureError::Uncovered("@query"))
     );
     // The request's own Content-Digest is right (SHA-512 of its body).
@@ -151,7 +164,10 @@ fn mastodons_rfc9421_get_is_accepted_at_its_time_only() {
     };
     let sig = MessageSignature::parse(&headers["signature-input"], &headers["signature"]).unwrap();
     assert_eq!(sig.key_id, "https://remote.domain/users/bob#main-key");
-    assert_eq!(sig.base(&request).unwrap(), case["signature_base"].as_str().unwrap());
+    assert_eq!(
+        sig.base(&request).unwrap(),
+        case["signature_base"].as_str().unwrap()
+    );
     let now = at(vectors["fixed_time"].as_str().unwrap());
     rfc9421::verify(&request, &sig, &key, now, HOUR).unwrap();
     assert_eq!(
@@ -201,16 +217,37 @@ fn our_rfc9421_signatures_verify_and_tampering_is_caught() {
     let now = SystemTime::now();
     rfc9421::verify(&ok, &sig, &public, now, HOUR).unwrap();
     let cases: [(&str, IncomingRequest<'_>, SignatureError); 3] = [
-        ("body", IncomingRequest { body: Some(b"{}"), ..ok }, SignatureError::DigestMismatch),
+        (
+            "body",
+            IncomingRequest {
+                body: Some(b"{}"),
+                ..ok
+            },
+            SignatureError::DigestMismatch,
+        ),
         (
             "path",
-            IncomingRequest { path_and_query: "/inbox", ..ok },
+            IncomingRequest {
+                path_and_query: "/inbox",
+                ..ok
+            },
             SignatureError::Invalid,
         ),
-        ("scheme", IncomingRequest { scheme: "http", ..ok }, SignatureError::Invalid),
+        (
+            "scheme",
+            IncomingRequest {
+                scheme: "http",
+                ..ok
+            },
+            SignatureError::Invalid,
+        ),
     ];
     for (what, request, expected) in cases {
-        assert_eq!(rfc9421::verify(&request, &sig, &public, now, HOUR), Err(expected), "{what}");
+        assert_eq!(
+            rfc9421::verify(&request, &sig, &public, now, HOUR),
+            Err(expected),
+            "{what}"
+        );
     }
     assert_eq!(
         rfc9421::verify(&ok, &sig, &public, now + 2 * HOUR, HOUR),
