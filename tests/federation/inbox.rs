@@ -479,3 +479,60 @@ async fn a_followers_only_post_does_not_leak_through_fetches_or_boosts() {
     );
     net.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delete_that_overtakes_its_create_wins() {
+    let net = TestNetwork::start(2).await;
+    let (alpha, beta) = (net.get(0), net.get(1));
+    let eve = beta.person("eve").await;
+    alpha.lookup(&format!("eve@{}", beta.domain())).await;
+    let note_id = format!("{}/notes/overtaken", beta.base_url());
+    let note = json!({
+        "id": note_id, "type": "Note", "attributedTo": eve.ap_id,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "content": "<p>Posted by mistake</p>", "published": "2026-11-20T10:00:00Z",
+    });
+    let activity = |kind: &str, n: u32, object: serde_json::Value| {
+        json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{}/activities/late-{n}", beta.base_url()),
+            "type": kind, "actor": eve.ap_id,
+            "to": ["https://www.w3.org/ns/activitystreams#Public"], "object": object,
+        })
+        .to_string()
+    };
+    let inbox = format!("{}/inbox", alpha.base_url());
+    let tombstone = json!({"id": note_id, "type": "Tombstone"});
+    let delete = activity("Delete", 1, tombstone);
+    assert_eq!(
+        post_signed(alpha, &inbox, delete.as_bytes(), &eve, &eve).await,
+        202
+    );
+    // The Create and an Update arrive after the Delete: neither brings the post back.
+    for (n, kind) in [(2, "Create"), (3, "Update")] {
+        let late = activity(kind, n, note.clone());
+        assert_eq!(
+            post_signed(alpha, &inbox, late.as_bytes(), &eve, &eve).await,
+            202
+        );
+        let stored = passage_core::posts::by_ap_id(alpha.ctx(), &note_id)
+            .await
+            .unwrap()
+            .expect("a tombstone");
+        assert!(
+            stored.deleted_at.is_some(),
+            "a late {kind} revived the post"
+        );
+        assert!(
+            stored.content.is_empty(),
+            "a late {kind} stored its content"
+        );
+    }
+    // A Delete of another server's post id is refused (ids belong to their origin).
+    let foreign = activity("Delete", 4, json!(format!("{}/posts/1", alpha.base_url())));
+    assert_eq!(
+        post_signed(alpha, &inbox, foreign.as_bytes(), &eve, &eve).await,
+        403
+    );
+    net.shutdown().await;
+}

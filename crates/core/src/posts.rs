@@ -496,10 +496,10 @@ pub(crate) async fn remote_id(ctx: &Context, published: Timestamp, ap_id: &str) 
     Ok(id)
 }
 
-/// A remote actor deleted one of its posts (or boosts). Unknown ids are fine: nothing to do.
+/// A remote actor deleted one of its posts (or boosts).
 pub async fn receive_delete(ctx: &Context, actor: &Actor, ap_id: &str) -> CoreResult<()> {
     let Some(post) = q::by_ap_id(&ctx.db, ap_id).await? else {
-        return Ok(());
+        return remember_deleted(ctx, actor, ap_id).await;
     };
     if post.author_id != actor.id {
         return Err(CoreError::Forbidden(
@@ -512,6 +512,57 @@ pub async fn receive_delete(ctx: &Context, actor: &Actor, ap_id: &str) -> CoreRe
         ctx.stream.publish([Event::Deleted(id)]);
     }
     Ok(())
+}
+
+/// Delete wins: a `Delete` that overtakes its `Create` (queues and retries reorder them)
+/// leaves an empty tombstone, so the late `Create` or `Update` finds the post already deleted
+/// ([`upsert_remote`] keeps tombstones). Federation has checked that the id is on the actor's
+/// own server, so nobody can pre-empt another server's posts.
+async fn remember_deleted(ctx: &Context, actor: &Actor, ap_id: &str) -> CoreResult<()> {
+    use sea_orm::EntityTrait;
+    if actor.local || ctx.urls.is_local(ap_id) {
+        return Ok(());
+    }
+    let at = now();
+    let id = remote_id(ctx, at, ap_id).await?;
+    let row = posts::ActiveModel {
+        id: Set(id),
+        ap_id: Set(ap_id.to_owned()),
+        author_id: Set(actor.id),
+        url: Set(None),
+        content: Set(String::new()),
+        source: Set(None),
+        summary: Set(None),
+        sensitive: Set(false),
+        language: Set(None),
+        // Never listed anywhere; `direct` keeps it out of every public query by construction.
+        visibility: Set(Visibility::Direct.as_str().to_owned()),
+        in_reply_to_ap_id: Set(None),
+        in_reply_to_id: Set(None),
+        reblog_of_id: Set(None),
+        local: Set(false),
+        published_at: Set(at),
+        edited_at: Set(None),
+        deleted_at: Set(Some(at)),
+        thread_id: Set(Some(id)),
+    };
+    match posts::Entity::insert(row)
+        .exec_without_returning(&ctx.db)
+        .await
+    {
+        Ok(_) => Ok(()),
+        // The post arrived meanwhile: delete it the usual way.
+        Err(e) if crate::db::is_unique_violation(&e) => match q::by_ap_id(&ctx.db, ap_id).await? {
+            Some(post) if post.author_id == actor.id && post.deleted_at.is_none() => {
+                let id = post.id;
+                tombstone(&ctx.db, post).await?;
+                ctx.stream.publish([Event::Deleted(id)]);
+                Ok(())
+            }
+            _ => Ok(()),
+        },
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Live posts written here, for instance statistics.
