@@ -324,3 +324,75 @@ async fn calls_without_a_token_are_counted_per_address() {
     assert_eq!(ana.get("/api/v1/timelines/home").await.status, 200);
     net.shutdown().await;
 }
+
+#[tokio::test]
+async fn password_guessing_is_slowed_per_account_and_per_address() {
+    let mut net = testkit::TestNetwork::start(1).await;
+    let a = &mut net.instances[0];
+    a.stop().await;
+    a.config.limits.login_per_account_per_5_minutes = 3;
+    a.config.limits.login_per_ip_per_5_minutes = 5;
+    a.start().await;
+    let a = net.get(0);
+    for name in ["ana", "bea"] {
+        a.member(name).await;
+    }
+    let anon = Client::anonymous(&a.base_url());
+    let app = anon
+        .json(
+            Method::POST,
+            "/api/v1/apps",
+            json!({"client_name": "script", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob", "scopes": "read"}),
+        )
+        .await;
+    let grant = |username: &'static str, password: &'static str| {
+        json!({"grant_type": "password", "client_id": app.body["client_id"],
+               "client_secret": app.body["client_secret"],
+               "username": username, "password": password})
+    };
+    // Three wrong guesses at ana's password, then even the right one waits.
+    for _ in 0..3 {
+        let wrong = anon
+            .json(Method::POST, "/oauth/token", grant("ana", "guess"))
+            .await;
+        assert_eq!(wrong.status, 400, "{}", wrong.text);
+    }
+    let right = anon
+        .json(Method::POST, "/oauth/token", grant("ana", PASSWORD))
+        .await;
+    assert_eq!(right.status, 429, "{}", right.text);
+    assert!(right.headers.contains_key("retry-after"));
+    // By her address instead of her name: the same account, the same count.
+    let by_email = anon
+        .json(
+            Method::POST,
+            "/oauth/token",
+            grant("ANA@example.org", PASSWORD),
+        )
+        .await;
+    assert_eq!(by_email.status, 429, "{}", by_email.text);
+    // bea is not held back by ana's guesser.
+    let bea = anon
+        .json(Method::POST, "/oauth/token", grant("bea", PASSWORD))
+        .await;
+    assert_eq!(bea.status, 200, "{}", bea.text);
+
+    // The login forms count per address too: five posts, whatever the names, then 429.
+    let http = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    for n in 0..6 {
+        let response = http
+            .post(format!("{}/admin/login", a.base_url()))
+            .header("origin", a.base_url())
+            .form(&[
+                ("username", format!("user{n}")),
+                ("password", "guess".to_owned()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(statuses, [401, 401, 401, 401, 401, 429]);
+    net.shutdown().await;
+}

@@ -99,6 +99,7 @@ impl From<CoreError> for ApiError {
             CoreError::Invalid(m) => Self::invalid(m),
             CoreError::Conflict(m) => Self::invalid(m),
             CoreError::TooLarge(m) => Self::new(StatusCode::PAYLOAD_TOO_LARGE, m),
+            CoreError::TooMany(wait) => Self::too_many(wait),
             CoreError::Unsupported(m) => Self::invalid(m),
             CoreError::Db(e) if passage_core::db::is_unavailable(&e) => Self::unavailable(e),
             CoreError::Db(e) => Self::internal(e),
@@ -110,6 +111,7 @@ impl From<CoreError> for ApiError {
 impl From<OauthError> for ApiError {
     fn from(e: OauthError) -> Self {
         let status = match &e {
+            OauthError::Core(CoreError::TooMany(wait)) => return Self::too_many(*wait),
             OauthError::Core(_) => return Self::internal(&e),
             OauthError::InvalidClient => StatusCode::UNAUTHORIZED,
             _ => StatusCode::BAD_REQUEST,

@@ -407,8 +407,14 @@ pub async fn verify_login(ctx: &Context, login: &str, password: &str) -> CoreRes
                 .one(&ctx.db)
                 .await?
         }
-    }
-    .ok_or_else(denied)?;
+    };
+    // Counted per account, however it is named (username or address), before any hashing; a
+    // name that is no account is counted by itself, so guessing names is slowed too.
+    let key = user
+        .as_ref()
+        .map_or_else(|| login.to_owned(), |u| format!("#{}", u.actor_id));
+    ctx.limits.login_account(&key).map_err(CoreError::TooMany)?;
+    let user = user.ok_or_else(denied)?;
     let hash = PasswordHash::new(&user.password_hash).map_err(|_| denied())?;
     argon(ctx)?
         .verify_password(password.as_bytes(), &hash)

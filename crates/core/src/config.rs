@@ -30,6 +30,10 @@ pub struct LimitsConfig {
     pub api_per_account_per_5_minutes: u32,
     /// Client API calls without a token, per client address.
     pub api_per_ip_per_5_minutes: u32,
+    /// Login attempts per account (by the name or address typed), whichever way in.
+    pub login_per_account_per_5_minutes: u32,
+    /// Login form posts per client address.
+    pub login_per_ip_per_5_minutes: u32,
 }
 
 impl Default for LimitsConfig {
@@ -38,6 +42,8 @@ impl Default for LimitsConfig {
             inbox_per_domain_per_minute: 1200,
             api_per_account_per_5_minutes: 300,
             api_per_ip_per_5_minutes: 300,
+            login_per_account_per_5_minutes: 10,
+            login_per_ip_per_5_minutes: 100,
         }
     }
 }

@@ -17,6 +17,9 @@ pub enum CoreError {
     TooLarge(String),
     #[error("unsupported: {0}")]
     Unsupported(String),
+    /// Over a rate limit; the seconds to wait.
+    #[error("too many attempts; try again in {0} s")]
+    TooMany(u64),
     #[error("database error: {0}")]
     Db(#[from] DbErr),
     #[error("internal error: {0}")]

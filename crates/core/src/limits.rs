@@ -1,7 +1,7 @@
 //! Rate limits, so that one server, one account or one address cannot take an instance's
 //! small machine for itself: activities arriving per sending domain, client API calls per
-//! account, and calls without a token per client address (behind trusted proxies, the
-//! address they forward).
+//! account, calls without a token per client address (behind trusted proxies, the address
+//! they forward), and login attempts per account and per address (password guessing).
 //! A caller over its limit is told how long to wait (`429` with `Retry-After`); senders and
 //! apps retry then. Each instance keeps its own counters (no global state).
 
@@ -17,6 +17,8 @@ pub struct Limits {
     inbox: Option<DefaultKeyedRateLimiter<String>>,
     api: Option<DefaultKeyedRateLimiter<i64>>,
     anonymous: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    login_account: Option<DefaultKeyedRateLimiter<String>>,
+    login_ip: Option<DefaultKeyedRateLimiter<IpAddr>>,
     /// Proxies whose `X-Forwarded-For` is believed.
     trusted_proxies: Vec<IpAddr>,
 }
@@ -42,6 +44,9 @@ impl Limits {
                 .map(RateLimiter::keyed),
             api: quota(limits.api_per_account_per_5_minutes, five_minutes).map(RateLimiter::keyed),
             anonymous: quota(limits.api_per_ip_per_5_minutes, five_minutes).map(RateLimiter::keyed),
+            login_account: quota(limits.login_per_account_per_5_minutes, five_minutes)
+                .map(RateLimiter::keyed),
+            login_ip: quota(limits.login_per_ip_per_5_minutes, five_minutes).map(RateLimiter::keyed),
             trusted_proxies: config
                 .http
                 .trusted_proxies
@@ -64,6 +69,17 @@ impl Limits {
         check(self.anonymous.as_ref(), &client)
     }
 
+    /// One login attempt on the account `key` (its id, or the name typed when it is none).
+    pub fn login_account(&self, login: &str) -> Result<(), u64> {
+        check(self.login_account.as_ref(), &login.trim().to_lowercase())
+    }
+
+    /// One login form posted from the connection's `peer` (see [`Self::anonymous`]).
+    pub fn login_address(&self, peer: IpAddr, forwarded_for: Option<&str>) -> Result<(), u64> {
+        let client = client_address(peer, forwarded_for, &self.trusted_proxies);
+        check(self.login_ip.as_ref(), &client)
+    }
+
     /// One activity from `domain`; Err with the seconds to wait when over the limit.
     pub fn inbox(&self, domain: &str) -> Result<(), u64> {
         check(self.inbox.as_ref(), &domain.to_owned())
@@ -84,6 +100,12 @@ impl Limits {
             l.retain_recent();
         }
         if let Some(l) = &self.anonymous {
+            l.retain_recent();
+        }
+        if let Some(l) = &self.login_account {
+            l.retain_recent();
+        }
+        if let Some(l) = &self.login_ip {
             l.retain_recent();
         }
     }

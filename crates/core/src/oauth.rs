@@ -377,7 +377,10 @@ pub async fn password_grant(
     let scopes = requested_scopes(app, scope)?;
     let actor = accounts::verify_login(ctx, username, password)
         .await
-        .map_err(|_| OauthError::InvalidGrant("invalid username or password".into()))?;
+        .map_err(|e| match e {
+            CoreError::TooMany(wait) => OauthError::Core(CoreError::TooMany(wait)),
+            _ => OauthError::InvalidGrant("invalid username or password".into()),
+        })?;
     ensure_may_log_in(ctx, &actor).await?;
     issue_token(ctx, app, Some(actor.id), scopes).await
 }

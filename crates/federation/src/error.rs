@@ -47,6 +47,7 @@ impl From<CoreError> for FederationError {
                 Self::BadRequest(m)
             }
             CoreError::TooLarge(_) => Self::PayloadTooLarge,
+            CoreError::TooMany(wait) => Self::TooMany(wait),
             CoreError::Db(e) => e.into(),
             CoreError::Internal(m) => Self::Internal(m),
         }

@@ -5,6 +5,7 @@
 
 mod admin;
 mod calendar;
+mod login_rate;
 mod oauth;
 mod pages;
 mod public;
@@ -18,9 +19,16 @@ pub fn router(ctx: Context) -> Router {
     Router::new()
         .nest_service("/media", media_files(&ctx))
         .route("/", get(pages::home))
-        .route("/oauth/authorize", get(oauth::show).post(oauth::decide))
+        .merge(
+            Router::new()
+                .route("/oauth/authorize", get(oauth::show).post(oauth::decide))
+                .route_layer(axum::middleware::from_fn_with_state(
+                    ctx.clone(),
+                    login_rate::limit,
+                )),
+        )
         .merge(calendar::routes())
-        .merge(admin::routes())
+        .merge(admin::routes(&ctx))
         .merge(public::routes())
         .route(
             "/static/avatar.png",

@@ -215,6 +215,9 @@ pub async fn decide(State(ctx): State<Context>, Form(p): Form<AuthorizeParams>) 
     }
     let actor = match accounts::verify_login(&ctx, p.username.trim(), &p.password).await {
         Ok(actor) => actor,
+        Err(passage_core::CoreError::TooMany(wait)) => {
+            return crate::login_rate::too_many(wait);
+        }
         Err(_) => {
             return form_page(
                 &ctx,

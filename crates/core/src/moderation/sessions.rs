@@ -24,7 +24,10 @@ pub async fn open(ctx: &Context, username: &str, password: &str) -> CoreResult<S
     let refused = || CoreError::Forbidden("wrong username or password, or not a moderator".into());
     let actor = crate::accounts::verify_login(ctx, username, password)
         .await
-        .map_err(|_| refused())?;
+        .map_err(|e| match e {
+            CoreError::TooMany(wait) => CoreError::TooMany(wait),
+            _ => refused(),
+        })?;
     if may_moderate(ctx, &actor).await?.is_none() {
         return Err(refused());
     }

@@ -28,10 +28,16 @@ use serde::Deserialize;
 
 const COOKIE: &str = "passage_admin";
 
-pub fn routes() -> Router<Context> {
+pub fn routes(ctx: &Context) -> Router<Context> {
+    let login_routes = Router::new()
+        .route("/admin/login", get(login_page).post(login))
+        .route_layer(axum::middleware::from_fn_with_state(
+            ctx.clone(),
+            crate::login_rate::limit,
+        ));
     Router::new()
         .route("/admin", get(|| async { Redirect::to("/admin/reports") }))
-        .route("/admin/login", get(login_page).post(login))
+        .merge(login_routes)
         .route("/admin/logout", post(logout))
         .merge(reports::routes())
         .merge(domains::routes())
@@ -281,6 +287,7 @@ async fn login(
                 .max_age(time::Duration::seconds(sessions::LIFETIME.num_seconds()));
             (jar.add(cookie), Redirect::to("/admin/reports")).into_response()
         }
+        Err(CoreError::TooMany(wait)) => crate::login_rate::too_many(wait),
         Err(CoreError::Forbidden(why)) => {
             let html = LoginPage {
                 instance: ctx.config.instance.name.clone(),
