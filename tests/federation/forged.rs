@@ -31,12 +31,18 @@ struct FakeActors {
 
 impl FakeActors {
     fn publish(&self, id: &str, pem: &str) {
-        let doc = json!({
+        self.publish_with(id, pem, |_| {});
+    }
+
+    /// Publishes an actor document changed by `edit` first.
+    fn publish_with(&self, id: &str, pem: &str, edit: impl FnOnce(&mut serde_json::Value)) {
+        let mut doc = json!({
             "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
             "id": id, "type": "Person", "preferredUsername": id.rsplit('/').next().unwrap(),
             "inbox": format!("{id}/inbox"),
             "publicKey": {"id": format!("{id}#main-key"), "owner": id, "publicKeyPem": pem},
         });
+        edit(&mut doc);
         let path = url::Url::parse(id).unwrap().path().to_owned();
         self.docs.lock().unwrap().insert(path, doc.to_string());
     }
@@ -510,5 +516,41 @@ async fn a_redirect_to_a_private_address_is_not_followed() {
         targets.len(),
         targets.len()
     );
+    net.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn profiles_that_pose_as_another_handle_or_run_long_are_refused_or_cut() {
+    let net = TestNetwork::start(1).await;
+    let alpha = net.get(0);
+    let data = alpha.running().federation_data();
+    let actors = FakeActors::default();
+    let evil = fake_server(actors.clone(), vec![]).await;
+    let (_, pem) = pool_key(0);
+    // A username that reads as someone else's handle.
+    let spoof = format!("{evil}/users/spoof");
+    actors.publish_with(&spoof, &pem, |doc| {
+        doc["preferredUsername"] = json!("ana@city.example");
+    });
+    let refused = passage_federation::objects::actor::resolve(&spoof, &data).await;
+    assert!(refused.is_err(), "{refused:?}");
+    assert!(
+        passage_core::accounts::by_ap_id(alpha.ctx(), &spoof)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // A display name of 100,000 characters and a 100,000-character bio: kept, but cut.
+    let long = format!("{evil}/users/long");
+    actors.publish_with(&long, &pem, |doc| {
+        doc["name"] = json!("N".repeat(100_000));
+        doc["summary"] = json!(format!("<p>{}</p>", "b".repeat(100_000)));
+    });
+    let kept = passage_federation::objects::actor::resolve(&long, &data)
+        .await
+        .unwrap();
+    assert_eq!(kept.display_name.chars().count(), 200);
+    assert!(kept.summary.len() <= 20_010, "{}", kept.summary.len());
+    println!("2 hostile profiles: 1 refused, 1 cut to size");
     net.shutdown().await;
 }

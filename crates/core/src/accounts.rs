@@ -13,6 +13,9 @@ use passage_db::{
 };
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, TransactionTrait};
 
+mod remote;
+pub use remote::{RemoteActor, upsert_remote};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ActorKind {
     Person,
@@ -263,100 +266,6 @@ pub async fn by_ap_id(ctx: &Context, ap_id: &str) -> CoreResult<Option<Actor>> {
 /// Local members and organisations (not the instance actor), oldest first.
 pub async fn list_local(ctx: &Context) -> CoreResult<Vec<Actor>> {
     Ok(q::local_of_kinds(&ctx.db, &["Person", "Group"]).await?)
-}
-
-/// What federation learned about a remote actor, already checked for origin.
-#[derive(Clone, Debug)]
-pub struct RemoteActor {
-    pub ap_id: String,
-    pub kind: ActorKind,
-    pub username: String,
-    pub display_name: String,
-    pub summary_html: String,
-    pub inbox: String,
-    pub shared_inbox: Option<String>,
-    pub outbox: Option<String>,
-    pub followers: Option<String>,
-    pub following: Option<String>,
-    pub url: Option<String>,
-    pub public_key_pem: String,
-    pub locked: bool,
-    /// Picture addresses on the actor's server (http or https only; others are dropped).
-    pub avatar_url: Option<String>,
-    pub header_url: Option<String>,
-    /// Field values as the peer's HTML; sanitised here.
-    pub fields: Vec<crate::profile::Field>,
-}
-
-/// Inserts or refreshes a remote actor. Local ids are refused: a peer can never overwrite one
-/// of our actors.
-pub async fn upsert_remote(ctx: &Context, remote: RemoteActor) -> CoreResult<Actor> {
-    if ctx.urls.is_local(&remote.ap_id) {
-        return Err(CoreError::Forbidden(
-            "a remote actor cannot use a local id".into(),
-        ));
-    }
-    let domain = crate::urls::Urls::host_of(&remote.ap_id)
-        .ok_or_else(|| CoreError::Invalid("actor id has no host".into()))?;
-    let at = now();
-    let existing = q::by_ap_id(&ctx.db, &remote.ap_id).await?;
-    let mut row = match &existing {
-        Some(model) => actors::ActiveModel::from(model.clone()),
-        None => actors::ActiveModel {
-            ap_id: Set(remote.ap_id.clone()),
-            local: Set(false),
-            created_at: Set(at),
-            private_key_pem: Set(None),
-            ..Default::default()
-        },
-    };
-    row.kind = Set(remote.kind.as_str().to_owned());
-    row.username = Set(remote.username);
-    row.domain = Set(domain.clone());
-    row.display_name = Set(remote.display_name);
-    row.summary = Set(crate::content::sanitize(&remote.summary_html));
-    row.inbox_url = Set(remote.inbox);
-    row.shared_inbox_url = Set(remote.shared_inbox);
-    row.outbox_url = Set(remote.outbox);
-    row.followers_url = Set(remote.followers);
-    row.following_url = Set(remote.following);
-    row.url = Set(remote.url);
-    row.public_key_pem = Set(remote.public_key_pem);
-    row.locked = Set(remote.locked);
-    // A domain whose media or avatars are rejected keeps the default pictures.
-    let flags = crate::moderation::verdict(ctx, &domain).await?.flags;
-    let pictures = !(flags.reject_media || flags.strip_avatars);
-    let web = |url: Option<String>| {
-        url.filter(|u| pictures && (u.starts_with("https://") || u.starts_with("http://")))
-    };
-    row.avatar_url = Set(web(remote.avatar_url));
-    row.header_url = Set(web(remote.header_url));
-    let fields: Vec<_> = remote
-        .fields
-        .into_iter()
-        .take(crate::profile::MAX_FIELDS * 4)
-        .map(|f| crate::profile::Field {
-            name: crate::content::plain_text(&crate::content::sanitize(&f.name)),
-            value: crate::content::sanitize(&f.value),
-            source: None,
-        })
-        .collect();
-    row.fields = Set(crate::profile::encode_fields(&fields));
-    row.updated_at = Set(at);
-    row.fetched_at = Set(Some(at));
-    let saved = if existing.is_some() {
-        row.update(&ctx.db).await?
-    } else {
-        match row.insert(&ctx.db).await {
-            Ok(model) => model,
-            // A concurrent fetch stored it first; theirs is as fresh as ours.
-            Err(e) if passage_db::is_unique_violation(&e) => {
-                q::by_ap_id(&ctx.db, &remote.ap_id).await?.or_not_found()?
-            }
-            Err(e) => return Err(e.into()),
-        }
-    };
-    Ok(saved)
 }
 
 fn argon(ctx: &Context) -> CoreResult<argon2::Argon2<'static>> {
