@@ -109,6 +109,43 @@ fn cavage(
     ]
 }
 
+/// [`cavage`] as most servers sign: `rsa-sha256` to the shared inbox.
+fn rsa_cavage(
+    key_id: &str,
+    host: &str,
+    date: &str,
+    body: &[u8],
+    key: &RsaKeyPair,
+) -> Vec<(&'static str, String)> {
+    cavage(
+        key_id,
+        "rsa-sha256",
+        host,
+        "/inbox",
+        date,
+        body,
+        rsa_signer(key),
+    )
+}
+
+/// Our RFC 9421 signer, as a peer speaking it would sign a POST of `body` to `url`.
+fn rfc_sign(
+    key: &RsaKeyPair,
+    key_id: &str,
+    url: &url::Url,
+    body: &[u8],
+) -> Vec<(&'static str, String)> {
+    rfc9421::sign(
+        key,
+        key_id,
+        "POST",
+        url,
+        Some(body),
+        Some("application/activity+json"),
+    )
+    .unwrap()
+}
+
 fn rsa_signer(key: &RsaKeyPair) -> impl Fn(&[u8]) -> Vec<u8> + '_ {
     |message| {
         let mut sig = vec![0; key.public_modulus_len()];
@@ -189,28 +226,12 @@ async fn forged_replayed_and_misdirected_signatures_are_refused() {
 
     // 1. Signed with a key that is not the one mallory publishes.
     let body = follow(&mallory, &eve, 1);
-    let headers = cavage(
-        &key_id,
-        "rsa-sha256",
-        &host,
-        "/inbox",
-        &now_date(),
-        &body,
-        rsa_signer(&other_key),
-    );
+    let headers = rsa_cavage(&key_id, &host, &now_date(), &body, &other_key);
     attack("a signature by another key", body, headers, 401).await;
 
     // 2. A signature made for beta, replayed to alpha (the host is signed).
     let body = follow(&mallory, &eve, 2);
-    let headers = cavage(
-        &key_id,
-        "rsa-sha256",
-        &beta.domain(),
-        "/inbox",
-        &now_date(),
-        &body,
-        rsa_signer(&key),
-    );
+    let headers = rsa_cavage(&key_id, &beta.domain(), &now_date(), &body, &key);
     attack(
         "a draft-cavage signature replayed to another server",
         body,
@@ -222,15 +243,7 @@ async fn forged_replayed_and_misdirected_signatures_are_refused() {
     // 3. The same with RFC 9421 (the target URI is signed).
     let body = follow(&mallory, &eve, 3);
     let for_beta = url::Url::parse(&format!("{}/inbox", beta.base_url())).unwrap();
-    let headers = rfc9421::sign(
-        &key,
-        &key_id,
-        "POST",
-        &for_beta,
-        Some(&body),
-        Some("application/activity+json"),
-    )
-    .unwrap();
+    let headers = rfc_sign(&key, &key_id, &for_beta, &body);
     attack(
         "an RFC 9421 signature replayed to another server",
         body,
@@ -242,15 +255,7 @@ async fn forged_replayed_and_misdirected_signatures_are_refused() {
     // 4. RFC 9421 with the body changed after signing.
     let body = follow(&mallory, &eve, 4);
     let for_alpha = url::Url::parse(&format!("{}/inbox", alpha.base_url())).unwrap();
-    let headers = rfc9421::sign(
-        &key,
-        &key_id,
-        "POST",
-        &for_alpha,
-        Some(&body),
-        Some("application/activity+json"),
-    )
-    .unwrap();
+    let headers = rfc_sign(&key, &key_id, &for_alpha, &body);
     let tampered = follow(&mallory, &eve, 44);
     let text = attack(
         "an RFC 9421 request whose body was changed",
@@ -263,21 +268,13 @@ async fn forged_replayed_and_misdirected_signatures_are_refused() {
 
     // 5. RFC 9421 that does not cover the body at all.
     let body = follow(&mallory, &eve, 5);
-    let headers: Vec<_> = rfc9421::sign(
-        &key,
-        &key_id,
-        "POST",
-        &for_alpha,
-        Some(&body),
-        Some("application/activity+json"),
-    )
-    .unwrap()
-    .into_iter()
-    .map(|(name, value)| match name {
-        "signature-input" => (name, value.replace(" \"content-digest\"", "")),
-        _ => (name, value),
-    })
-    .collect();
+    let headers: Vec<_> = rfc_sign(&key, &key_id, &for_alpha, &body)
+        .into_iter()
+        .map(|(name, value)| match name {
+            "signature-input" => (name, value.replace(" \"content-digest\"", "")),
+            _ => (name, value),
+        })
+        .collect();
     let text = attack(
         "an RFC 9421 signature that leaves the body out",
         body,
@@ -305,28 +302,12 @@ async fn forged_replayed_and_misdirected_signatures_are_refused() {
     let later = httpdate::fmt_http_date(
         std::time::SystemTime::now() + std::time::Duration::from_secs(3600),
     );
-    let headers = cavage(
-        &key_id,
-        "rsa-sha256",
-        &host,
-        "/inbox",
-        &later,
-        &body,
-        rsa_signer(&key),
-    );
+    let headers = rsa_cavage(&key_id, &host, &later, &body, &key);
     attack("a signature dated an hour ahead", body, headers, 401).await;
 
     // 8. A good signature, captured and replayed once its window has passed.
     let body = follow(&mallory, &eve, 8);
-    let captured = cavage(
-        &key_id,
-        "rsa-sha256",
-        &host,
-        "/inbox",
-        &now_date(),
-        &body,
-        rsa_signer(&key),
-    );
+    let captured = rsa_cavage(&key_id, &host, &now_date(), &body, &key);
     tokio::time::sleep(std::time::Duration::from_secs(4)).await;
     attack(
         "a valid signature replayed after its window",
@@ -341,15 +322,7 @@ async fn forged_replayed_and_misdirected_signatures_are_refused() {
     let before = actors.fetches();
     for n in 0..5 {
         let body = follow(&mallory, &eve, 90 + n);
-        let headers = cavage(
-            &key_id,
-            "rsa-sha256",
-            &host,
-            "/inbox",
-            &now_date(),
-            &body,
-            rsa_signer(&other_key),
-        );
+        let headers = rsa_cavage(&key_id, &host, &now_date(), &body, &other_key);
         let (status, _) = post(alpha, &body, headers).await;
         assert_eq!(status, 401);
     }
@@ -409,15 +382,7 @@ async fn ed25519_keys_and_rotated_keys_are_accepted_once_checked() {
     let (old, old_pem) = pool_key(2);
     actors.publish(&rosa, &old_pem);
     let body = follow(&rosa, &gus, 1);
-    let headers = cavage(
-        &format!("{rosa}#main-key"),
-        "rsa-sha256",
-        &host,
-        "/inbox",
-        &now_date(),
-        &body,
-        rsa_signer(&old),
-    );
+    let headers = rsa_cavage(&format!("{rosa}#main-key"), &host, &now_date(), &body, &old);
     assert_eq!(post(alpha, &body, headers).await.0, 202);
     assert_eq!(follows::count(alpha.ctx(), &gus, true).await.unwrap(), 1);
     let (new, new_pem) = pool_key(3);
@@ -432,15 +397,7 @@ async fn ed25519_keys_and_rotated_keys_are_accepted_once_checked() {
     };
     // Right after the fetch, the new key is not looked for: the window has not passed.
     let body = undo(1);
-    let headers = cavage(
-        &format!("{rosa}#main-key"),
-        "rsa-sha256",
-        &host,
-        "/inbox",
-        &now_date(),
-        &body,
-        rsa_signer(&new),
-    );
+    let headers = rsa_cavage(&format!("{rosa}#main-key"), &host, &now_date(), &body, &new);
     let fetched = actors.fetches();
     assert_eq!(post(alpha, &body, headers).await.0, 401);
     assert_eq!(actors.fetches(), fetched);
@@ -448,15 +405,7 @@ async fn ed25519_keys_and_rotated_keys_are_accepted_once_checked() {
     let stored = alpha.known_by_ap_id(&rosa).await;
     backdate_fetch(alpha, &stored).await;
     let body = undo(2);
-    let headers = cavage(
-        &format!("{rosa}#main-key"),
-        "rsa-sha256",
-        &host,
-        "/inbox",
-        &now_date(),
-        &body,
-        rsa_signer(&new),
-    );
+    let headers = rsa_cavage(&format!("{rosa}#main-key"), &host, &now_date(), &body, &new);
     let (status, text) = post(alpha, &body, headers).await;
     assert_eq!(status, 202, "{text}");
     assert_eq!(actors.fetches(), fetched + 1, "one re-fetch");

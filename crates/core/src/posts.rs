@@ -526,25 +526,11 @@ async fn remember_deleted(ctx: &Context, actor: &Actor, ap_id: &str) -> CoreResu
     let at = now();
     let id = remote_id(ctx, at, ap_id).await?;
     let row = posts::ActiveModel {
-        id: Set(id),
-        ap_id: Set(ap_id.to_owned()),
-        author_id: Set(actor.id),
-        url: Set(None),
-        content: Set(String::new()),
-        source: Set(None),
-        summary: Set(None),
-        sensitive: Set(false),
-        language: Set(None),
         // Never listed anywhere; `direct` keeps it out of every public query by construction.
         visibility: Set(Visibility::Direct.as_str().to_owned()),
-        in_reply_to_ap_id: Set(None),
-        in_reply_to_id: Set(None),
-        reblog_of_id: Set(None),
-        local: Set(false),
-        published_at: Set(at),
-        edited_at: Set(None),
         deleted_at: Set(Some(at)),
         thread_id: Set(Some(id)),
+        ..contentless_row(id, ap_id, actor.id, false, at)
     };
     match posts::Entity::insert(row)
         .exec_without_returning(&ctx.db)
@@ -562,6 +548,37 @@ async fn remember_deleted(ctx: &Context, actor: &Actor, ap_id: &str) -> CoreResu
             _ => Ok(()),
         },
         Err(e) => Err(e.into()),
+    }
+}
+
+/// A post row without text or links, public and live: a boost sets what it boosts, a
+/// tombstone when it was deleted.
+pub(crate) fn contentless_row(
+    id: i64,
+    ap_id: &str,
+    author_id: i64,
+    local: bool,
+    at: Timestamp,
+) -> posts::ActiveModel {
+    posts::ActiveModel {
+        id: Set(id),
+        ap_id: Set(ap_id.to_owned()),
+        author_id: Set(author_id),
+        url: Set(None),
+        content: Set(String::new()),
+        source: Set(None),
+        summary: Set(None),
+        sensitive: Set(false),
+        language: Set(None),
+        visibility: Set(Visibility::Public.as_str().to_owned()),
+        in_reply_to_ap_id: Set(None),
+        in_reply_to_id: Set(None),
+        reblog_of_id: Set(None),
+        local: Set(local),
+        published_at: Set(at),
+        edited_at: Set(None),
+        deleted_at: Set(None),
+        thread_id: Set(None),
     }
 }
 

@@ -199,24 +199,8 @@ async fn insert_boost(
     let author = Recipient::author_of(post);
     let event = notifications::record(db, author, actor_id, Kind::Reblog, Some(post.id)).await?;
     let boost = posts::ActiveModel {
-        id: Set(id),
-        ap_id: Set(ap_id.to_owned()),
-        author_id: Set(actor_id),
-        url: Set(None),
-        content: Set(String::new()),
-        source: Set(None),
-        summary: Set(None),
-        sensitive: Set(false),
-        language: Set(None),
-        visibility: Set(Visibility::Public.as_str().to_owned()),
-        in_reply_to_ap_id: Set(None),
-        in_reply_to_id: Set(None),
         reblog_of_id: Set(Some(post.id)),
-        local: Set(local),
-        published_at: Set(published),
-        edited_at: Set(None),
-        deleted_at: Set(None),
-        thread_id: Set(None),
+        ..crate::posts::contentless_row(id, ap_id, actor_id, local, published)
     }
     .insert(db)
     .await?;

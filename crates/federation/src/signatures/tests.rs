@@ -28,6 +28,14 @@ fn lowercase_headers(headers: &Value) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// A new RSA key pair, private half for signing and public half for verifying.
+fn fresh_key() -> (RsaKeyPair, PublicKey) {
+    let keys = passage_core::keys::RsaKeys { bits: 2048 };
+    let generated = passage_core::keys::KeySource::generate(&keys).unwrap();
+    let key = passage_core::keys::parse_private_pem(&generated.private_pem).unwrap();
+    (key, PublicKey::from_pem(&generated.public_pem).unwrap())
+}
+
 fn at(rfc3339: &str) -> SystemTime {
     let t = chrono::DateTime::parse_from_rfc3339(rfc3339).unwrap();
     UNIX_EPOCH + Duration::from_secs(t.timestamp() as u64)
@@ -91,10 +99,7 @@ fn real_world_hs2019_request_from_oeee_cafe_verifies() {
 
 #[test]
 fn our_signatures_verify_and_tampering_is_caught() {
-    let keys = passage_core::keys::RsaKeys { bits: 2048 };
-    let generated = passage_core::keys::KeySource::generate(&keys).unwrap();
-    let key = passage_core::keys::parse_private_pem(&generated.private_pem).unwrap();
-    let public = PublicKey::from_pem(&generated.public_pem).unwrap();
+    let (key, public) = fresh_key();
     let body = br#"{"type":"Follow"}"#;
     let signed = sign(
         &key,

@@ -186,10 +186,7 @@ fn mastodons_rfc9421_get_is_accepted_at_its_time_only() {
 
 #[test]
 fn our_rfc9421_signatures_verify_and_tampering_is_caught() {
-    let keys = passage_core::keys::RsaKeys { bits: 2048 };
-    let generated = passage_core::keys::KeySource::generate(&keys).unwrap();
-    let key = passage_core::keys::parse_private_pem(&generated.private_pem).unwrap();
-    let public = PublicKey::from_pem(&generated.public_pem).unwrap();
+    let (key, public) = super::fresh_key();
     let body = br#"{"type":"Follow"}"#;
     let url = url::Url::parse("https://b.test/users/bo/inbox").unwrap();
     let signed = rfc9421::sign(
