@@ -11,5 +11,7 @@ mod inbox;
 mod moderation;
 mod posts;
 mod probation;
+mod processes;
+mod scale_out;
 mod signing;
 mod suspension;

@@ -9,6 +9,7 @@ pub const PASSWORD: &str = "correct horse battery staple";
 /// A custom-scheme redirect, as Tusky registers.
 pub const REDIRECT: &str = "oauth2redirect://org.passage.test/";
 
+#[derive(Clone)]
 pub struct Client {
     pub http: reqwest::Client,
     pub base: String,

@@ -1,4 +1,6 @@
-use crate::{config::Config, ids::Snowflakes, keys::KeySource, streaming::Hub, urls::Urls};
+use crate::{
+    cluster::Cluster, config::Config, ids::Snowflakes, keys::KeySource, streaming::Hub, urls::Urls,
+};
 use passage_db::Db;
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -23,12 +25,15 @@ pub struct Context {
     pub policy: crate::moderation::PolicyCache,
     /// Rate limit counters (see [`crate::limits`]).
     pub limits: Arc<crate::limits::Limits>,
+    /// Sibling processes serving the same instance (see [`crate::cluster`]).
+    pub cluster: Cluster,
 }
 
 impl Context {
     pub fn new(db: Db, config: Config, keys: Arc<dyn KeySource>) -> Self {
         let urls = Urls::new(&config.instance.domain, config.federation.debug);
         let limits = Arc::new(crate::limits::Limits::new(&config));
+        let cluster = Cluster::default();
         Self {
             db,
             config: Arc::new(config),
@@ -36,9 +41,10 @@ impl Context {
             keys,
             outbox_signal: Arc::new(Notify::new()),
             ids: Arc::new(Snowflakes::default()),
-            stream: Hub::default(),
+            stream: Hub::new(cluster.clone()),
             policy: Default::default(),
             limits,
+            cluster,
         }
     }
 

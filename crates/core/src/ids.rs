@@ -7,17 +7,35 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 /// One generator per instance (it lives in the `Context`); ids it hands out never repeat and
 /// always grow.
-#[derive(Debug, Default)]
+///
+/// Several processes may serve one instance (see [`crate::cluster`]): each starts its ids of a
+/// millisecond at its own random offset among [`NODES`], so two processes writing in the same
+/// millisecond do not make the same id (unless they drew the same offset, one chance in 64,
+/// *and* write in the same millisecond).
+#[derive(Debug)]
 pub struct Snowflakes {
     last: AtomicI64,
+    node: i64,
 }
 
 const SEQUENCE_BITS: u32 = 16;
+/// Offsets a process may draw: the top 6 of the 16 sequence bits.
+const NODES: i64 = 64;
+
+impl Default for Snowflakes {
+    fn default() -> Self {
+        let node = (uuid::Uuid::new_v4().as_u64_pair().0 % NODES as u64) as i64;
+        Self {
+            last: AtomicI64::new(0),
+            node: node << (SEQUENCE_BITS - 6),
+        }
+    }
+}
 
 impl Snowflakes {
     /// A fresh id for something created now.
     pub fn next(&self) -> i64 {
-        self.bump(chrono::Utc::now().timestamp_millis() << SEQUENCE_BITS)
+        self.bump((chrono::Utc::now().timestamp_millis() << SEQUENCE_BITS) | self.node)
     }
 
     /// An id for something created earlier (a remote post with its `published` time), placed
@@ -69,5 +87,16 @@ mod tests {
         assert_eq!(time_of(old), yesterday.timestamp_millis());
         let future = chrono::Utc::now().fixed_offset() + chrono::Duration::days(1);
         assert!(ids.at(future, 1) > b, "the future is clamped to now");
+    }
+
+    #[test]
+    fn processes_start_each_millisecond_at_their_own_offset() {
+        let offsets: std::collections::HashSet<i64> = (0..50)
+            .map(|_| Snowflakes::default().next() & 0xffff)
+            .collect();
+        assert!(offsets.len() > 10, "{offsets:?}");
+        let before = chrono::Utc::now().timestamp_millis();
+        let made = time_of(Snowflakes::default().next());
+        assert!((before..=chrono::Utc::now().timestamp_millis()).contains(&made));
     }
 }

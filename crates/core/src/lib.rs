@@ -10,6 +10,7 @@ pub mod backup;
 pub mod blocks;
 pub mod bookmarks;
 pub mod chores;
+pub mod cluster;
 pub mod config;
 pub mod content;
 mod context;

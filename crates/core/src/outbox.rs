@@ -138,6 +138,7 @@ fn to_text(intent: &Intent) -> CoreResult<String> {
 /// Wakes the delivery worker; call after the transaction that recorded intents commits.
 pub fn notify(ctx: &Context) {
     ctx.outbox_signal.notify_one();
+    ctx.cluster.tell(crate::cluster::Signal::Outbox);
 }
 
 /// Reads an intent back.

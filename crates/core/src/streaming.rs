@@ -3,12 +3,14 @@
 //! row always finds it. Events carry ids only; each listener decides, for its own viewer,
 //! whether the event is theirs to see.
 //!
-//! The channel lives in the instance's `Context`; nothing is shared between instances.
+//! The channel lives in the instance's `Context`; nothing is shared between instances. When
+//! several processes serve one instance, each event also goes to the others ([`crate::cluster`]),
+//! so a client connected to any of them sees it.
 
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Event {
     /// A post or boost was stored (written here or received).
     Post(i64),
@@ -27,23 +29,29 @@ const CAPACITY: usize = 1024;
 pub struct Hub {
     tx: broadcast::Sender<Event>,
     closing: CancellationToken,
-}
-
-impl Default for Hub {
-    fn default() -> Self {
-        Self {
-            tx: broadcast::channel(CAPACITY).0,
-            closing: CancellationToken::new(),
-        }
-    }
+    cluster: crate::cluster::Cluster,
 }
 
 impl Hub {
-    /// Sends to whoever listens now; no listener is fine.
+    pub fn new(cluster: crate::cluster::Cluster) -> Self {
+        Self {
+            tx: broadcast::channel(CAPACITY).0,
+            closing: CancellationToken::new(),
+            cluster,
+        }
+    }
+
+    /// Sends to whoever listens now, here and in sibling processes; no listener is fine.
     pub fn publish(&self, events: impl IntoIterator<Item = Event>) {
         for event in events {
-            let _ = self.tx.send(event);
+            self.publish_here(event);
+            self.cluster.tell(crate::cluster::Signal::Stream { event });
         }
+    }
+
+    /// Sends to the listeners of this process only (an event a sibling already published).
+    pub fn publish_here(&self, event: Event) {
+        let _ = self.tx.send(event);
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {

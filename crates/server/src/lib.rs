@@ -2,6 +2,7 @@
 //! instance, its background delivery worker and its periodic chores. `passage` (src/main.rs) is a thin CLI over it;
 //! the cross-instance tests start several [`Instance`]s in one process through the same code.
 
+pub mod cluster;
 pub mod config;
 
 use passage_core::{
@@ -27,6 +28,8 @@ pub enum StartError {
     Federation(String),
     #[error("cannot listen: {0}")]
     Listen(std::io::Error),
+    #[error("{0}")]
+    Role(&'static str),
 }
 
 /// Opens the database (creating the SQLite file and its directory on first start) and runs
@@ -59,19 +62,68 @@ pub async fn context(
     Ok(Context::new(db, config, keys))
 }
 
+/// What one process does for its instance. One process does everything; on PostgreSQL,
+/// several may share the work: web nodes behind a load balancer and delivery workers, in any
+/// number (workers claim deliveries `FOR UPDATE SKIP LOCKED`; live events and wake-ups travel
+/// between processes by `LISTEN/NOTIFY`, see [`cluster`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Role {
+    /// HTTP, delivery and periodic work.
+    All,
+    /// HTTP only: the client API, the inbox, pages and streaming.
+    Web,
+    /// Delivery and periodic work only; no HTTP.
+    Worker,
+}
+
+impl Role {
+    fn serves_http(self) -> bool {
+        self != Role::Worker
+    }
+
+    fn works(self) -> bool {
+        self != Role::Web
+    }
+}
+
 /// A running instance: its HTTP server and (unless delivery is manual) its delivery worker.
 pub struct Instance {
     pub federation: Federation,
     fed_config: activitypub_federation_config::Config,
-    pub addr: SocketAddr,
+    /// Where it serves HTTP (not for a worker).
+    pub addr: Option<SocketAddr>,
     shutdown: CancellationToken,
     tasks: Vec<JoinHandle<()>>,
 }
 
 impl Instance {
-    /// Serves `ctx` on `listener` until [`Instance::stop`].
+    /// Serves `ctx` on `listener` until [`Instance::stop`], doing all the work.
     pub async fn start(ctx: Context, listener: TcpListener) -> Result<Self, StartError> {
-        let addr = listener.local_addr().map_err(StartError::Listen)?;
+        Self::start_as(ctx, Some(listener), Role::All).await
+    }
+
+    /// Starts the part of the work `role` names; `listener` is needed unless it is
+    /// [`Role::Worker`]. Splitting the work needs PostgreSQL: a SQLite database has one
+    /// process.
+    pub async fn start_as(
+        ctx: Context,
+        listener: Option<TcpListener>,
+        role: Role,
+    ) -> Result<Self, StartError> {
+        if role != Role::All && ctx.db.get_database_backend() != sea_orm::DbBackend::Postgres {
+            return Err(StartError::Role(
+                "splitting the work between processes needs PostgreSQL (database.url)",
+            ));
+        }
+        let listener = match (listener, role.serves_http()) {
+            (Some(listener), true) => Some(listener),
+            (None, true) => return Err(StartError::Role("a web process needs an address")),
+            (_, false) => None,
+        };
+        let addr = listener
+            .as_ref()
+            .map(|l| l.local_addr().map_err(StartError::Listen))
+            .transpose()?;
         let fed_config = Federation::config(ctx.clone())
             .await
             .map_err(|e| StartError::Federation(e.to_string()))?;
@@ -83,14 +135,18 @@ impl Instance {
         >(app);
         let shutdown = CancellationToken::new();
         let mut tasks = Vec::new();
-        let token = shutdown.clone();
-        tasks.push(tokio::spawn(async move {
-            let serve = axum::serve(listener, app).with_graceful_shutdown(token.cancelled_owned());
-            if let Err(error) = serve.await {
-                tracing::error!(%error, "http server stopped");
-            }
-        }));
-        if ctx.config.delivery.mode == DeliveryMode::Background {
+        if let Some(listener) = listener {
+            let token = shutdown.clone();
+            tasks.push(tokio::spawn(async move {
+                let serve =
+                    axum::serve(listener, app).with_graceful_shutdown(token.cancelled_owned());
+                if let Err(error) = serve.await {
+                    tracing::error!(%error, "http server stopped");
+                }
+            }));
+        }
+        tasks.extend(cluster::spawn(&ctx, shutdown.clone()).await);
+        if role.works() && ctx.config.delivery.mode == DeliveryMode::Background {
             tasks.push(delivery::spawn_background(
                 federation.clone(),
                 shutdown.clone(),
@@ -155,15 +211,20 @@ async fn run_chores(federation: &Federation) -> Result<usize, passage_core::Core
         + passage_federation::subscriptions::refresh_due(federation).await?)
 }
 
-/// Runs [`run_chores`] every [`passage_core::chores::INTERVAL`] until shutdown. Errors are
-/// logged and retried on the next round.
+/// Runs [`run_chores`] every [`passage_core::chores::INTERVAL`] until shutdown, in one process
+/// of a cluster at a time ([`cluster::ChoresLock`]). Errors are logged and retried on the next
+/// round.
 fn spawn_chores(federation: Federation, shutdown: CancellationToken) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(passage_core::chores::INTERVAL);
+        let mut lock = cluster::ChoresLock::new(&federation.ctx);
         loop {
             tokio::select! {
                 () = shutdown.cancelled() => return,
                 _ = tick.tick() => {}
+            }
+            if !lock.held().await {
+                continue;
             }
             if let Err(error) = run_chores(&federation).await {
                 tracing::warn!(%error, "periodic work failed; trying again next round");

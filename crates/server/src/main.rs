@@ -50,7 +50,12 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the server (migrates the database first).
-    Serve,
+    Serve {
+        /// The part of the work this process does. On PostgreSQL several processes may serve
+        /// one instance: `web` nodes behind a load balancer and `worker`s sending deliveries.
+        #[arg(long, value_enum, default_value_t = passage_server::Role::All, env = "PASSAGE_ROLE")]
+        role: passage_server::Role,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
     /// Load and check the configuration, print it, and exit.
@@ -304,7 +309,7 @@ async fn run(command: Command, config: passage_core::config::Config) -> Result<(
             say!("database is up to date");
             Ok(())
         }
-        Command::Serve => serve(config).await,
+        Command::Serve { role } => serve(config, role).await,
         Command::Backup { dir } => {
             let ctx = passage_server::context(config, None)
                 .await
@@ -329,18 +334,26 @@ async fn run(command: Command, config: passage_core::config::Config) -> Result<(
     }
 }
 
-async fn serve(config: passage_core::config::Config) -> Result<(), String> {
+async fn serve(
+    config: passage_core::config::Config,
+    role: passage_server::Role,
+) -> Result<(), String> {
     let bind = config.http.bind.clone();
     let ctx = passage_server::context(config, None)
         .await
         .map_err(|e| e.to_string())?;
-    let listener = tokio::net::TcpListener::bind(&bind)
-        .await
-        .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
-    let instance = passage_server::Instance::start(ctx, listener)
+    let listener = match role {
+        passage_server::Role::Worker => None,
+        _ => Some(
+            tokio::net::TcpListener::bind(&bind)
+                .await
+                .map_err(|e| format!("cannot listen on {bind}: {e}"))?,
+        ),
+    };
+    let instance = passage_server::Instance::start_as(ctx, listener, role)
         .await
         .map_err(|e| e.to_string())?;
-    tracing::info!(addr = %instance.addr, domain = %instance.context().domain(), "passage is serving");
+    tracing::info!(addr = ?instance.addr, ?role, domain = %instance.context().domain(), "passage is serving");
     stop_requested().await;
     tracing::info!("shutting down");
     instance.stop().await;

@@ -82,6 +82,12 @@ pub async fn federates_with(ctx: &Context, host: &str) -> CoreResult<bool> {
 
 /// Forgets the cached policy after a change; the next question rebuilds it.
 pub(crate) fn changed(ctx: &Context) {
+    forget_policy(ctx);
+    ctx.cluster.tell(crate::cluster::Signal::Policy);
+}
+
+/// Forgets the cached policy (a sibling process changed it).
+pub fn forget_policy(ctx: &Context) {
     ctx.policy.set(None);
 }
 
