@@ -22,6 +22,7 @@ mod m20261130_000014_account_warnings;
 mod m20261130_000015_admin_sessions;
 mod m20261201_000016_registration_safety;
 mod m20261201_000017_report_notes;
+mod m20261202_000018_read_indexes;
 
 /// Every migration, in order. `passage migrate` and server start-up run the pending ones.
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000015_admin_sessions::Migration),
             Box::new(m20261201_000016_registration_safety::Migration),
             Box::new(m20261201_000017_report_notes::Migration),
+            Box::new(m20261202_000018_read_indexes::Migration),
         ]
     }
 }

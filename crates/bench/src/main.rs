@@ -49,6 +49,10 @@ struct Args {
     /// Seconds of timeline reads.
     #[arg(long, default_value_t = 20)]
     seconds: u64,
+    /// Keep the generated SQLite timeline instance in this directory and measure it again on
+    /// later runs instead of generating it anew (generation takes minutes).
+    #[arg(long)]
+    keep: Option<PathBuf>,
 }
 
 impl Args {
@@ -111,6 +115,7 @@ async fn main() -> anyhow::Result<()> {
                 accounts: args.accounts,
                 clients: args.clients,
                 seconds: args.seconds,
+                keep: args.keep.clone(),
             };
             timeline::run(&args.server, &engine, keys.clone(), &params).await?;
         }

@@ -33,7 +33,9 @@ impl Engine {
 
 /// A data directory, a port and a database for one server, and its configuration file.
 pub struct Setup {
-    pub dir: tempfile::TempDir,
+    dir: PathBuf,
+    /// Removed with the setup, unless the run keeps its directory.
+    _temp: Option<tempfile::TempDir>,
     pub port: u16,
     engine: Engine,
     pg_database: Option<String>,
@@ -49,7 +51,27 @@ impl Setup {
         keys: Arc<dyn KeySource>,
         extra_toml: &str,
     ) -> anyhow::Result<Self> {
-        let dir = tempfile::tempdir()?;
+        Self::in_dir(engine, keys, extra_toml, None).await
+    }
+
+    /// As [`Setup::new`], in `kept` (created if missing, never removed) when given: a
+    /// SQLite database generated once can be measured again.
+    pub async fn in_dir(
+        engine: &Engine,
+        keys: Arc<dyn KeySource>,
+        extra_toml: &str,
+        kept: Option<&Path>,
+    ) -> anyhow::Result<Self> {
+        let (dir, temp) = match kept {
+            Some(dir) => {
+                std::fs::create_dir_all(dir)?;
+                (dir.canonicalize()?, None)
+            }
+            None => {
+                let temp = tempfile::tempdir()?;
+                (temp.path().to_owned(), Some(temp))
+            }
+        };
         let port = free_port()?;
         let (pg_database, database_url) = match engine {
             Engine::Sqlite => (None, String::new()),
@@ -66,6 +88,7 @@ impl Setup {
         };
         Ok(Self {
             dir,
+            _temp: temp,
             port,
             engine: engine.clone(),
             pg_database,
@@ -73,6 +96,10 @@ impl Setup {
             extra_toml: extra_toml.to_owned(),
             keys,
         })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     pub fn base_url(&self) -> String {
@@ -111,7 +138,7 @@ level = "error"
 {extra}
 "#,
             port = self.port,
-            dir = self.dir.path().display(),
+            dir = self.dir.display(),
             url = self.database_url,
             extra = self.extra_toml,
         )
@@ -129,9 +156,9 @@ level = "error"
 
     /// Starts `passage serve` on this setup and waits for its first answer.
     pub async fn start(&self, binary: &Path) -> anyhow::Result<Server> {
-        let config_path = self.dir.path().join("bench.toml");
+        let config_path = self.dir.join("bench.toml");
         std::fs::write(&config_path, self.toml())?;
-        Server::start(binary, &config_path, &self.base_url(), self.dir.path()).await
+        Server::start(binary, &config_path, &self.base_url(), &self.dir).await
     }
 
     /// Drops the PostgreSQL database of the run (the SQLite file goes with the directory).

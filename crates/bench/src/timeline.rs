@@ -25,6 +25,8 @@ pub struct Params {
     pub accounts: usize,
     pub clients: usize,
     pub seconds: u64,
+    /// Keep the generated SQLite instance here, and measure it again on later runs.
+    pub keep: Option<std::path::PathBuf>,
 }
 
 /// How many accounts each client's member follows.
@@ -197,16 +199,31 @@ pub async fn run(
         engine.name()
     ));
     let public_pem = keys.generate()?.public_pem;
-    let setup = Setup::new(engine, keys, "").await?;
-    let ctx = setup.context().await?;
-    let generating = Instant::now();
-    let tokens = generate_instance(&ctx, params, &public_pem).await?;
-    ctx.db.close().await?;
-    line(
-        "data generated in",
-        format!("{:.1} s", generating.elapsed().as_secs_f64()),
-        "",
-    );
+    let keep = match engine {
+        Engine::Sqlite => params.keep.as_deref(),
+        Engine::Postgres(_) => None,
+    };
+    let setup = Setup::in_dir(engine, keys, "", keep).await?;
+    let saved_tokens = setup.dir().join("tokens.txt");
+    let tokens = match std::fs::read_to_string(&saved_tokens) {
+        Ok(text) if keep.is_some() => {
+            line("data kept from an earlier run", setup.dir().display(), "");
+            text.lines().map(str::to_owned).collect()
+        }
+        _ => {
+            let ctx = setup.context().await?;
+            let generating = Instant::now();
+            let tokens = generate_instance(&ctx, params, &public_pem).await?;
+            ctx.db.close().await?;
+            std::fs::write(&saved_tokens, tokens.join("\n"))?;
+            line(
+                "data generated in",
+                format!("{:.1} s", generating.elapsed().as_secs_f64()),
+                "",
+            );
+            tokens
+        }
+    };
 
     let server = setup.start(binary).await?;
     line(
@@ -266,5 +283,8 @@ pub async fn run(
         "",
     );
     server.stop().await?;
+    if keep.is_some() {
+        return Ok(());
+    }
     setup.remove().await
 }

@@ -256,7 +256,7 @@ pub async fn local_by_username(ctx: &Context, username: &str) -> CoreResult<Acto
 }
 
 pub async fn by_id(ctx: &Context, id: i64) -> CoreResult<Actor> {
-    q::by_id(&ctx.db, id).await?.or_not_found()
+    q::by_id(&ctx.reader, id).await?.or_not_found()
 }
 
 pub async fn by_ap_id(ctx: &Context, ap_id: &str) -> CoreResult<Option<Actor>> {

@@ -148,7 +148,7 @@ pub async fn hidden_from(ctx: &Context, viewer: &Actor) -> CoreResult<Hidden> {
                 .add(blocks::Column::TargetId.eq(viewer.id)),
         )
         .into_tuple()
-        .all(&ctx.db)
+        .all(&ctx.reader)
         .await?;
     let muted: Vec<(i64, bool)> = mutes::Entity::find()
         .select_only()
@@ -156,7 +156,7 @@ pub async fn hidden_from(ctx: &Context, viewer: &Actor) -> CoreResult<Hidden> {
         .column(mutes::Column::HideNotifications)
         .filter(mutes::Column::ActorId.eq(viewer.id))
         .into_tuple()
-        .all(&ctx.db)
+        .all(&ctx.reader)
         .await?;
     let mut hidden = Hidden::default();
     for (by, target) in blocked {

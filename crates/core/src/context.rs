@@ -11,6 +11,9 @@ use tokio::sync::Notify;
 #[derive(Clone)]
 pub struct Context {
     pub db: Db,
+    /// For reading pages of posts and accounts outside a transaction: a pool of its own on
+    /// SQLite (see `passage_db::connect_reader`), `db` otherwise.
+    pub reader: Db,
     pub config: Arc<Config>,
     pub urls: Urls,
     pub keys: Arc<dyn KeySource>,
@@ -35,6 +38,7 @@ impl Context {
         let limits = Arc::new(crate::limits::Limits::new(&config));
         let cluster = Cluster::default();
         Self {
+            reader: db.clone(),
             db,
             config: Arc::new(config),
             urls,

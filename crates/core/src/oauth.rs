@@ -464,7 +464,7 @@ pub async fn ensure_may_log_in(ctx: &Context, actor: &Actor) -> OauthResult<user
     }
     let user = users::Entity::find()
         .filter(users::Column::ActorId.eq(actor.id))
-        .one(&ctx.db)
+        .one(&ctx.reader)
         .await?;
     match user {
         Some(u) if !u.confirmed => Err(OauthError::InvalidGrant(
@@ -526,14 +526,14 @@ pub struct Grant {
 pub async fn authenticate(ctx: &Context, token: &str) -> OauthResult<Option<Grant>> {
     let Some(row) = oauth_tokens::Entity::find()
         .filter(oauth_tokens::Column::TokenDigest.eq(digest_of(token)))
-        .one(&ctx.db)
+        .one(&ctx.reader)
         .await?
         .filter(|t| t.revoked_at.is_none())
     else {
         return Ok(None);
     };
     let Some(app) = oauth_apps::Entity::find_by_id(row.app_id)
-        .one(&ctx.db)
+        .one(&ctx.reader)
         .await?
     else {
         return Ok(None);

@@ -83,6 +83,6 @@ pub async fn pinned_among(ctx: &Context, actor: &Actor, post_ids: &[i64]) -> Cor
         .filter(pins::Column::ActorId.eq(actor.id))
         .filter(pins::Column::PostId.is_in(post_ids.iter().copied()))
         .into_tuple()
-        .all(&ctx.db)
+        .all(&ctx.reader)
         .await?)
 }

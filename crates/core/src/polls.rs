@@ -208,7 +208,7 @@ pub async fn views(
     }
     let rows = polls::Entity::find()
         .filter(polls::Column::PostId.is_in(ids.clone()))
-        .all(&ctx.db)
+        .all(&ctx.reader)
         .await?;
     if rows.is_empty() {
         return Ok(HashMap::new());
@@ -222,7 +222,7 @@ pub async fn views(
             .filter(poll_votes::Column::ActorId.eq(viewer.id))
             .filter(poll_votes::Column::PollId.is_in(ids))
             .into_tuple()
-            .all(&ctx.db)
+            .all(&ctx.reader)
             .await?;
         for (poll, choice) in votes {
             own.entry(poll).or_default().push(choice);

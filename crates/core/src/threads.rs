@@ -49,7 +49,7 @@ pub async fn muted_among(ctx: &Context, actor: &Actor, thread_ids: &[i64]) -> Co
         .filter(thread_mutes::Column::ActorId.eq(actor.id))
         .filter(thread_mutes::Column::ThreadId.is_in(thread_ids.to_vec()))
         .into_tuple()
-        .all(&ctx.db)
+        .all(&ctx.reader)
         .await?)
 }
 

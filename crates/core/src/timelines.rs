@@ -18,7 +18,7 @@ use passage_db::{
 /// The home timeline: the member's own posts, what the accounts they follow (accepted) post
 /// for followers or everyone, and posts that mention them. Newest first.
 pub async fn home(ctx: &Context, viewer: &Actor, page: Page) -> CoreResult<Vec<Post>> {
-    Ok(q::home(&ctx.db, viewer.id, &FOR_FOLLOWERS, page).await?)
+    Ok(q::home(&ctx.reader, viewer.id, &FOR_FOLLOWERS, page).await?)
 }
 
 /// The public timeline (the whole known network, or only this instance), or one hashtag.
@@ -29,7 +29,7 @@ pub async fn public(ctx: &Context, filter: &PublicFilter, page: Page) -> CoreRes
     filter.hidden = crate::moderation::policy(ctx)
         .await?
         .off_public_timelines(passage_db::now());
-    Ok(q::public(&ctx.db, &filter, page).await?)
+    Ok(q::public(&ctx.reader, &filter, page).await?)
 }
 
 /// An account's posts as `viewer` may see them: followers-only posts to its accepted
@@ -44,13 +44,13 @@ pub async fn by_author(
 ) -> CoreResult<Vec<Post>> {
     let visibilities: &[&str] = match viewer {
         Some(v) if v.id == author.id => &["public", "unlisted", "private", "direct"],
-        Some(v) => match fq::find_pair(&ctx.db, v.id, author.id).await? {
+        Some(v) => match fq::find_pair(&ctx.reader, v.id, author.id).await? {
             Some(f) if f.accepted => &FOR_FOLLOWERS,
             _ => &FOR_EVERYONE,
         },
         None => &FOR_EVERYONE,
     };
-    Ok(q::by_author(&ctx.db, author.id, visibilities, filter, page).await?)
+    Ok(q::by_author(&ctx.reader, author.id, visibilities, filter, page).await?)
 }
 
 /// How far a thread is followed each way.
@@ -69,7 +69,7 @@ pub async fn context(
         if ancestors.len() >= MAX_THREAD {
             break;
         }
-        let Some(p) = q::by_id(&ctx.db, id).await? else {
+        let Some(p) = q::by_id(&ctx.reader, id).await? else {
             break;
         };
         parent = p.in_reply_to_id;
@@ -82,7 +82,7 @@ pub async fn context(
     let mut descendants = Vec::new();
     let mut level = vec![post.id];
     while !level.is_empty() && descendants.len() < MAX_THREAD {
-        let replies = q::replies_to(&ctx.db, &level).await?;
+        let replies = q::replies_to(&ctx.reader, &level).await?;
         level = replies.iter().map(|p| p.id).collect();
         for reply in replies {
             if can_view(ctx, viewer, &reply).await? {

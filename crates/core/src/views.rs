@@ -49,9 +49,9 @@ pub struct PostView {
 /// Accounts with their counts, in the order given.
 pub async fn accounts(ctx: &Context, list: Vec<Actor>) -> CoreResult<Vec<AccountView>> {
     let ids: Vec<i64> = list.iter().map(|a| a.id).collect();
-    let followers = batch::follow_counts(&ctx.db, &ids, true).await?;
-    let following = batch::follow_counts(&ctx.db, &ids, false).await?;
-    let stats = batch::post_stats(&ctx.db, &ids).await?;
+    let followers = batch::follow_counts(&ctx.reader, &ids, true).await?;
+    let following = batch::follow_counts(&ctx.reader, &ids, false).await?;
+    let stats = batch::post_stats(&ctx.reader, &ids).await?;
     Ok(list
         .into_iter()
         .map(|actor| {
@@ -103,22 +103,22 @@ pub async fn posts(
     list: Vec<Post>,
 ) -> CoreResult<Vec<PostView>> {
     let original_ids: Vec<i64> = list.iter().filter_map(|p| p.reblog_of_id).collect();
-    let originals = batch::posts_by_ids(&ctx.db, &original_ids).await?;
+    let originals = batch::posts_by_ids(&ctx.reader, &original_ids).await?;
     let all: Vec<&Post> = list.iter().chain(originals.iter()).collect();
     let ids: Vec<i64> = all.iter().map(|p| p.id).collect();
 
     let parent_ids: Vec<i64> = all.iter().filter_map(|p| p.in_reply_to_id).collect();
-    let parent_authors: HashMap<i64, i64> = batch::authors_of(&ctx.db, &parent_ids)
+    let parent_authors: HashMap<i64, i64> = batch::authors_of(&ctx.reader, &parent_ids)
         .await?
         .into_iter()
         .collect();
-    let mention_pairs = batch::mentions(&ctx.db, &ids).await?;
+    let mention_pairs = batch::mentions(&ctx.reader, &ids).await?;
 
     let mut actor_ids: Vec<i64> = all.iter().map(|p| p.author_id).collect();
     actor_ids.extend(mention_pairs.iter().map(|(_, a)| *a));
     actor_ids.sort_unstable();
     actor_ids.dedup();
-    let actors_by_id: HashMap<i64, Actor> = actors::by_ids(&ctx.db, &actor_ids)
+    let actors_by_id: HashMap<i64, Actor> = actors::by_ids(&ctx.reader, &actor_ids)
         .await?
         .into_iter()
         .map(|a| (a.id, a))
@@ -142,11 +142,11 @@ pub async fn posts(
         }
     }
     let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
-    for (post, tag) in batch::tags(&ctx.db, &ids).await? {
+    for (post, tag) in batch::tags(&ctx.reader, &ids).await? {
         tags.entry(post).or_default().push(tag);
     }
     let mut media: HashMap<i64, Vec<Media>> = HashMap::new();
-    for m in batch::media(&ctx.db, &ids).await? {
+    for m in batch::media(&ctx.reader, &ids).await? {
         if let Some(post) = m.post_id {
             media.entry(post).or_default().push(m);
         }
@@ -154,14 +154,14 @@ pub async fn posts(
     for list in media.values_mut() {
         list.sort_by_key(|m| m.id);
     }
-    let favourites = batch::favourite_counts(&ctx.db, &ids).await?;
-    let reblogs = batch::child_counts(&ctx.db, &ids, false).await?;
-    let replies = batch::child_counts(&ctx.db, &ids, true).await?;
+    let favourites = batch::favourite_counts(&ctx.reader, &ids).await?;
+    let reblogs = batch::child_counts(&ctx.reader, &ids, false).await?;
+    let replies = batch::child_counts(&ctx.reader, &ids, true).await?;
     let (favourited, reblogged, bookmarked, pinned) = match viewer {
         Some(v) => (
-            batch::favourited_by(&ctx.db, v.id, &ids).await?,
-            batch::reblogged_by(&ctx.db, v.id, &ids).await?,
-            batch::bookmarked_by(&ctx.db, v.id, &ids).await?,
+            batch::favourited_by(&ctx.reader, v.id, &ids).await?,
+            batch::reblogged_by(&ctx.reader, v.id, &ids).await?,
+            batch::bookmarked_by(&ctx.reader, v.id, &ids).await?,
             crate::pins::pinned_among(ctx, v, &ids).await?,
         ),
         None => Default::default(),
@@ -175,7 +175,7 @@ pub async fn posts(
     };
     let with_authors: Vec<(i64, i64)> = all.iter().map(|p| (p.id, p.author_id)).collect();
     let polls = crate::polls::views(ctx, viewer, &with_authors).await?;
-    let emojis = crate::emojis::of_posts(&ctx.db, &ids).await?;
+    let emojis = crate::emojis::of_posts(&ctx.reader, &ids).await?;
 
     let view = |post: &Post| -> Option<PostView> {
         let id = post.id;

@@ -45,6 +45,24 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Db, DbErr> {
     Database::connect(options).await
 }
 
+/// A pool for reading pages (timelines, the posts and accounts on them). On SQLite, WAL lets
+/// readers run beside the one writer, so reads get `connections` read-only connections of
+/// their own and use every core, while writes still queue on [`connect`]'s single
+/// connection. Elsewhere (PostgreSQL, SQLite in memory) the writer's pool serves reads too.
+/// A read that starts after a write committed sees it, whichever pool each used.
+pub async fn connect_reader(url: &str, writer: &Db, connections: u32) -> Result<Db, DbErr> {
+    if !url.starts_with("sqlite:") || url.contains(":memory:") || url.contains("mode=memory") {
+        return Ok(writer.clone());
+    }
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .acquire_timeout(Duration::from_secs(30))
+        .max_connections(connections.max(1))
+        .map_sqlx_sqlite_opts(|opts| opts.read_only(true).busy_timeout(Duration::from_secs(10)));
+    Database::connect(options).await
+}
+
 /// True when the database cannot do the work now but may soon: it is busy or locked, out of
 /// disk, read-only, restarting or unreachable. Such failures are answered 503 so that peers
 /// and clients try again, where a 500 would say the request itself is at fault.

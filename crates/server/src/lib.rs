@@ -54,12 +54,21 @@ pub async fn context(
     keys: Option<Arc<dyn KeySource>>,
 ) -> Result<Context, StartError> {
     let db = open_database(&config).await?;
+    let reader = passage_core::db::connect_reader(
+        &config.database_url(),
+        &db,
+        config.database.max_connections,
+    )
+    .await
+    .map_err(|e| StartError::Database(e.to_string()))?;
     let keys = keys.unwrap_or_else(|| {
         Arc::new(RsaKeys {
             bits: config.federation.key_bits,
         })
     });
-    Ok(Context::new(db, config, keys))
+    let mut ctx = Context::new(db, config, keys);
+    ctx.reader = reader;
+    Ok(ctx)
 }
 
 /// What one process does for its instance. One process does everything; on PostgreSQL,
