@@ -92,3 +92,78 @@ pub async fn context(
     }
     Ok((ancestors, descendants))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{context, person};
+    use passage_db::entities::{follows, posts};
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+
+    /// A public post by `author`, `days` ago, with the id of its time.
+    async fn post_days_ago(ctx: &Context, author: &Actor, days: i64) -> i64 {
+        let at = chrono::Utc::now().fixed_offset() - chrono::Duration::days(days);
+        let id = ctx.ids.at(at, days as u64);
+        posts::Entity::insert(posts::ActiveModel {
+            id: Set(id),
+            ap_id: Set(format!("{}/statuses/{id}", author.ap_id)),
+            author_id: Set(author.id),
+            url: Set(None),
+            content: Set(format!("{days} days ago")),
+            source: Set(None),
+            summary: Set(None),
+            sensitive: Set(false),
+            language: Set(None),
+            visibility: Set("public".into()),
+            in_reply_to_ap_id: Set(None),
+            in_reply_to_id: Set(None),
+            reblog_of_id: Set(None),
+            local: Set(true),
+            published_at: Set(at),
+            edited_at: Set(None),
+            deleted_at: Set(None),
+            thread_id: Set(Some(id)),
+        })
+        .exec(&ctx.db)
+        .await
+        .unwrap();
+        id
+    }
+
+    #[tokio::test]
+    async fn home_reaches_past_the_recent_window_when_it_holds_too_little() {
+        let ctx = context().await;
+        let (ana, bea, cem) = (
+            person(&ctx, "ana").await,
+            person(&ctx, "bea").await,
+            person(&ctx, "cem").await,
+        );
+        follows::Entity::insert(follows::ActiveModel {
+            ap_id: Set("https://example.org/follows/1".into()),
+            follower_id: Set(ana.id),
+            followee_id: Set(bea.id),
+            accepted: Set(true),
+            created_at: Set(passage_db::now()),
+            ..Default::default()
+        })
+        .exec(&ctx.db)
+        .await
+        .unwrap();
+        let old = post_days_ago(&ctx, &bea, 30).await;
+        let older = post_days_ago(&ctx, &bea, 60).await;
+        let recent = post_days_ago(&ctx, &bea, 1).await;
+        post_days_ago(&ctx, &cem, 2).await; // not followed
+        let page = |max_id, limit| Page {
+            max_id,
+            limit,
+            ..Default::default()
+        };
+        let ids = |posts: Vec<Post>| posts.iter().map(|p| p.id).collect::<Vec<_>>();
+        let full = home(&ctx, &ana, page(None, 20)).await.unwrap();
+        assert_eq!(ids(full), [recent, old, older]);
+        let two = home(&ctx, &ana, page(None, 2)).await.unwrap();
+        assert_eq!(ids(two), [recent, old]);
+        let scrolled = home(&ctx, &ana, page(Some(old), 20)).await.unwrap();
+        assert_eq!(ids(scrolled), [older]);
+    }
+}
