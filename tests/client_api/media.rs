@@ -2,8 +2,13 @@
 //! served is a re-encoded image without the metadata a phone writes into photos.
 
 use reqwest::multipart::{Form, Part};
+use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
-use testkit::{TestNetwork, client::Client};
+use testkit::{
+    TestNetwork,
+    client::Client,
+    s3::{self, S3Server},
+};
 
 /// A JPEG with an Exif segment carrying a marker that must not survive the upload.
 pub(crate) fn photo_with_location() -> Vec<u8> {
@@ -139,5 +144,119 @@ async fn bad_uploads_are_refused_as_json() {
     let other = a.login("ana").await;
     let missing = other.get("/api/v1/media/99999").await;
     assert_eq!(missing.status, 404);
+    net.shutdown().await;
+}
+
+/// `media.store = "s3"`: uploads and profile pictures go to an S3-compatible bucket (a real
+/// SigV4-checking server on loopback), are served from it under the instance's `/media/`,
+/// federate like any upload, and go when replaced. Wrong credentials fail the upload with a
+/// JSON error and leave no row behind.
+#[tokio::test]
+async fn uploads_can_live_in_an_s3_bucket() {
+    let s3 = S3Server::start().await;
+    let mut net = TestNetwork::start(2).await;
+    net.instances[0].stop().await;
+    s3.configure(&mut net.instances[0].config, s3::SECRET_KEY);
+    net.instances[0].start().await;
+    let (a, b) = (net.get(0), net.get(1));
+    let ana = a.member("ana").await;
+    let bea = b.member("bea").await;
+    net.follow(1, &bea, 0, &ana).await;
+    let ana_api = a.login("ana").await;
+    let bea_api = b.login("bea").await;
+
+    let (status, media) = upload(&ana_api, "/api/v2/media", photo_with_location(), "lab.jpg").await;
+    assert_eq!(status, 200, "{media}");
+    let url = media["url"].as_str().unwrap().to_owned();
+    let name = url
+        .strip_prefix(&format!("{}/media/", a.base_url()))
+        .unwrap_or_else(|| panic!("{url}"));
+    let stored = std::fs::read(s3.object_path(name)).expect("the file is in the bucket");
+    assert_eq!(
+        s3.objects().len(),
+        2,
+        "file and thumbnail: {:?}",
+        s3.objects()
+    );
+    assert!(std::fs::read_dir(a.ctx().config.storage.data_dir.clone() + "/media").is_err());
+
+    let served = reqwest::get(&url).await.unwrap();
+    assert_eq!(served.status(), 200);
+    assert_eq!(served.headers()["content-type"], "image/jpeg");
+    assert_eq!(served.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(served.bytes().await.unwrap(), stored);
+    let missing = reqwest::get(format!("{}/media/nothing.png", a.base_url()))
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    let outside = reqwest::get(format!("{}/media/..%2Fpassage.db", a.base_url()))
+        .await
+        .unwrap();
+    assert_eq!(outside.status(), 404);
+
+    let posted = ana_api
+        .json(
+            reqwest::Method::POST,
+            "/api/v1/statuses",
+            json!({"status": "From the bucket", "media_ids": [media["id"]]}),
+        )
+        .await;
+    assert_eq!(posted.status, 200, "{}", posted.text);
+    net.deliver_all().await;
+    let home = bea_api.get("/api/v1/timelines/home").await;
+    assert_eq!(home.body[0]["media_attachments"][0]["url"], url.as_str());
+
+    // A replaced avatar leaves the bucket.
+    let avatar = |bytes: Vec<u8>| {
+        Form::new().part(
+            "avatar",
+            Part::bytes(bytes)
+                .file_name("me.jpg")
+                .mime_str("image/jpeg")
+                .unwrap(),
+        )
+    };
+    let first = ana_api
+        .multipart_as(
+            reqwest::Method::PATCH,
+            "/api/v1/accounts/update_credentials",
+            avatar(photo_with_location()),
+        )
+        .await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    let first_name = first.body["avatar"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(s3.object_path(&first_name).exists());
+    let second = ana_api
+        .multipart_as(
+            reqwest::Method::PATCH,
+            "/api/v1/accounts/update_credentials",
+            avatar(photo_with_location()),
+        )
+        .await;
+    assert_eq!(second.status, 200, "{}", second.text);
+    assert!(!s3.object_path(&first_name).exists(), "old avatar removed");
+    assert_eq!(s3.objects().len(), 3);
+
+    // A store that refuses the credentials: the upload fails cleanly, nothing is kept.
+    net.instances[0].stop().await;
+    s3.configure(&mut net.instances[0].config, "not-the-secret");
+    net.instances[0].start().await;
+    let a = net.get(0);
+    let ana_api = a.login("ana").await;
+    let (status, body) = upload(&ana_api, "/api/v2/media", photo_with_location(), "x.jpg").await;
+    assert_eq!(status, 500, "{body}");
+    assert!(body["error"].is_string(), "{body}");
+    assert_eq!(s3.objects().len(), 3);
+    let rows = passage_core::db::entities::media_attachments::Entity::find()
+        .count(&a.ctx().db)
+        .await
+        .unwrap();
+    assert_eq!(rows, 1, "only the first upload has a row");
     net.shutdown().await;
 }

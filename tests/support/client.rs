@@ -161,9 +161,19 @@ impl Client {
 
     /// POSTs a multipart form (an upload).
     pub async fn multipart(&self, path: &str, form: reqwest::multipart::Form) -> Answer {
+        self.multipart_as(Method::POST, path, form).await
+    }
+
+    /// Sends a multipart form with another method (`PATCH` of `update_credentials`).
+    pub async fn multipart_as(
+        &self,
+        method: Method,
+        path: &str,
+        form: reqwest::multipart::Form,
+    ) -> Answer {
         self.send(
             self.http
-                .post(format!("{}{path}", self.base))
+                .request(method, format!("{}{path}", self.base))
                 .multipart(form),
         )
         .await

@@ -10,6 +10,8 @@
 //!   command says so rather than doing a worse job.
 //!
 //! Restoring: stop the server, put `passage.db` and `media/` back in `storage.data_dir`.
+//! Media kept in an S3 bucket (`media.store = "s3"`) are not copied: the store has its own
+//! tools for that.
 
 use crate::{
     Context,
@@ -54,8 +56,13 @@ pub async fn run(ctx: &Context, dir: &Path) -> CoreResult<Backup> {
         ))
         .await?;
     check(target).await?;
-    let media_files = copy_tree(&crate::media::media_dir(ctx), &dir.join("media"))
-        .map_err(|e| io("cannot copy the media", e))?;
+    // Media in an S3 bucket are the store's to keep (versioning, replication, `rclone`).
+    let media_files = match ctx.media.directory() {
+        Some(media) => {
+            copy_tree(media, &dir.join("media")).map_err(|e| io("cannot copy the media", e))?
+        }
+        None => 0,
+    };
     Ok(Backup {
         database,
         media_files,

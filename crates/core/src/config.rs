@@ -287,6 +287,8 @@ impl Default for AccountsConfig {
 pub struct MediaConfig {
     pub max_bytes: usize,
     pub max_pixels: u64,
+    pub store: MediaStoreKind,
+    pub s3: S3Config,
 }
 
 impl Default for MediaConfig {
@@ -294,6 +296,46 @@ impl Default for MediaConfig {
         Self {
             max_bytes: 10_485_760,
             max_pixels: 33_177_600,
+            store: MediaStoreKind::Directory,
+            s3: S3Config::default(),
+        }
+    }
+}
+
+/// Where uploaded files are kept (see `crate::media::store`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MediaStoreKind {
+    /// `storage.data_dir/media`, served by Passage.
+    Directory,
+    /// A bucket of any S3-compatible store.
+    S3,
+}
+
+/// An S3-compatible bucket (AWS, MinIO, Garage, Scaleway, OVH...).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct S3Config {
+    pub bucket: String,
+    pub region: String,
+    /// Empty for AWS itself; the store's address otherwise.
+    pub endpoint: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    /// Where the bucket's files can be read publicly (a CDN or the bucket's own web address);
+    /// empty: Passage serves `/media/...` from the bucket itself.
+    pub public_url: String,
+}
+
+impl Default for S3Config {
+    fn default() -> Self {
+        Self {
+            bucket: String::new(),
+            region: "us-east-1".into(),
+            endpoint: String::new(),
+            access_key_id: String::new(),
+            secret_access_key: String::new(),
+            public_url: String::new(),
         }
     }
 }

@@ -1,5 +1,6 @@
 use crate::{
-    cluster::Cluster, config::Config, ids::Snowflakes, keys::KeySource, streaming::Hub, urls::Urls,
+    cluster::Cluster, config::Config, ids::Snowflakes, keys::KeySource, media::store::MediaStore,
+    streaming::Hub, urls::Urls,
 };
 use passage_db::Db;
 use std::sync::Arc;
@@ -30,6 +31,9 @@ pub struct Context {
     pub limits: Arc<crate::limits::Limits>,
     /// Sibling processes serving the same instance (see [`crate::cluster`]).
     pub cluster: Cluster,
+    /// Where uploads are kept; the directory under `storage.data_dir` unless the server
+    /// configured a bucket (see [`crate::media::store`]).
+    pub media: MediaStore,
 }
 
 impl Context {
@@ -37,6 +41,8 @@ impl Context {
         let urls = Urls::new(&config.instance.domain, config.federation.debug);
         let limits = Arc::new(crate::limits::Limits::new(&config));
         let cluster = Cluster::default();
+        let media =
+            MediaStore::Directory(std::path::PathBuf::from(&config.storage.data_dir).join("media"));
         Self {
             reader: db.clone(),
             db,
@@ -49,6 +55,7 @@ impl Context {
             policy: Default::default(),
             limits,
             cluster,
+            media,
         }
     }
 

@@ -77,7 +77,7 @@ pub async fn add_local(
         )));
     }
     let file = crate::media::store_picture(ctx, bytes, (SIDE, SIDE)).await?;
-    let url = format!("{}/media/{file}", ctx.urls.base());
+    let url = ctx.media.url(&ctx.urls, &file);
     let row = custom_emojis::ActiveModel {
         shortcode: Set(shortcode.to_owned()),
         domain: Set(String::new()),

@@ -1,5 +1,5 @@
-//! Media attachments: images members upload, stored under `storage.data_dir/media`, and the
-//! attachments of remote posts (kept as links to their origin).
+//! Media attachments: images members upload, kept in the [`store`] (a directory or an S3
+//! bucket), and the attachments of remote posts (kept as links to their origin).
 //!
 //! An upload is decoded and written again before it is stored: the stored file is always an
 //! image of the type we detected (never what the client claimed, so an upload cannot pose as a
@@ -16,7 +16,9 @@ use crate::{Actor, Context, CoreError, error::CoreResult};
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 use passage_db::{entities::media_attachments, now};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
-use std::{io::Cursor, path::PathBuf};
+use std::io::Cursor;
+
+pub mod store;
 
 pub type Media = media_attachments::Model;
 
@@ -45,10 +47,6 @@ struct Processed {
     width: u32,
     height: u32,
     blurhash: Option<String>,
-}
-
-pub fn media_dir(ctx: &Context) -> PathBuf {
-    PathBuf::from(&ctx.config.storage.data_dir).join("media")
 }
 
 fn check_size(ctx: &Context, bytes: &[u8]) -> CoreResult<()> {
@@ -125,12 +123,20 @@ pub async fn upload(ctx: &Context, actor: &Actor, upload: Upload) -> CoreResult<
     let max_pixels = ctx.config.media.max_pixels;
     let bytes = upload.bytes;
     let processed = blocking(move || process(&bytes, max_pixels)).await?;
-    let dir = ready_media_dir(ctx).await?;
     let stem = uuid::Uuid::new_v4().simple().to_string();
     let file_name = format!("{stem}.{}", processed.extension);
     let thumbnail_name = format!("{stem}_small.jpg");
-    write(&dir.join(&file_name), &processed.original).await?;
-    write(&dir.join(&thumbnail_name), &processed.thumbnail).await?;
+    ctx.media
+        .put(&file_name, processed.original, processed.content_type)
+        .await?;
+    if let Err(e) = ctx
+        .media
+        .put(&thumbnail_name, processed.thumbnail, "image/jpeg")
+        .await
+    {
+        ctx.media.delete(&file_name).await;
+        return Err(e);
+    }
     let row = media_attachments::ActiveModel {
         actor_id: Set(actor.id),
         post_id: Set(None),
@@ -154,8 +160,8 @@ pub async fn upload(ctx: &Context, actor: &Actor, upload: Upload) -> CoreResult<
         Ok(row) => Ok(row),
         Err(e) => {
             // Nothing half-written remains: the files go with the failed row.
-            let _ = tokio::fs::remove_file(dir.join(&file_name)).await;
-            let _ = tokio::fs::remove_file(dir.join(&thumbnail_name)).await;
+            ctx.media.delete(&file_name).await;
+            ctx.media.delete(&thumbnail_name).await;
             Err(e.into())
         }
     }
@@ -168,9 +174,10 @@ async fn store_document(
     upload: Upload,
     (content_type, extension): (&str, &str),
 ) -> CoreResult<Media> {
-    let dir = ready_media_dir(ctx).await?;
     let file_name = format!("{}.{extension}", uuid::Uuid::new_v4().simple());
-    write(&dir.join(&file_name), &upload.bytes).await?;
+    ctx.media
+        .put(&file_name, upload.bytes, content_type)
+        .await?;
     let row = media_attachments::ActiveModel {
         actor_id: Set(actor.id),
         post_id: Set(None),
@@ -184,14 +191,14 @@ async fn store_document(
     .insert(&ctx.db)
     .await;
     if row.is_err() {
-        let _ = tokio::fs::remove_file(dir.join(&file_name)).await;
+        ctx.media.delete(&file_name).await;
     }
     Ok(row?)
 }
 
 /// Stores a profile picture of at most `width`×`height` (cropped to that shape, as Mastodon
 /// shows avatars square and headers 3:1), re-encoded like every upload so no metadata stays.
-/// Returns the file name under [`media_dir`].
+/// Returns the file name in the [`store`].
 pub(crate) async fn store_picture(
     ctx: &Context,
     bytes: Vec<u8>,
@@ -216,9 +223,13 @@ pub(crate) async fn store_picture(
         }
     })
     .await?;
-    let dir = ready_media_dir(ctx).await?;
     let name = format!("{}.{extension}", uuid::Uuid::new_v4().simple());
-    write(&dir.join(&name), &encoded).await?;
+    let content_type = if extension == "jpg" {
+        "image/jpeg"
+    } else {
+        "image/png"
+    };
+    ctx.media.put(&name, encoded, content_type).await?;
     Ok(name)
 }
 
@@ -229,21 +240,6 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|e| CoreError::Internal(format!("media task: {e}")))?
-}
-
-/// The media directory, created when missing.
-async fn ready_media_dir(ctx: &Context) -> CoreResult<PathBuf> {
-    let dir = media_dir(ctx);
-    tokio::fs::create_dir_all(&dir)
-        .await
-        .map_err(|e| CoreError::Internal(format!("creating {}: {e}", dir.display())))?;
-    Ok(dir)
-}
-
-async fn write(path: &std::path::Path, bytes: &[u8]) -> CoreResult<()> {
-    tokio::fs::write(path, bytes)
-        .await
-        .map_err(|e| CoreError::Internal(format!("writing {}: {e}", path.display())))
 }
 
 fn unsupported() -> CoreError {

@@ -149,16 +149,16 @@ fn render_inline(ctx: &Context, text: &str) -> String {
 
 /// The URL a stored picture is served at.
 fn picture_url(ctx: &Context, file: &str) -> String {
-    format!("{}/media/{file}", ctx.urls.base())
+    ctx.media.url(&ctx.urls, file)
 }
 
 /// Removes the file behind one of our picture URLs (a picture replaced or removed).
 async fn remove_picture_file(ctx: &Context, url: Option<&str>) {
-    let prefix = format!("{}/media/", ctx.urls.base());
+    let prefix = ctx.media.url(&ctx.urls, "");
     if let Some(file) = url.and_then(|u| u.strip_prefix(&prefix))
         && !file.contains('/')
     {
-        let _ = tokio::fs::remove_file(media::media_dir(ctx).join(file)).await;
+        ctx.media.delete(file).await;
     }
 }
 

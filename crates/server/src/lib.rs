@@ -30,6 +30,8 @@ pub enum StartError {
     Listen(std::io::Error),
     #[error("{0}")]
     Role(&'static str),
+    #[error("cannot use the media store: {0}")]
+    Media(String),
 }
 
 /// Opens the database (creating the SQLite file and its directory on first start) and runs
@@ -66,8 +68,11 @@ pub async fn context(
             bits: config.federation.key_bits,
         })
     });
+    let media =
+        passage_core::media::store::MediaStore::from_config(&config).map_err(StartError::Media)?;
     let mut ctx = Context::new(db, config, keys);
     ctx.reader = reader;
+    ctx.media = media;
     Ok(ctx)
 }
 

@@ -323,6 +323,9 @@ async fn run(command: Command, config: passage_core::config::Config) -> Result<(
                 done.media_files,
                 dir.display()
             );
+            if ctx.media.directory().is_none() {
+                say!("media are in the S3 bucket: back it up with the store's own tools");
+            }
             Ok(())
         }
         Command::Admin { command } => {

@@ -6,6 +6,7 @@
 mod admin;
 mod calendar;
 mod login_rate;
+mod media;
 mod oauth;
 mod pages;
 mod public;
@@ -17,7 +18,7 @@ use passage_core::Context;
 
 pub fn router(ctx: Context) -> Router {
     Router::new()
-        .nest_service("/media", media_files(&ctx))
+        .nest_service("/media", media::files(&ctx))
         .route("/", get(pages::home))
         .merge(
             Router::new()
@@ -44,29 +45,6 @@ pub fn router(ctx: Context) -> Router {
             get(|| png(include_bytes!("../static/header.png"))),
         )
         .with_state(ctx)
-}
-
-/// Uploaded files, served as the images they were checked to be: no content sniffing, and a
-/// sandbox so that a file opened directly can never run as a page of this site.
-fn media_files(ctx: &Context) -> Router {
-    use axum::http::HeaderValue;
-    use tower_http::set_header::SetResponseHeaderLayer;
-    Router::new()
-        .fallback_service(tower_http::services::ServeDir::new(
-            passage_core::media::media_dir(ctx),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'none'; sandbox"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=604800, immutable"),
-        ))
 }
 
 async fn png(bytes: &'static [u8]) -> impl IntoResponse {

@@ -183,8 +183,7 @@ pub fn status_from(ctx: &Context, view: &PostView) -> Status {
 }
 
 pub fn media_from(ctx: &Context, m: &Media) -> MediaAttachment {
-    let base = ctx.urls.base();
-    let local = |name: &Option<String>| name.as_ref().map(|n| format!("{base}/media/{n}"));
+    let local = |name: &Option<String>| name.as_ref().map(|n| ctx.media.url(&ctx.urls, n));
     let url = local(&m.file_name).or_else(|| m.remote_url.clone());
     let mut meta = serde_json::Map::new();
     if let (Some(w), Some(h)) = (m.width, m.height) {

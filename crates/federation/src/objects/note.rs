@@ -167,7 +167,7 @@ fn set_question(note: &mut NoteDocument, poll: &polls::Poll) {
 /// The Document a local attachment is federated as.
 fn attachment_from(ctx: &Context, m: &media::Media) -> Option<Attachment> {
     let url = match &m.file_name {
-        Some(name) => format!("{}/media/{name}", ctx.urls.base()),
+        Some(name) => ctx.media.url(&ctx.urls, name),
         None => m.remote_url.clone()?,
     };
     Some(Attachment {

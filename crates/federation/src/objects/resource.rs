@@ -92,7 +92,7 @@ pub async fn mobilizon_document(
             .await?
             .into_iter()
             .find_map(|m| m.file_name)
-            .map(|f| format!("{}/media/{f}", ctx.urls.base())),
+            .map(|f| ctx.media.url(&ctx.urls, &f)),
     };
     let primary = shared.texts.first();
     Ok(json!({

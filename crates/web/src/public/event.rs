@@ -103,7 +103,7 @@ pub async fn show(
         .ok()
         .and_then(|m| m.into_iter().find(|m| m.kind == "image"))
         .and_then(|m| m.file_name)
-        .map(|f| format!("{}/media/{f}", ctx.urls.base()));
+        .map(|f| ctx.media.url(&ctx.urls, &f));
     let links = match links::of_post(&ctx.db, post.id).await {
         Ok(all) => links::visible_to(&ctx, None, all).await.unwrap_or_default(),
         Err(_) => Vec::new(),

@@ -67,7 +67,7 @@ pub async fn show(
         .unwrap_or_default()
         .into_iter()
         .filter_map(|m| {
-            let href = format!("{}/media/{}", ctx.urls.base(), m.file_name?);
+            let href = ctx.media.url(&ctx.urls, &m.file_name?);
             let kind = m.content_type.rsplit('/').next().unwrap_or("file");
             let label = m
                 .description
