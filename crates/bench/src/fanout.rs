@@ -5,7 +5,7 @@
 
 use crate::{
     generate,
-    report::{self, line, mib},
+    report::{self, line},
     server::{Engine, Setup},
     signing::SigningRates,
 };
@@ -142,7 +142,7 @@ pub async fn run(
     generate::insert_all(&ctx, follows).await?;
 
     let server = setup.start(binary).await?;
-    server.reset_peak();
+    let peaks = server.reset_peak();
     let cpu_before = server.cpu_secs();
     let started = Instant::now();
     let response = reqwest::Client::new()
@@ -217,11 +217,7 @@ pub async fn run(
             1000.0 / signing.ours_per_sec
         ),
     );
-    line(
-        "server peak memory during fan-out",
-        mib(server.peak_kib()),
-        "",
-    );
+    peaks.report(&server, "during fan-out");
     anyhow::ensure!(
         delivered == expected && most == 1,
         "fan-out delivered {delivered} (expected {expected}, at most one per server)"

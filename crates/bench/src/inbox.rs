@@ -5,7 +5,7 @@
 
 use crate::{
     generate,
-    report::{self, Latencies, line, mib, verdict},
+    report::{self, Latencies, line, verdict},
     server::{Engine, Setup},
 };
 use aws_lc_rs::rsa::KeyPair;
@@ -257,7 +257,7 @@ pub async fn run(
         verify_and_parse_rate(&signed, &PublicKey::from_pem(&pair.public_pem)?, &host)?;
 
     let server = setup.start(binary).await?;
-    server.reset_peak();
+    let peaks = server.reset_peak();
     let http = reqwest::Client::new();
     let inbox = format!("{}/inbox", setup.base_url());
     let started = Instant::now();
@@ -325,11 +325,7 @@ pub async fn run(
         format!("{insert_rate:.0}/s"),
         format!("{} at a time, same database", params.concurrency),
     );
-    line(
-        "server peak memory during inbox load",
-        mib(server.peak_kib()),
-        "",
-    );
+    peaks.report(&server, "during inbox load");
     anyhow::ensure!(
         refused.is_empty() && stored == accepted as u64,
         "inbox refused {refused:?}; stored {stored} of {accepted}"

@@ -8,7 +8,10 @@ use sea_orm::{ConnectionTrait, Database};
 use std::{
     path::{Path, PathBuf},
     process::Stdio,
-    sync::Arc,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
     time::{Duration, Instant},
 };
 use tokio::process::{Child, Command};
@@ -231,32 +234,30 @@ impl Server {
         })
     }
 
-    /// A `VmXXX:` figure of `/proc/PID/status`, in KiB.
-    fn status_kib(&self, field: &str) -> u64 {
-        std::fs::read_to_string(format!("/proc/{}/status", self.pid))
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find(|l| l.starts_with(field))
-                    .and_then(|l| l.split_whitespace().nth(1))
-                    .and_then(|n| n.parse().ok())
-            })
-            .unwrap_or(0)
-    }
-
     /// Resident set size now.
     pub fn rss_kib(&self) -> u64 {
-        self.status_kib("VmRSS:")
+        status_kib(self.pid, "VmRSS:")
     }
 
     /// Largest resident set size since start or since [`Server::reset_peak`].
     pub fn peak_kib(&self) -> u64 {
-        self.status_kib("VmHWM:")
+        status_kib(self.pid, "VmHWM:")
     }
 
-    /// Starts the peak over (Linux: writing 5 to `clear_refs` resets VmHWM to VmRSS).
-    pub fn reset_peak(&self) {
+    /// Starts the peaks over: VmHWM (Linux: writing 5 to `clear_refs` resets it to VmRSS), and
+    /// a sampler of the anonymous part, stopped and read by [`Peaks::report`].
+    pub fn reset_peak(&self) -> Peaks {
         let _ = std::fs::write(format!("/proc/{}/clear_refs", self.pid), "5");
+        let pid = self.pid;
+        let anon = Arc::new(AtomicU64::new(0));
+        let seen = anon.clone();
+        let sampler = tokio::spawn(async move {
+            loop {
+                seen.fetch_max(status_kib(pid, "RssAnon:"), Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        });
+        Peaks { anon, sampler }
     }
 
     /// CPU time the process has used, user and system, in seconds.
@@ -288,6 +289,43 @@ impl Server {
             self.child.kill().await?;
         }
         Ok(())
+    }
+}
+
+/// A figure of `/proc/PID/status` (`VmRSS:`, `RssAnon:`...), in KiB.
+fn status_kib(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Memory peaks during one load. The resident peak counts pages of the SQLite file mapped
+/// for reading (`mmap_size`), which are the kernel's page cache, shared and given back under
+/// pressure; the anonymous peak (heap, stacks, caches of the process itself) is what the
+/// process really holds, so both are printed.
+pub struct Peaks {
+    anon: Arc<AtomicU64>,
+    sampler: tokio::task::JoinHandle<()>,
+}
+
+impl Peaks {
+    /// Prints both peaks under `what` ("during fan-out").
+    pub fn report(self, server: &Server, what: &str) {
+        self.sampler.abort();
+        crate::report::line(
+            &format!("server peak memory {what}"),
+            crate::report::mib(self.anon.load(Ordering::Relaxed)),
+            format!(
+                "own (anonymous) memory; resident with mapped files {}",
+                crate::report::mib(server.peak_kib())
+            ),
+        );
     }
 }
 

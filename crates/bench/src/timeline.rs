@@ -3,7 +3,7 @@
 
 use crate::{
     generate,
-    report::{self, Latencies, line, mib, verdict},
+    report::{self, Latencies, line, verdict},
     server::{Engine, Setup},
 };
 use futures::future::join_all;
@@ -244,7 +244,7 @@ pub async fn run(
     for result in join_all(clients).await {
         result?;
     }
-    server.reset_peak();
+    let peaks = server.reset_peak();
     let until = Instant::now() + Duration::from_secs(params.seconds);
     let clients = tokens
         .iter()
@@ -277,11 +277,7 @@ pub async fn run(
         format!("{:.0}/s", requests as f64 / params.seconds as f64),
         format!("{} clients, one request at a time each", params.clients),
     );
-    line(
-        "server peak memory during reads",
-        mib(server.peak_kib()),
-        "",
-    );
+    peaks.report(&server, "during reads");
     server.stop().await?;
     if keep.is_some() {
         return Ok(());
