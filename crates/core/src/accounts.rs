@@ -260,7 +260,7 @@ pub async fn by_id(ctx: &Context, id: i64) -> CoreResult<Actor> {
 }
 
 pub async fn by_ap_id(ctx: &Context, ap_id: &str) -> CoreResult<Option<Actor>> {
-    Ok(q::by_ap_id(&ctx.db, ap_id).await?)
+    Ok(q::by_ap_id(&ctx.reader, ap_id).await?)
 }
 
 /// Local members and organisations (not the instance actor), oldest first.

@@ -133,14 +133,16 @@ pub(crate) async fn set_local(
     text: &str,
 ) -> CoreResult<()> {
     let found = local_by_shortcodes(db, &shortcodes_in(text)).await?;
-    set_for_post(db, post_id, found.iter().map(|e| e.id)).await
+    set_for_post(db, post_id, false, found.iter().map(|e| e.id)).await
 }
 
 /// Stores or refreshes the emoji of a remote post from `domain` and records them for it.
-/// Only web addresses are kept, and only emoji the post's text names.
+/// Only web addresses are kept, and only emoji the post's text names. A `new_post` has no
+/// emoji to replace.
 pub(crate) async fn set_remote(
     db: &impl ConnectionTrait,
     post_id: i64,
+    new_post: bool,
     domain: &str,
     text: &str,
     list: &[RemoteEmoji],
@@ -187,18 +189,21 @@ pub(crate) async fn set_remote(
             ids.push(stored.id);
         }
     }
-    set_for_post(db, post_id, ids).await
+    set_for_post(db, post_id, new_post, ids).await
 }
 
 async fn set_for_post(
     db: &impl ConnectionTrait,
     post_id: i64,
+    new_post: bool,
     emoji_ids: impl IntoIterator<Item = i64>,
 ) -> CoreResult<()> {
-    post_emojis::Entity::delete_many()
-        .filter(post_emojis::Column::PostId.eq(post_id))
-        .exec(db)
-        .await?;
+    if !new_post {
+        post_emojis::Entity::delete_many()
+            .filter(post_emojis::Column::PostId.eq(post_id))
+            .exec(db)
+            .await?;
+    }
     let mut ids: Vec<i64> = emoji_ids.into_iter().collect();
     ids.sort_unstable();
     ids.dedup();

@@ -176,6 +176,15 @@ pub(crate) async fn replace(
         .filter(post_links::Column::PostId.eq(post_id))
         .exec(db)
         .await?;
+    add(db, post_id, links).await
+}
+
+/// Records the links of a post that has none yet (just inserted).
+pub(crate) async fn add(
+    db: &impl ConnectionTrait,
+    post_id: i64,
+    links: &[NewLink],
+) -> CoreResult<()> {
     if links.is_empty() {
         return Ok(());
     }

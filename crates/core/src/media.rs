@@ -448,17 +448,20 @@ pub struct RemoteMedia {
     pub focus: Option<(f64, f64)>,
 }
 
-/// Replaces the attachments of a remote post.
+/// Replaces the attachments of a remote post (a `new_post` has none to replace).
 pub(crate) async fn set_remote(
     db: &impl sea_orm::ConnectionTrait,
     author: &Actor,
     post_id: i64,
+    new_post: bool,
     list: &[RemoteMedia],
 ) -> CoreResult<()> {
-    media_attachments::Entity::delete_many()
-        .filter(media_attachments::Column::PostId.eq(post_id))
-        .exec(db)
-        .await?;
+    if !new_post {
+        media_attachments::Entity::delete_many()
+            .filter(media_attachments::Column::PostId.eq(post_id))
+            .exec(db)
+            .await?;
+    }
     for m in list.iter().take(MAX_PER_POST * 4) {
         let content_type = m.content_type.clone().unwrap_or_default();
         let kind = match content_type.split('/').next() {

@@ -344,7 +344,7 @@ pub async fn upsert_remote(ctx: &Context, author: &Actor, remote: RemotePost) ->
             "remote posts cannot use local ids".into(),
         ));
     }
-    let existing = q::by_ap_id(&ctx.db, &remote.ap_id).await?;
+    let existing = q::by_ap_id(&ctx.reader, &remote.ap_id).await?;
     if let Some(post) = &existing {
         if post.author_id != author.id {
             return Err(CoreError::Forbidden(
@@ -356,7 +356,7 @@ pub async fn upsert_remote(ctx: &Context, author: &Actor, remote: RemotePost) ->
         }
     }
     let parent = match &remote.in_reply_to_ap_id {
-        Some(id) => q::by_ap_id(&ctx.db, id).await?,
+        Some(id) => q::by_ap_id(&ctx.reader, id).await?,
         None => None,
     };
     let id_for_new = match &existing {
@@ -430,11 +430,17 @@ pub async fn upsert_remote(ctx: &Context, author: &Actor, remote: RemotePost) ->
         }
         post
     };
-    q::set_mentions_and_tags(&txn, post.id, &remote.mentions, &remote.tags).await?;
-    crate::links::replace(&txn, post.id, &links).await?;
+    let new_post = existing.is_none();
+    if new_post {
+        q::add_mentions_and_tags(&txn, post.id, &remote.mentions, &remote.tags).await?;
+        crate::links::add(&txn, post.id, &links).await?;
+    } else {
+        q::set_mentions_and_tags(&txn, post.id, &remote.mentions, &remote.tags).await?;
+        crate::links::replace(&txn, post.id, &links).await?;
+    }
     let text = format!("{} {}", post.summary.as_deref().unwrap_or(""), post.content);
-    crate::emojis::set_remote(&txn, post.id, &author.domain, &text, &emojis).await?;
-    crate::media::set_remote(&txn, author, post.id, &media).await?;
+    crate::emojis::set_remote(&txn, post.id, new_post, &author.domain, &text, &emojis).await?;
+    crate::media::set_remote(&txn, author, post.id, new_post, &media).await?;
     if let Some(poll) = &remote.poll {
         crate::polls::set_remote(&txn, post.id, poll).await?;
     }
@@ -490,7 +496,7 @@ pub(crate) async fn remote_id(ctx: &Context, published: Timestamp, ap_id: &str) 
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     });
     let mut id = ctx.ids.at(published, salt);
-    while q::by_id(&ctx.db, id).await?.is_some() {
+    while q::by_id(&ctx.reader, id).await?.is_some() {
         id += 1;
     }
     Ok(id)
@@ -592,7 +598,7 @@ pub async fn by_id(ctx: &Context, id: i64) -> CoreResult<Post> {
 }
 
 pub async fn by_ap_id(ctx: &Context, ap_id: &str) -> CoreResult<Option<Post>> {
-    Ok(q::by_ap_id(&ctx.db, ap_id).await?)
+    Ok(q::by_ap_id(&ctx.reader, ap_id).await?)
 }
 
 /// The actors a post mentions (one query for all of them).

@@ -133,7 +133,7 @@ pub async fn replace(ctx: &Context, ap_id: &str, object: &serde_json::Value) -> 
 pub async fn is_held(ctx: &Context, ap_id: &str) -> CoreResult<bool> {
     Ok(held_posts::Entity::find()
         .filter(held_posts::Column::ApId.eq(ap_id))
-        .count(&ctx.db)
+        .count(&ctx.reader)
         .await?
         > 0)
 }

@@ -257,9 +257,20 @@ pub async fn record_instance_success(
     Ok(())
 }
 
-/// A verified activity came from `host`: it is up, so clear an unreachable mark. One
-/// conditional update, which touches no row in the usual case.
-pub async fn clear_unreachable(db: &impl ConnectionTrait, host: &str) -> Result<(), DbErr> {
+/// A verified activity came from `host`: it is up, so clear an unreachable mark.
+pub async fn clear_unreachable(
+    db: &impl ConnectionTrait,
+    reader: &impl ConnectionTrait,
+    host: &str,
+) -> Result<(), DbErr> {
+    // Asked first through the reader: nearly always the host is reachable, and the writer
+    // (on SQLite, one connection for the whole instance) is spared a statement per activity.
+    let marked = instance(reader, host)
+        .await?
+        .is_some_and(|i| i.unreachable_since.is_some());
+    if !marked {
+        return Ok(());
+    }
     instances::Entity::update_many()
         .col_expr(
             instances::Column::UnreachableSince,

@@ -72,6 +72,17 @@ pub async fn set_mentions_and_tags(
         .filter(post_tags::Column::PostId.eq(post_id))
         .exec(db)
         .await?;
+    add_mentions_and_tags(db, post_id, mentions, tags).await
+}
+
+/// Records the mentions and tags of a post that has none yet: a post just inserted needs no
+/// deletes first (the inbox stores thousands a second through one SQLite connection).
+pub async fn add_mentions_and_tags(
+    db: &impl ConnectionTrait,
+    post_id: i64,
+    mentions: &[i64],
+    tags: &[String],
+) -> Result<(), DbErr> {
     if !mentions.is_empty() {
         post_mentions::Entity::insert_many(mentions.iter().map(|&actor_id| {
             post_mentions::ActiveModel {

@@ -69,7 +69,8 @@ pub async fn post_inbox(
         ));
     }
     if let Some(host) = passage_core::urls::Urls::host_of(actor_id.as_str()) {
-        passage_core::db::queries::deliveries::clear_unreachable(&data.db, &host).await?;
+        passage_core::db::queries::deliveries::clear_unreachable(&data.db, &data.reader, &host)
+            .await?;
     }
     if !first_time(&data, id.as_str()).await? {
         return Ok(StatusCode::ACCEPTED);
