@@ -23,6 +23,7 @@ mod m20261130_000015_admin_sessions;
 mod m20261201_000016_registration_safety;
 mod m20261201_000017_report_notes;
 mod m20261202_000018_read_indexes;
+mod m20261203_000019_account_moves;
 
 /// Every migration, in order. `passage migrate` and server start-up run the pending ones.
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000016_registration_safety::Migration),
             Box::new(m20261201_000017_report_notes::Migration),
             Box::new(m20261202_000018_read_indexes::Migration),
+            Box::new(m20261203_000019_account_moves::Migration),
         ]
     }
 }

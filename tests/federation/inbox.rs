@@ -536,3 +536,41 @@ async fn a_delete_that_overtakes_its_create_wins() {
     );
     net.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_move_the_new_account_does_not_confirm_is_refused() {
+    let net = TestNetwork::start(2).await;
+    let (alpha, beta) = (net.get(0), net.get(1));
+    let bob = alpha.person("bob").await;
+    let eve = beta.person("eve").await;
+    let mallory = beta.person("mallory").await;
+    let eve_at_alpha = net.follow(0, &bob, 1, &eve).await;
+    let inbox = format!("{}/inbox", alpha.base_url());
+    let move_of = |object: &str| {
+        json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{}/activities/move-{}", beta.base_url(), object.len()),
+            "type": "Move", "actor": eve.ap_id, "object": object, "target": mallory.ap_id,
+        })
+        .to_string()
+    };
+
+    // mallory never named eve as an alias: eve cannot carry bob over to her.
+    let unconfirmed = move_of(&eve.ap_id);
+    let status = post_signed(alpha, &inbox, unconfirmed.as_bytes(), &eve, &eve).await;
+    assert_eq!(status, 403, "a Move without the alias is refused");
+    // Nor can eve move someone else's account.
+    let other = move_of(&bob.ap_id);
+    let status = post_signed(alpha, &inbox, other.as_bytes(), &eve, &eve).await;
+    assert_eq!(status, 403, "a Move of another account is refused");
+
+    assert_eq!(alpha.follow_state(&bob, &eve_at_alpha).await, Some(true));
+    let mallory_known = passage_core::accounts::by_ap_id(alpha.ctx(), &mallory.ap_id)
+        .await
+        .unwrap();
+    if let Some(mallory_at_alpha) = mallory_known {
+        assert_eq!(alpha.follow_state(&bob, &mallory_at_alpha).await, None);
+    }
+    assert_eq!(alpha.reload(&eve_at_alpha).await.moved_to, None);
+    net.shutdown().await;
+}

@@ -9,6 +9,7 @@ mod forged;
 mod hostile;
 mod inbox;
 mod moderation;
+mod moves;
 mod posts;
 mod probation;
 mod processes;

@@ -84,6 +84,8 @@ impl Receiver {
                 avatar_url: None,
                 header_url: None,
                 fields: Vec::new(),
+                also_known_as: Vec::new(),
+                says_moved: false,
             };
             let member = accounts::upsert_remote(ctx, remote).await.unwrap();
             follows::receive_request(ctx, &member, org, &format!("{id}/follow"))

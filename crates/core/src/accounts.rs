@@ -13,6 +13,7 @@ use passage_db::{
 };
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, TransactionTrait};
 
+pub mod moves;
 mod remote;
 pub use remote::{RemoteActor, upsert_remote};
 
@@ -562,6 +563,8 @@ mod tests {
             avatar_url: None,
             header_url: None,
             fields: Vec::new(),
+            also_known_as: Vec::new(),
+            says_moved: false,
         };
         assert!(matches!(
             upsert_remote(&ctx, remote).await,

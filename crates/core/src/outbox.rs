@@ -43,6 +43,10 @@ pub enum Intent {
     },
     /// The actor's profile changed (name, note, locked).
     UpdateActor,
+    /// The actor moved to another account (`target_ap_id`): a `Move` goes to its followers.
+    Move {
+        target_ap_id: String,
+    },
     /// The actor was suspended here: its document (now saying `suspended`) goes to the
     /// servers it was linked with, captured before its follows were severed.
     SuspendActor {

@@ -20,6 +20,8 @@ pub struct AccountView {
     pub following: i64,
     pub statuses: i64,
     pub last_status_at: Option<Timestamp>,
+    /// The account this one moved to, when it is known here (shown without its own `moved`).
+    pub moved: Option<Box<AccountView>>,
 }
 
 /// A post as a reader sees it. A boost carries the boosted post in `reblog`.
@@ -46,8 +48,29 @@ pub struct PostView {
     pub emojis: Vec<crate::emojis::Emoji>,
 }
 
-/// Accounts with their counts, in the order given.
+/// Accounts with their counts, in the order given, and the accounts moved ones went to.
 pub async fn accounts(ctx: &Context, list: Vec<Actor>) -> CoreResult<Vec<AccountView>> {
+    let targets: Vec<String> = list.iter().filter_map(|a| a.moved_to.clone()).collect();
+    let mut views = counted(ctx, list).await?;
+    if targets.is_empty() {
+        return Ok(views);
+    }
+    let found = actors::by_ap_ids(&ctx.reader, &targets).await?;
+    let moved: HashMap<String, AccountView> = counted(ctx, found)
+        .await?
+        .into_iter()
+        .map(|v| (v.actor.ap_id.clone(), v))
+        .collect();
+    for view in &mut views {
+        if let Some(target) = view.actor.moved_to.as_ref().and_then(|t| moved.get(t)) {
+            view.moved = Some(Box::new(target.clone()));
+        }
+    }
+    Ok(views)
+}
+
+/// Accounts with their counts only.
+async fn counted(ctx: &Context, list: Vec<Actor>) -> CoreResult<Vec<AccountView>> {
     let ids: Vec<i64> = list.iter().map(|a| a.id).collect();
     let followers = batch::follow_counts(&ctx.reader, &ids, true).await?;
     let following = batch::follow_counts(&ctx.reader, &ids, false).await?;
@@ -61,6 +84,7 @@ pub async fn accounts(ctx: &Context, list: Vec<Actor>) -> CoreResult<Vec<Account
                 following: following.get(&actor.id).copied().unwrap_or(0),
                 statuses,
                 last_status_at: last,
+                moved: None,
                 actor,
             }
         })

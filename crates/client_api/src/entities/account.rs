@@ -29,6 +29,9 @@ pub struct Account {
     pub last_status_at: Option<String>,
     pub emojis: Vec<serde_json::Value>,
     pub fields: Vec<serde_json::Value>,
+    /// The account this one moved to (clients show "moved to…" in its place).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moved: Option<Box<Account>>,
 }
 
 pub fn account_from(ctx: &Context, view: &AccountView) -> Account {
@@ -76,6 +79,7 @@ pub fn account_from(ctx: &Context, view: &AccountView) -> Account {
             .into_iter()
             .map(|f| serde_json::json!({"name": f.name, "value": f.value, "verified_at": null}))
             .collect(),
+        moved: view.moved.as_ref().map(|m| Box::new(account_from(ctx, m))),
     }
 }
 
@@ -96,6 +100,8 @@ pub struct Source {
     pub note: String,
     pub fields: Vec<serde_json::Value>,
     pub follow_requests_count: u64,
+    /// The accounts this one may be moved from (GoToSocial's field).
+    pub also_known_as_uris: Vec<String>,
 }
 
 pub fn credential_account_from(
@@ -119,6 +125,7 @@ pub fn credential_account_from(
                 })
                 .collect(),
             follow_requests_count,
+            also_known_as_uris: passage_core::accounts::moves::aliases(&view.actor),
         },
         role: serde_json::json!({
             "id": "-99", "name": "", "permissions": "0", "color": "", "highlighted": false

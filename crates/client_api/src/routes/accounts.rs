@@ -126,7 +126,7 @@ async fn register(
     })))
 }
 
-async fn credentials(
+pub(super) async fn credentials(
     state: &ApiState,
     actor: Actor,
 ) -> ApiResult<Json<entities::CredentialAccount>> {

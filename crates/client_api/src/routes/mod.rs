@@ -1,5 +1,6 @@
 //! Routes by resource, as Mastodon's API documentation groups them.
 
+mod account_moves;
 mod accounts;
 mod admin_accounts;
 mod admin_appeals;
@@ -56,6 +57,7 @@ pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
         .merge(tags::routes())
         .merge(instance::routes())
         .merge(accounts::routes())
+        .merge(account_moves::routes())
         .merge(statuses::routes())
         .merge(timelines::routes())
         .merge(notifications::routes())

@@ -30,6 +30,12 @@ pub struct RemoteActor {
     pub header_url: Option<String>,
     /// Field values as the peer's HTML; sanitised here.
     pub fields: Vec<crate::profile::Field>,
+    /// The accounts it says it also is (`alsoKnownAs`).
+    pub also_known_as: Vec<String>,
+    /// Whether its document still says it moved (`movedTo`). Where it moved to is only
+    /// believed from a verified `Move` (see `moves::receive`); a document that no longer says
+    /// so clears it.
+    pub says_moved: bool,
 }
 
 /// How much of a remote profile is kept: generous next to what servers send (Mastodon allows
@@ -121,6 +127,10 @@ pub async fn upsert_remote(ctx: &Context, remote: RemoteActor) -> CoreResult<Act
         })
         .collect();
     row.fields = Set(crate::profile::encode_fields(&fields));
+    row.also_known_as = Set(super::moves::clean_remote_aliases(remote.also_known_as));
+    if !remote.says_moved {
+        row.moved_to = Set(None);
+    }
     row.updated_at = Set(at);
     row.fetched_at = Set(Some(at));
     let saved = if existing.is_some() {

@@ -45,6 +45,13 @@ pub struct Model {
     pub sensitized_at: Option<DateTimeWithTimeZone>,
     /// Its posts and login are gone for good (and its deletion federated).
     pub purged_at: Option<DateTimeWithTimeZone>,
+    /// The other accounts this one says it also is (`alsoKnownAs`): a JSON array of ids.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub also_known_as: Option<String>,
+    /// The id of the account this one moved to (`movedTo`), once the move was verified.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub moved_to: Option<String>,
+    pub moved_at: Option<DateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -21,6 +21,20 @@ pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<actors
         .await
 }
 
+/// Several actors by id (`ap_id`) in one query, in no particular order.
+pub async fn by_ap_ids(
+    db: &impl ConnectionTrait,
+    ap_ids: &[String],
+) -> Result<Vec<actors::Model>, DbErr> {
+    if ap_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Entity::find()
+        .filter(Column::ApId.is_in(ap_ids.iter().cloned()))
+        .all(db)
+        .await
+}
+
 pub async fn by_ap_id(
     db: &impl ConnectionTrait,
     ap_id: &str,

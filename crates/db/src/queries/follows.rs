@@ -40,6 +40,27 @@ pub async fn accepted_follower_ids(
         .await
 }
 
+/// Ids of the local actors following an actor or asking to: whom a move of it carries along.
+pub async fn local_follower_ids(
+    db: &impl ConnectionTrait,
+    followee_id: i64,
+) -> Result<Vec<i64>, DbErr> {
+    use crate::entities::actors;
+    let local = Query::select()
+        .column(actors::Column::Id)
+        .from(actors::Entity)
+        .and_where(actors::Column::Local.eq(true))
+        .to_owned();
+    Entity::find()
+        .select_only()
+        .column(Column::FollowerId)
+        .filter(Column::FolloweeId.eq(followee_id))
+        .filter(Column::FollowerId.in_subquery(local))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 /// Accepted followers (or followees) counted, for collections and profiles.
 pub async fn count_accepted(
     db: &impl ConnectionTrait,

@@ -29,6 +29,7 @@ pub mod ignore;
 pub mod join;
 pub mod leave;
 pub mod like;
+pub mod r#move;
 pub mod reject;
 pub mod tentative_accept;
 pub mod undo;
@@ -68,6 +69,7 @@ pub async fn receive(value: Value, data: &FederationData) -> Result<Received, Fe
         "Like" => run::<like::Like>(value, data).await,
         "Announce" => run::<announce::Announce>(value, data).await,
         "Block" => run::<block::Block>(value, data).await,
+        "Move" => run::<r#move::Move>(value, data).await,
         "Flag" => run::<flag::Flag>(value, data).await,
         "Join" => run::<join::Join>(value, data).await,
         "Leave" => run::<leave::Leave>(value, data).await,

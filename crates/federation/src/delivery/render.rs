@@ -9,6 +9,7 @@ use crate::{
     activities::{
         follow::Follow,
         like::Like,
+        r#move::Move,
         undo::{Undo, Undone},
     },
     objects::{actor::actor_document, note::note_from_post},
@@ -331,6 +332,14 @@ pub async fn render(
                 id,
                 body,
                 inboxes: inboxes.clone(),
+            }
+        }
+        Intent::Move { target_ap_id } => {
+            let id = ctx.urls.new_activity();
+            Rendered {
+                body: to_json(Move::new(&id, actor, target_ap_id)?)?,
+                id,
+                inboxes: fq::remote_follower_inboxes(&ctx.db, actor.id).await?,
             }
         }
         Intent::DeleteActor { inboxes } => {

@@ -132,6 +132,13 @@ impl Object for ApubActor {
                     source: None,
                 })
                 .collect(),
+            also_known_as: json
+                .also_known_as
+                .iter()
+                .filter_map(crate::protocol::id_of)
+                .map(str::to_owned)
+                .collect(),
+            says_moved: json.moved_to.is_some(),
         };
         ApubActor::new(accounts::upsert_remote(data, remote).await?)
     }
@@ -194,6 +201,11 @@ pub fn actor_document(a: &Actor) -> Result<ActorDocument, FederationError> {
             .map(|f| property_value(&f.name, &f.value))
             .collect(),
         group: group_collections(a),
+        also_known_as: accounts::moves::aliases(a)
+            .into_iter()
+            .map(serde_json::Value::String)
+            .collect(),
+        moved_to: a.moved_to.clone().map(serde_json::Value::String),
         suspended: !shown,
     })
 }

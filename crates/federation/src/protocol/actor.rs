@@ -48,6 +48,16 @@ pub struct ActorDocument {
     /// What an organisation (`Group`) adds.
     #[serde(flatten)]
     pub group: GroupCollections,
+    /// The other accounts this one says it also is: where it may be moved from.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "super::one_or_many"
+    )]
+    pub also_known_as: Vec<serde_json::Value>,
+    /// The account this one moved to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved_to: Option<serde_json::Value>,
     /// Suspended by its server's moderators (Mastodon's `toot:suspended`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub suspended: bool,

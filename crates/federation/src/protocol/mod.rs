@@ -44,6 +44,8 @@ pub fn context() -> Value {
             "toot": "http://joinmastodon.org/ns#",
             "discoverable": "toot:discoverable",
             "suspended": "toot:suspended",
+            "alsoKnownAs": { "@id": "as:alsoKnownAs", "@type": "@id" },
+            "movedTo": { "@id": "as:movedTo", "@type": "@id" },
             "Emoji": "toot:Emoji",
             "schema": "http://schema.org#",
             "PropertyValue": "schema:PropertyValue",

@@ -50,6 +50,14 @@ pub async fn show(
     let Ok(actor) = accounts::local_by_username(&ctx, &name).await else {
         return not_found(&ctx);
     };
+    // A moved account sends its visitors on to the new one.
+    if let Some(target) = &actor.moved_to {
+        let to = match accounts::by_ap_id(&ctx, target).await {
+            Ok(Some(found)) => found.url.unwrap_or(found.ap_id),
+            _ => target.clone(),
+        };
+        return axum::response::IntoResponse::into_response(axum::response::Redirect::temporary(&to));
+    }
     let reader = wanted(None, &headers);
     let lang = languages::pick(&reader, &text::LANGUAGES).unwrap_or("en");
     let filter = Filter {

@@ -1,0 +1,93 @@
+//! Moving an account, with GoToSocial's endpoints (Mastodon offers the same only in its web
+//! settings): the new account names the old one among its aliases
+//! (`POST /api/v1/accounts/alias`), then the old one moves (`POST /api/v1/accounts/move`, with
+//! its password). An account may be named by its address or by its handle.
+
+use super::accounts::credentials;
+use crate::{
+    ApiError, ApiResult, ApiState,
+    auth::User,
+    entities,
+    params::{Params, de},
+};
+use axum::{Json, Router, extract::State, http::StatusCode, routing::post};
+use passage_core::{CoreError, accounts as core_accounts, accounts::moves};
+use passage_federation::{activities::r#move::fetch_target, resolve};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+pub fn routes() -> Router<ApiState> {
+    Router::new()
+        .route("/api/v1/accounts/alias", post(set_aliases))
+        .route("/api/v1/accounts/move", post(move_account))
+}
+
+#[derive(Deserialize)]
+struct AliasForm {
+    #[serde(default, deserialize_with = "de::list")]
+    also_known_as_uris: Vec<String>,
+}
+
+/// Replaces the caller's aliases; an empty list removes them all.
+async fn set_aliases(
+    State(state): State<ApiState>,
+    user: User,
+    Params(form): Params<AliasForm>,
+) -> ApiResult<Json<entities::CredentialAccount>> {
+    let me = user.require("write:accounts")?.clone();
+    let mut uris = Vec::new();
+    for named in form.also_known_as_uris {
+        uris.push(account_address(&state, &named).await?);
+    }
+    let saved = moves::set_aliases(&state.ctx, &me, uris).await?;
+    credentials(&state, saved).await
+}
+
+#[derive(Deserialize)]
+struct MoveForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    moved_to_uri: String,
+}
+
+/// Moves the caller's account. 202: the followers elsewhere are told, and move in their time.
+async fn move_account(
+    State(state): State<ApiState>,
+    user: User,
+    Params(form): Params<MoveForm>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let me = user.require("write:accounts")?.clone();
+    // The password again: a stolen token alone must not carry an account's followers away.
+    match core_accounts::verify_login(&state.ctx, &me.username, &form.password).await {
+        Ok(actor) if actor.id == me.id => {}
+        Err(CoreError::TooMany(wait)) => return Err(CoreError::TooMany(wait).into()),
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "the password is not right",
+            ));
+        }
+    }
+    if form.moved_to_uri.trim().is_empty() {
+        return Err(ApiError::invalid("moved_to_uri is missing"));
+    }
+    let address = account_address(&state, &form.moved_to_uri).await?;
+    let target = fetch_target(&address, &state.data())
+        .await
+        .map_err(|e| ApiError::invalid(format!("the new account was not found: {e}")))?;
+    moves::move_local(&state.ctx, &me, &target).await?;
+    Ok((StatusCode::ACCEPTED, Json(json!({}))))
+}
+
+/// The actor id of an account named by address (kept as given) or by handle (looked up).
+async fn account_address(state: &ApiState, named: &str) -> ApiResult<String> {
+    let named = named.trim();
+    if named.starts_with("https://") || named.starts_with("http://") {
+        return Ok(named.to_owned());
+    }
+    resolve::handle(&state.data(), named)
+        .await
+        .map(|actor| actor.ap_id)
+        .map_err(|e| ApiError::invalid(format!("no account {named:?}: {e}")))
+}
