@@ -157,6 +157,18 @@ async fn generate_instance(
     Ok(tokens)
 }
 
+/// Gives PostgreSQL's planner the statistics its autovacuum would have gathered on a real
+/// instance long before it held a million statuses; without them it guesses row counts from
+/// table sizes and plans the timelines as scans. SQLite plans without statistics (and a
+/// real instance never gathers them), so it is measured as it is.
+async fn analyze(ctx: &passage_core::Context) -> anyhow::Result<()> {
+    use sea_orm::ConnectionTrait;
+    if ctx.db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        ctx.db.execute_unprepared("ANALYZE").await?;
+    }
+    Ok(())
+}
+
 /// One client: requests alternate between `paths` until `until`; latencies per path.
 async fn client(
     http: reqwest::Client,
@@ -214,6 +226,7 @@ pub async fn run(
             let ctx = setup.context().await?;
             let generating = Instant::now();
             let tokens = generate_instance(&ctx, params, &public_pem).await?;
+            analyze(&ctx).await?;
             ctx.db.close().await?;
             std::fs::write(&saved_tokens, tokens.join("\n"))?;
             line(
