@@ -24,6 +24,7 @@ mod m20261201_000016_registration_safety;
 mod m20261201_000017_report_notes;
 mod m20261202_000018_read_indexes;
 mod m20261203_000019_account_moves;
+mod m20261204_000020_imports;
 
 /// Every migration, in order. `passage migrate` and server start-up run the pending ones.
 pub struct Migrator;
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000017_report_notes::Migration),
             Box::new(m20261202_000018_read_indexes::Migration),
             Box::new(m20261203_000019_account_moves::Migration),
+            Box::new(m20261204_000020_imports::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ mod faults;
 mod follow;
 mod forged;
 mod hostile;
+mod imports;
 mod inbox;
 mod moderation;
 mod moves;

@@ -48,7 +48,10 @@ async fn a_member_moves_and_her_followers_everywhere_follow_the_new_account() {
         )
         .await;
     assert_eq!(named.status, 200, "{}", named.text);
-    assert_eq!(named.body["source"]["also_known_as_uris"], json!([ana.ap_id]));
+    assert_eq!(
+        named.body["source"]["also_known_as_uris"],
+        json!([ana.ap_id])
+    );
     let (_, document) = fetch_ap(&ana_new.ap_id).await;
     assert_eq!(document["alsoKnownAs"], json!([ana.ap_id]));
 
@@ -64,7 +67,10 @@ async fn a_member_moves_and_her_followers_everywhere_follow_the_new_account() {
     let new_at_gamma = gamma.known(&ana_new).await;
     assert_eq!(gamma.follow_state(&cem, &new_at_gamma).await, Some(true));
     assert_eq!(gamma.follow_state(&cem, &old_at_gamma).await, None);
-    assert_eq!(old_at_gamma.moved_to.as_deref(), Some(ana_new.ap_id.as_str()));
+    assert_eq!(
+        old_at_gamma.moved_to.as_deref(),
+        Some(ana_new.ap_id.as_str())
+    );
     assert_eq!(
         beta.follow_state(&beta.known(&cem).await, &ana_new).await,
         Some(true)
@@ -91,8 +97,12 @@ async fn a_member_moves_and_her_followers_everywhere_follow_the_new_account() {
     assert_eq!(document["movedTo"], ana_new.ap_id.as_str());
 
     // The same Move delivered again changes nothing; a second move so soon is refused.
-    let again = moves::receive(gamma.ctx(), &gamma.reload(&old_at_gamma).await, &new_at_gamma)
-        .await;
+    let again = moves::receive(
+        gamma.ctx(),
+        &gamma.reload(&old_at_gamma).await,
+        &new_at_gamma,
+    )
+    .await;
     assert!(again.is_ok());
     assert_eq!(follows::count(gamma.ctx(), &cem, false).await.unwrap(), 1);
     let soon = move_to(PASSWORD).await;

@@ -16,7 +16,7 @@ use passage_db::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter,
-    QuerySelect,
+    QueryOrder, QuerySelect,
 };
 use std::collections::HashSet;
 
@@ -226,6 +226,32 @@ pub async fn standings(
             }
         })
         .collect())
+}
+
+/// Everyone `viewer` blocks (`mutes_list` false) or mutes, oldest first, each with whether
+/// their notifications are hidden too (for exports and imports; always true for blocks).
+pub async fn all(ctx: &Context, viewer: &Actor, mutes_list: bool) -> CoreResult<Vec<(i64, bool)>> {
+    Ok(if mutes_list {
+        mutes::Entity::find()
+            .select_only()
+            .column(mutes::Column::TargetId)
+            .column(mutes::Column::HideNotifications)
+            .filter(mutes::Column::ActorId.eq(viewer.id))
+            .order_by_asc(mutes::Column::Id)
+            .into_tuple()
+            .all(&ctx.db)
+            .await?
+    } else {
+        let ids: Vec<i64> = blocks::Entity::find()
+            .select_only()
+            .column(blocks::Column::TargetId)
+            .filter(blocks::Column::ActorId.eq(viewer.id))
+            .order_by_asc(blocks::Column::Id)
+            .into_tuple()
+            .all(&ctx.db)
+            .await?;
+        ids.into_iter().map(|id| (id, true)).collect()
+    })
 }
 
 /// The accounts `viewer` blocks (`mutes` false) or mutes, newest first, with cursors.

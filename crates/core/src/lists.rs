@@ -96,12 +96,26 @@ pub async fn delete(ctx: &Context, owner: &Actor, id: i64) -> CoreResult<()> {
     Ok(())
 }
 
-/// Adds accounts the owner follows (others are refused, as in Mastodon).
+/// The owner's list of that title (any case), made if there is none (imports name lists by
+/// title).
+pub async fn named(ctx: &Context, owner: &Actor, title: &str) -> CoreResult<List> {
+    let wanted = title.trim().to_lowercase();
+    let found = all(ctx, owner)
+        .await?
+        .into_iter()
+        .find(|l| l.title.to_lowercase() == wanted);
+    match found {
+        Some(list) => Ok(list),
+        None => create(ctx, owner, title, "list", false).await,
+    }
+}
+
+/// Adds accounts the owner follows or has asked to follow (others are refused, as in
+/// Mastodon).
 pub async fn add(ctx: &Context, owner: &Actor, id: i64, account_ids: &[i64]) -> CoreResult<()> {
     let list = get(ctx, owner, id).await?;
     for &account in account_ids {
-        let follows = fq::find_pair(&ctx.db, owner.id, account).await?;
-        if !follows.is_some_and(|f| f.accepted) {
+        if fq::find_pair(&ctx.db, owner.id, account).await?.is_none() {
             return Err(CoreError::NotFound);
         }
         let row = list_accounts::ActiveModel {

@@ -13,6 +13,7 @@ pub mod delivery;
 pub mod error;
 pub mod guard;
 pub mod held;
+pub mod imports;
 pub mod objects;
 pub mod protocol;
 pub mod resolve;

@@ -165,7 +165,7 @@ impl Instance {
                 federation.clone(),
                 shutdown.clone(),
             ));
-            tasks.push(spawn_chores(federation.clone(), shutdown.clone()));
+            tasks.push(spawn_chores(fed_config.clone(), shutdown.clone()));
         }
         Ok(Self {
             federation,
@@ -195,7 +195,7 @@ impl Instance {
     /// Runs the work that is due now (polls that ended, lists to fetch), as the background
     /// loop would.
     pub async fn run_chores(&self) -> Result<usize, passage_core::CoreError> {
-        run_chores(&self.federation).await
+        run_chores(&self.fed_config).await
     }
 
     /// Graceful stop: finishes requests in flight, stops the worker.
@@ -219,19 +219,30 @@ impl Instance {
     }
 }
 
-/// The core's due work, then the shared lists due for fetching (which need HTTP).
-async fn run_chores(federation: &Federation) -> Result<usize, passage_core::CoreError> {
-    Ok(passage_core::chores::run_due(&federation.ctx).await?
-        + passage_federation::subscriptions::refresh_due(federation).await?)
+/// The core's due work, then the shared lists due for fetching and imports a stopped
+/// process left unfinished (which need HTTP).
+async fn run_chores(
+    fed_config: &activitypub_federation_config::Config,
+) -> Result<usize, passage_core::CoreError> {
+    let data = fed_config.to_request_data();
+    let imports = passage_federation::imports::resume_abandoned(fed_config)
+        .await
+        .map_err(|e| passage_core::CoreError::Internal(e.to_string()))?;
+    Ok(passage_core::chores::run_due(&data.ctx).await?
+        + passage_federation::subscriptions::refresh_due(&data).await?
+        + imports)
 }
 
 /// Runs [`run_chores`] every [`passage_core::chores::INTERVAL`] until shutdown, in one process
 /// of a cluster at a time ([`cluster::ChoresLock`]). Errors are logged and retried on the next
 /// round.
-fn spawn_chores(federation: Federation, shutdown: CancellationToken) -> JoinHandle<()> {
+fn spawn_chores(
+    fed_config: activitypub_federation_config::Config,
+    shutdown: CancellationToken,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(passage_core::chores::INTERVAL);
-        let mut lock = cluster::ChoresLock::new(&federation.ctx);
+        let mut lock = cluster::ChoresLock::new(&fed_config.to_request_data().ctx);
         loop {
             tokio::select! {
                 () = shutdown.cancelled() => return,
@@ -240,7 +251,7 @@ fn spawn_chores(federation: Federation, shutdown: CancellationToken) -> JoinHand
             if !lock.held().await {
                 continue;
             }
-            if let Err(error) = run_chores(&federation).await {
+            if let Err(error) = run_chores(&fed_config).await {
                 tracing::warn!(%error, "periodic work failed; trying again next round");
             }
         }

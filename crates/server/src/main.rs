@@ -62,6 +62,29 @@ enum Command {
     CheckConfig,
     /// Write a consistent copy of the database and media into DIR, while the server runs.
     Backup { dir: PathBuf },
+    /// Write a member's following, followers, lists, blocks, mutes or bookmarks as CSV in
+    /// Mastodon's format (to standard output unless --out).
+    Export {
+        /// The local username.
+        username: String,
+        /// following, followers, lists, blocks, mutes or bookmarks.
+        what: String,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Import a CSV file (Mastodon's export formats) into a member's account, showing
+    /// progress; bad lines are reported by number and the others imported. Follows of
+    /// remote accounts are sent by the running server.
+    Import {
+        /// The local username.
+        username: String,
+        /// following, blocks, mutes, lists or bookmarks.
+        what: String,
+        file: PathBuf,
+        /// merge (add to what the member has) or overwrite (make it match the file).
+        #[arg(long, default_value = "merge")]
+        mode: String,
+    },
     /// Administer accounts, organisations and posts.
     Admin {
         #[command(subcommand)]
@@ -328,6 +351,27 @@ async fn run(command: Command, config: passage_core::config::Config) -> Result<(
             }
             Ok(())
         }
+        Command::Export {
+            username,
+            what,
+            out,
+        } => {
+            let ctx = passage_server::context(config, None)
+                .await
+                .map_err(|e| e.to_string())?;
+            export(&ctx, &username, &what, out).await
+        }
+        Command::Import {
+            username,
+            what,
+            file,
+            mode,
+        } => {
+            let ctx = passage_server::context(config, None)
+                .await
+                .map_err(|e| e.to_string())?;
+            import(ctx, &username, &what, &file, &mode).await
+        }
         Command::Admin { command } => {
             let ctx = passage_server::context(config, None)
                 .await
@@ -335,6 +379,71 @@ async fn run(command: Command, config: passage_core::config::Config) -> Result<(
             admin(&ctx, command).await.map_err(|e| e.to_string())
         }
     }
+}
+
+async fn export(
+    ctx: &Context,
+    username: &str,
+    what: &str,
+    out: Option<PathBuf>,
+) -> Result<(), String> {
+    let account = passage_core::accounts::local_by_username(ctx, username)
+        .await
+        .map_err(|e| format!("{username}: {e}"))?;
+    let what = passage_core::exports::Export::parse(what).map_err(|e| e.to_string())?;
+    let text = passage_core::exports::csv(ctx, &account, what)
+        .await
+        .map_err(|e| e.to_string())?;
+    match out {
+        Some(path) => std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display())),
+        None => {
+            say_raw!("{text}");
+            Ok(())
+        }
+    }
+}
+
+async fn import(
+    ctx: Context,
+    username: &str,
+    what: &str,
+    file: &std::path::Path,
+    mode: &str,
+) -> Result<(), String> {
+    use passage_core::imports::{self, Kind, Mode};
+    let account = passage_core::accounts::local_by_username(&ctx, username)
+        .await
+        .map_err(|e| format!("{username}: {e}"))?;
+    let kind = Kind::parse(what).map_err(|e| e.to_string())?;
+    let mode = Mode::parse(mode).map_err(|e| e.to_string())?;
+    let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let import = imports::start(&ctx, &account, kind, mode, &bytes)
+        .await
+        .map_err(|e| format!("{}: {e}", file.display()))?;
+    let config = passage_federation::Federation::config(ctx.clone())
+        .await
+        .map_err(|e| e.to_string())?;
+    let done = passage_federation::imports::run(&config, import, |now| {
+        eprint!(
+            "\r{}/{} lines, {} failed",
+            now.processed, now.total, now.failed
+        );
+    })
+    .await
+    .map_err(|e| format!("import stopped (it resumes when the server runs): {e}"))?;
+    eprintln!();
+    for row in imports::failures(&ctx, &done)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        say!("line {}: {}", row.line, row.error.unwrap_or_default());
+    }
+    say!(
+        "imported {} of {} lines",
+        done.processed - done.failed,
+        done.total
+    );
+    Ok(())
 }
 
 async fn serve(

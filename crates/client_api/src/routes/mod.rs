@@ -14,6 +14,7 @@ mod conversations;
 mod events;
 mod filters;
 mod grouped_notifications;
+mod imports;
 mod instance;
 mod lists;
 mod media;
@@ -42,6 +43,10 @@ pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
     Router::new()
         .merge(media::routes().layer(DefaultBodyLimit::max(max_upload)))
         .merge(accounts::upload_routes().layer(DefaultBodyLimit::max(max_upload)))
+        .merge(imports::upload_routes().layer(DefaultBodyLimit::max(
+            passage_core::imports::MAX_BYTES + 64 * 1024,
+        )))
+        .merge(imports::routes())
         .merge(
             admin_domain_lists::import_routes().layer(DefaultBodyLimit::max(
                 passage_core::moderation::subscriptions::MAX_LIST_BYTES,

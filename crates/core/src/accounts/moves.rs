@@ -197,8 +197,7 @@ mod tests {
     #[test]
     fn remote_aliases_keep_web_addresses_only_and_stay_bounded() {
         let many: Vec<String> = (0..100).map(|i| format!("https://a.test/u/{i}")).collect();
-        let kept: Vec<String> =
-            serde_json::from_str(&clean_remote_aliases(many).unwrap()).unwrap();
+        let kept: Vec<String> = serde_json::from_str(&clean_remote_aliases(many).unwrap()).unwrap();
         assert_eq!(kept.len(), MAX_ALIASES * 4);
         let mixed = vec![
             "https://b.test/users/ana".to_owned(),

@@ -28,6 +28,8 @@ pub mod followed_tags;
 pub mod follows;
 pub mod held_posts;
 pub mod idempotency_keys;
+pub mod import_rows;
+pub mod imports;
 pub mod instances;
 pub mod invites;
 pub mod likes;

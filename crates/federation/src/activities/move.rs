@@ -47,10 +47,12 @@ impl Move {
 /// what we stored: the alias it must carry may have been added a minute ago.
 pub async fn fetch_target(id: &str, data: &FederationData) -> Result<Actor, FederationError> {
     let url = Url::parse(id)?;
-    Ok(activitypub_federation::fetch::object_id::ObjectId::<actor::ApubActor>::from(url)
-        .dereference_forced(data)
-        .await?
-        .row)
+    Ok(
+        activitypub_federation::fetch::object_id::ObjectId::<actor::ApubActor>::from(url)
+            .dereference_forced(data)
+            .await?
+            .row,
+    )
 }
 
 #[async_trait::async_trait]

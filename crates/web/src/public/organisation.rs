@@ -56,7 +56,9 @@ pub async fn show(
             Ok(Some(found)) => found.url.unwrap_or(found.ap_id),
             _ => target.clone(),
         };
-        return axum::response::IntoResponse::into_response(axum::response::Redirect::temporary(&to));
+        return axum::response::IntoResponse::into_response(axum::response::Redirect::temporary(
+            &to,
+        ));
     }
     let reader = wanted(None, &headers);
     let lang = languages::pick(&reader, &text::LANGUAGES).unwrap_or("en");
