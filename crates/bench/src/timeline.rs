@@ -257,13 +257,33 @@ pub async fn run(
     for result in join_all(clients).await {
         result?;
     }
+    // One client alone: the time a page costs when nobody waits in line, the floor under
+    // the latencies of many.
+    let alone = Instant::now() + Duration::from_secs(5);
+    let [mut home, mut public] = client(
+        http.clone(),
+        setup.base_url(),
+        tokens[0].clone(),
+        paths,
+        alone,
+    )
+    .await?;
+    line(
+        "one client alone: home, public",
+        format!(
+            "p50 {}, {}",
+            report::ms(home.percentile(50.0)),
+            report::ms(public.percentile(50.0))
+        ),
+        "the service time of a page, without queueing",
+    );
     let peaks = server.reset_peak();
     let until = Instant::now() + Duration::from_secs(params.seconds);
     let clients = tokens
         .iter()
         .map(|t| client(http.clone(), setup.base_url(), t.clone(), paths, until));
-    let mut home = Latencies::default();
-    let mut public = Latencies::default();
+    home = Latencies::default();
+    public = Latencies::default();
     for result in join_all(clients).await {
         let [h, p] = result?;
         home.extend(h);
