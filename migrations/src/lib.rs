@@ -25,6 +25,7 @@ mod m20261201_000017_report_notes;
 mod m20261202_000018_read_indexes;
 mod m20261203_000019_account_moves;
 mod m20261204_000020_imports;
+mod m20261205_000021_shutdowns;
 
 /// Every migration, in order. `passage migrate` and server start-up run the pending ones.
 pub struct Migrator;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000018_read_indexes::Migration),
             Box::new(m20261203_000019_account_moves::Migration),
             Box::new(m20261204_000020_imports::Migration),
+            Box::new(m20261205_000021_shutdowns::Migration),
         ]
     }
 }

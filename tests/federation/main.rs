@@ -15,5 +15,6 @@ mod posts;
 mod probation;
 mod processes;
 mod scale_out;
+mod shutdown;
 mod signing;
 mod suspension;

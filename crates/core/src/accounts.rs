@@ -356,6 +356,7 @@ pub const MIN_PASSWORD: usize = 8;
 /// invitation) is the check.
 pub async fn register(ctx: &Context, r: Registration) -> CoreResult<Actor> {
     use crate::{config::Registrations, moderation::registrations as rules};
+    crate::shutdown::refuse_if_closing(ctx, "new accounts").await?;
     let invite = match r.invite_code.as_deref().filter(|c| !c.trim().is_empty()) {
         Some(code) => Some(rules::valid_invite(ctx, code.trim()).await?),
         None => None,

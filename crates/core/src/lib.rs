@@ -47,6 +47,7 @@ pub mod reports;
 pub mod resources;
 pub mod scheduled;
 mod secrets;
+pub mod shutdown;
 pub mod streaming;
 pub mod tags;
 pub mod texts;

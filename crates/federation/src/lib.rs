@@ -18,6 +18,7 @@ pub mod objects;
 pub mod protocol;
 pub mod resolve;
 pub mod routes;
+pub mod shutdown;
 pub mod signatures;
 mod state;
 pub mod subscriptions;

@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use passage_core::{
-    Context,
+    Context, CoreError,
     accounts::{self, NewAccount, Role},
     emojis,
     moderation::{
@@ -118,6 +118,24 @@ enum Admin {
     Invite {
         #[command(subcommand)]
         command: InviteCommand,
+    },
+    /// Close this instance for good: accounts move to their successors (a `Move` to their
+    /// followers' servers), the others are deleted if asked, no new accounts are taken, and
+    /// the server keeps answering with redirects for the days chosen, then stops serving.
+    Shutdown {
+        /// A CSV file of `username,successor` lines (successor: user@domain or actor URL).
+        /// Each successor must first name the old account as an alias.
+        #[arg(long)]
+        successors: Option<PathBuf>,
+        /// Delete the accounts that have no successor (a `Delete` to every known server).
+        #[arg(long)]
+        delete_others: bool,
+        /// Days to keep answering with redirects.
+        #[arg(long, default_value_t = 90)]
+        redirect_days: u32,
+        /// Confirm: this cannot be undone.
+        #[arg(long)]
+        yes: bool,
     },
     /// The audit log of moderation actions, newest first.
     Audit {
@@ -446,6 +464,28 @@ async fn import(
     Ok(())
 }
 
+/// `username,successor` lines; blank lines and `#` comments skipped.
+fn read_successors(path: &std::path::Path) -> Result<Vec<(String, String)>, CoreError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CoreError::Invalid(format!("{}: {e}", path.display())))?;
+    let mut pairs = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let Some((user, successor)) = line.split_once(',') else {
+            return Err(CoreError::Invalid(format!(
+                "{} line {}: expected username,successor",
+                path.display(),
+                n + 1
+            )));
+        };
+        pairs.push((user.trim().to_owned(), successor.trim().to_owned()));
+    }
+    Ok(pairs)
+}
+
 async fn serve(
     config: passage_core::config::Config,
     role: passage_server::Role,
@@ -462,11 +502,26 @@ async fn serve(
                 .map_err(|e| format!("cannot listen on {bind}: {e}"))?,
         ),
     };
-    let instance = passage_server::Instance::start_as(ctx, listener, role)
+    if let Some(closed) = passage_core::shutdown::current(&ctx)
+        .await
+        .map_err(|e| e.to_string())?
+        .filter(passage_core::shutdown::is_over)
+    {
+        return Err(format!(
+            "this instance closed: its redirects ended on {}",
+            closed.redirect_until
+        ));
+    }
+    let instance = passage_server::Instance::start_as(ctx.clone(), listener, role)
         .await
         .map_err(|e| e.to_string())?;
     tracing::info!(addr = ?instance.addr, ?role, domain = %instance.context().domain(), "passage is serving");
-    stop_requested().await;
+    tokio::select! {
+        () = stop_requested() => {}
+        () = passage_core::shutdown::over(&ctx) => {
+            tracing::info!("the instance's time of redirects is over");
+        }
+    }
     tracing::info!("shutting down");
     instance.stop().await;
     Ok(())
@@ -579,6 +634,49 @@ async fn admin(ctx: &Context, command: Admin) -> Result<(), passage_core::CoreEr
                     "used up or expired"
                 };
                 say!("{}	{}/{max} used	{until}	{state}", i.code, i.uses);
+            }
+        }
+        Admin::Shutdown {
+            successors,
+            delete_others,
+            redirect_days,
+            yes,
+        } => {
+            if !yes {
+                return Err(CoreError::Invalid(
+                    "closing the instance cannot be undone: add --yes".into(),
+                ));
+            }
+            let successors = match successors {
+                Some(path) => read_successors(&path)?,
+                None => Vec::new(),
+            };
+            let plan = passage_federation::shutdown::Plan {
+                successors,
+                delete_others,
+                redirect_days,
+            };
+            let config = passage_federation::Federation::config(ctx.clone()).await?;
+            let report = passage_federation::shutdown::run(&config, plan)
+                .await
+                .map_err(|e| CoreError::Internal(e.to_string()))?;
+            for (name, target) in &report.moved {
+                say!("moved\t{name}\t{target}");
+            }
+            for (name, why) in &report.refused {
+                say!("not moved\t{name}\t{why}");
+            }
+            for name in &report.deleted {
+                say!("deleted\t{name}");
+            }
+            for name in &report.kept {
+                say!("kept\t{name}");
+            }
+            if let Some(shutdown) = &report.shutdown {
+                say!(
+                    "closing: no new accounts; redirects answered until {} (keep `passage serve` running until then)",
+                    shutdown.redirect_until
+                );
             }
         }
         Admin::Audit { limit } => {

@@ -307,10 +307,8 @@ pub async fn lift(ctx: &Context, by: By<'_>, target: &Actor, kind: Kind) -> Core
 /// How long a suspended local account can still be restored: then it is purged.
 pub const PURGE_AFTER: chrono::TimeDelta = chrono::TimeDelta::days(30);
 
-/// Purges the local accounts suspended for [`PURGE_AFTER`], as Mastodon does: their posts
-/// are tombstoned, their login removed, and a `Delete` of the account goes to every known
-/// server, so the deletion reaches copies anywhere. The actor stays (a tombstone answering
-/// 410), so the `Delete` can be signed and its name is never taken again. How many.
+/// Purges ([`purge`]) the local accounts suspended for [`PURGE_AFTER`], as Mastodon does.
+/// How many.
 pub async fn purge_due(ctx: &Context) -> CoreResult<usize> {
     let due = actors::Entity::find()
         .filter(actors::Column::Local.eq(true))
@@ -319,31 +317,38 @@ pub async fn purge_due(ctx: &Context) -> CoreResult<usize> {
         .all(&ctx.db)
         .await?;
     for target in &due {
-        let txn = ctx.db.begin().await?;
-        let gone = crate::posts::tombstone_all_by(&txn, target.id).await?;
-        users::Entity::delete_many()
-            .filter(users::Column::ActorId.eq(target.id))
-            .exec(&txn)
-            .await?;
-        let mut row: actors::ActiveModel = target.clone().into();
-        row.purged_at = Set(Some(now()));
-        row.update(&txn).await?;
-        let inboxes = passage_db::queries::actors::every_remote_server_inbox(&txn).await?;
-        outbox::record(&txn, target.id, &Intent::DeleteActor { inboxes }).await?;
-        let entry = Action {
-            moderator_id: None,
-            action: "account.purge",
-            target: &handle(target),
-            reason: None,
-            detail: json!({"posts": gone.len()}),
-        };
-        audit::commit(txn, entry).await?;
-        ctx.stream.publish(gone.into_iter().map(Event::Deleted));
-    }
-    if !due.is_empty() {
-        outbox::notify(ctx);
+        purge(ctx, target, "account.purge").await?;
     }
     Ok(due.len())
+}
+
+/// Deletes a local account for good: its posts are tombstoned, its login removed, and a
+/// `Delete` of the account goes to every known server, so the deletion reaches copies
+/// anywhere. The actor stays (a tombstone answering 410), so the `Delete` can be signed and
+/// its name is never taken again. Audited as `action`.
+pub async fn purge(ctx: &Context, target: &Actor, action: &'static str) -> CoreResult<()> {
+    let txn = ctx.db.begin().await?;
+    let gone = crate::posts::tombstone_all_by(&txn, target.id).await?;
+    users::Entity::delete_many()
+        .filter(users::Column::ActorId.eq(target.id))
+        .exec(&txn)
+        .await?;
+    let mut row: actors::ActiveModel = target.clone().into();
+    row.purged_at = Set(Some(now()));
+    row.update(&txn).await?;
+    let inboxes = passage_db::queries::actors::every_remote_server_inbox(&txn).await?;
+    outbox::record(&txn, target.id, &Intent::DeleteActor { inboxes }).await?;
+    let entry = Action {
+        moderator_id: None,
+        action,
+        target: &handle(target),
+        reason: None,
+        detail: json!({"posts": gone.len()}),
+    };
+    audit::commit(txn, entry).await?;
+    ctx.stream.publish(gone.into_iter().map(Event::Deleted));
+    outbox::notify(ctx);
+    Ok(())
 }
 
 /// A remote account deleted itself (`Delete` of its actor): its posts are tombstoned and its

@@ -63,5 +63,6 @@ pub mod resource_folders;
 
 pub mod resources;
 pub mod scheduled_posts;
+pub mod shutdowns;
 pub mod thread_mutes;
 pub mod users;
