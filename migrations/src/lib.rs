@@ -26,6 +26,7 @@ mod m20261202_000018_read_indexes;
 mod m20261203_000019_account_moves;
 mod m20261204_000020_imports;
 mod m20261205_000021_shutdowns;
+mod m20261205_000022_relays;
 
 /// Every migration, in order. `passage migrate` and server start-up run the pending ones.
 pub struct Migrator;
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000019_account_moves::Migration),
             Box::new(m20261204_000020_imports::Migration),
             Box::new(m20261205_000021_shutdowns::Migration),
+            Box::new(m20261205_000022_relays::Migration),
         ]
     }
 }

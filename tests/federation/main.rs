@@ -14,6 +14,7 @@ mod moves;
 mod posts;
 mod probation;
 mod processes;
+mod relays;
 mod scale_out;
 mod shutdown;
 mod signing;

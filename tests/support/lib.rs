@@ -18,6 +18,7 @@ use tokio::net::TcpListener;
 
 pub mod calendar;
 pub mod client;
+pub mod relay;
 pub mod s3;
 
 const TEST_TOML: &str = include_str!("../../config/test.toml");

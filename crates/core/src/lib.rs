@@ -43,6 +43,7 @@ pub mod posts;
 pub mod profile;
 pub mod reactions;
 pub mod relationships;
+pub mod relays;
 pub mod reports;
 pub mod resources;
 pub mod scheduled;

@@ -82,6 +82,17 @@ pub enum Intent {
         person_id: i64,
         join_ap_id: String,
     },
+    /// The instance subscribes to a relay (a `Follow` by the instance actor).
+    RelayFollow {
+        relay_id: i64,
+    },
+    /// The instance leaves a relay: an `Undo` of its `Follow` (the relay row is gone, so
+    /// what the `Undo` needs travels here).
+    RelayUndo {
+        inbox: String,
+        follow_ap_id: String,
+        object: String,
+    },
 }
 
 /// A reply to a `Join` of one of our events: `reply` is `Accept`, `Reject` or `Ignore`.

@@ -16,6 +16,7 @@ pub mod held;
 pub mod imports;
 pub mod objects;
 pub mod protocol;
+pub mod relays;
 pub mod resolve;
 pub mod routes;
 pub mod shutdown;

@@ -137,6 +137,11 @@ enum Admin {
         #[arg(long)]
         yes: bool,
     },
+    /// Relays: servers passing public posts between their subscribers.
+    Relay {
+        #[command(subcommand)]
+        command: RelayCommand,
+    },
     /// The audit log of moderation actions, newest first.
     Audit {
         #[arg(long, default_value_t = 40)]
@@ -204,6 +209,17 @@ enum AccountCommand {
     List,
     /// Approve a registration that waits for approval.
     Approve { username: String },
+}
+
+#[derive(Subcommand)]
+enum RelayCommand {
+    /// Subscribe: a relay's inbox (`https://relay.example/inbox`, Mastodon's style) or its
+    /// actor (`https://relay.example/actor`, LitePub's).
+    Add { url: String },
+    /// The relays with their state (pending until the relay accepts).
+    List,
+    /// Leave a relay.
+    Remove { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -607,6 +623,28 @@ async fn admin(ctx: &Context, command: Admin) -> Result<(), passage_core::CoreEr
             say!("{member} is now {} of {}", role.as_str(), org.username);
         }
         Admin::Domain { command } => domain(ctx, command).await?,
+        Admin::Relay { command } => match command {
+            RelayCommand::Add { url } => {
+                let config = passage_federation::Federation::config(ctx.clone()).await?;
+                let relay = passage_federation::relays::subscribe(&config.to_request_data(), &url)
+                    .await
+                    .map_err(|e| CoreError::Invalid(e.to_string()))?;
+                say!(
+                    "subscribed to {} ({} style); the running server sends the Follow",
+                    relay.url,
+                    relay.style
+                );
+            }
+            RelayCommand::List => {
+                for r in passage_core::relays::list(ctx).await? {
+                    say!("{}\t{}\t{}\t{}", r.id, r.url, r.style, r.state);
+                }
+            }
+            RelayCommand::Remove { id } => {
+                passage_core::relays::unsubscribe(ctx, id).await?;
+                say!("left relay {id}");
+            }
+        },
         Admin::Held { command } => held(ctx, command).await?,
         Admin::Invite {
             command:

@@ -8,6 +8,7 @@ mod admin_domain_lists;
 mod admin_domains;
 mod admin_held;
 mod admin_registrations;
+mod admin_relays;
 mod admin_reports;
 mod calendar;
 mod conversations;
@@ -47,6 +48,7 @@ pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
             passage_core::imports::MAX_BYTES + 64 * 1024,
         )))
         .merge(imports::routes())
+        .merge(admin_relays::routes())
         .merge(
             admin_domain_lists::import_routes().layer(DefaultBodyLimit::max(
                 passage_core::moderation::subscriptions::MAX_LIST_BYTES,

@@ -57,6 +57,7 @@ pub mod post_texts;
 pub mod post_versions;
 pub mod posts;
 pub mod received_activities;
+pub mod relays;
 pub mod report_notes;
 pub mod reports;
 pub mod resource_folders;

@@ -77,6 +77,12 @@ pub(crate) async fn answer(
         follows::receive_answer(data, &follower, &followee, reply == Reply::Yes).await?;
         return Ok(());
     }
+    if matches!(kind, None | Some("Follow"))
+        && let Some(relay) = passage_core::relays::by_follow(data, id).await?
+    {
+        passage_core::relays::answered(data, &relay, actor.as_str(), reply == Reply::Yes).await?;
+        return Ok(());
+    }
     // An object given by id alone is either one of our events (Friendica) or our Join.
     let names_our_event =
         kind == Some("Event") || (kind.is_none() && local_event(id, data).await.is_ok());

@@ -43,6 +43,12 @@ impl Activity for Announce {
     }
 
     async fn receive(self, data: &FederationData) -> Result<(), FederationError> {
+        // A LitePub relay passes posts on as its own Announces: the post is fetched from its
+        // author's server and kept, and the relay boosts nothing.
+        if passage_core::relays::is_relay(data, self.actor.as_str()).await? {
+            crate::relays::take(&self.object, data).await?;
+            return Ok(());
+        }
         let booster = actor::resolve(self.actor.as_str(), data).await?;
         let post = note::resolve(&self.object, data).await?;
         let published = self.published.unwrap_or_else(passage_core::db::now);

@@ -357,6 +357,43 @@ pub async fn render(
                 inboxes: inboxes.clone(),
             }
         }
+        Intent::RelayFollow { relay_id } => {
+            let relay = passage_core::relays::get(ctx, *relay_id).await?;
+            let body = to_json(json!({
+                "id": relay.follow_ap_id,
+                "type": "Follow",
+                "actor": actor.ap_id,
+                "object": passage_core::relays::follow_object(&relay),
+            }))?;
+            Rendered {
+                id: relay.follow_ap_id,
+                body,
+                inboxes: vec![relay.inbox_url],
+            }
+        }
+        Intent::RelayUndo {
+            inbox,
+            follow_ap_id,
+            object,
+        } => {
+            let id = ctx.urls.new_activity();
+            let body = to_json(json!({
+                "id": id,
+                "type": "Undo",
+                "actor": actor.ap_id,
+                "object": {
+                    "id": follow_ap_id,
+                    "type": "Follow",
+                    "actor": actor.ap_id,
+                    "object": object,
+                },
+            }))?;
+            Rendered {
+                id,
+                body,
+                inboxes: vec![inbox.clone()],
+            }
+        }
         Intent::UpdateActor => {
             let id = ctx.urls.new_activity();
             let body = to_json(json!({
@@ -478,6 +515,10 @@ async fn post_inboxes(
     inboxes.extend(
         passage_core::db::queries::actors::remote_participant_inboxes(&ctx.db, post.id).await?,
     );
+    // Public posts reach the network through the relays we subscribe to.
+    if post.visibility == Visibility::Public.as_str() {
+        inboxes.extend(passage_core::relays::inboxes(ctx).await?);
+    }
     inboxes.sort();
     inboxes.dedup();
     Ok(inboxes)

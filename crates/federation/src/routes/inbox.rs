@@ -2,7 +2,8 @@
 //! size (413), signature present (401), JSON syntax and shape limits (400), origin of the activity id
 //! (400/403), the moderation policy on the sender's domain (403), the domain's rate (429),
 //! signature valid and made
-//! by the activity's actor (401/403), the sender's account not suspended (403), already seen
+//! by the activity's actor (401/403; or by a relay we subscribe to, whose forwarded posts are
+//! fetched from their origin), the sender's account not suspended (403), already seen
 //! (202), then the activity itself.
 
 use crate::{FederationData, FederationError, activities, routes::signer};
@@ -58,6 +59,12 @@ pub async fn post_inbox(
     )
     .await?;
     if signer.ap_id != actor_id.as_str() {
+        // A Mastodon-style relay forwards its subscribers' activities under its own
+        // signature: what they point at is fetched from its author's server instead.
+        if passage_core::relays::is_relay(&data, &signer.ap_id).await? {
+            crate::relays::take_forwarded(&value, &data).await?;
+            return Ok(StatusCode::ACCEPTED);
+        }
         return Err(FederationError::Forbidden(
             "signed by a key that is not the actor's".into(),
         ));
