@@ -27,6 +27,7 @@ mod m20261203_000019_account_moves;
 mod m20261204_000020_imports;
 mod m20261205_000021_shutdowns;
 mod m20261205_000022_relays;
+mod m20261205_000023_network_directory;
 
 /// Every migration, in order. `passage migrate` and server start-up run the pending ones.
 pub struct Migrator;
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000020_imports::Migration),
             Box::new(m20261205_000021_shutdowns::Migration),
             Box::new(m20261205_000022_relays::Migration),
+            Box::new(m20261205_000023_network_directory::Migration),
         ]
     }
 }

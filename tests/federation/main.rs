@@ -2,6 +2,7 @@
 
 mod crash;
 mod delivery;
+mod directory;
 mod domain_lists;
 mod faults;
 mod follow;

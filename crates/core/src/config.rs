@@ -173,6 +173,13 @@ pub struct FederationConfig {
     /// Private networks (CIDR) outgoing connections may reach anyway; all others that are
     /// not public are refused (SSRF).
     pub allowed_private_networks: Vec<String>,
+    /// Publish the servers this instance recognises as its network (its allowed domains) at
+    /// `/api/passage/v1/network/peers`, for the network directory of every instance.
+    pub publish_peers: bool,
+    /// How many hops the network directory follows peers' own lists (1: our peers only).
+    pub directory_depth: u32,
+    /// The most servers the network directory visits.
+    pub directory_max_servers: usize,
 }
 
 /// The two ways of signing HTTP requests in the fediverse.
@@ -221,6 +228,9 @@ impl Default for FederationConfig {
             key_bits: 2048,
             public_blocklist: PublicBlocklist::Off,
             allowed_private_networks: Vec::new(),
+            publish_peers: true,
+            directory_depth: 2,
+            directory_max_servers: 200,
         }
     }
 }

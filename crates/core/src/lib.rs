@@ -31,6 +31,7 @@ pub mod lists;
 pub mod markers;
 pub mod media;
 pub mod moderation;
+pub mod network;
 pub mod notification_groups;
 pub mod notification_policy;
 pub mod notifications;

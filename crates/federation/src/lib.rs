@@ -10,6 +10,7 @@
 
 pub mod activities;
 pub mod delivery;
+pub mod directory;
 pub mod error;
 pub mod guard;
 pub mod held;

@@ -219,8 +219,8 @@ impl Instance {
     }
 }
 
-/// The core's due work, then the shared lists due for fetching and imports a stopped
-/// process left unfinished (which need HTTP).
+/// The core's due work, then the shared lists due for fetching, imports a stopped process
+/// left unfinished and the network directory when it is old (which need HTTP).
 async fn run_chores(
     fed_config: &activitypub_federation_config::Config,
 ) -> Result<usize, passage_core::CoreError> {
@@ -228,9 +228,13 @@ async fn run_chores(
     let imports = passage_federation::imports::resume_abandoned(fed_config)
         .await
         .map_err(|e| passage_core::CoreError::Internal(e.to_string()))?;
+    let directory = passage_federation::directory::refresh_due(&data)
+        .await
+        .map_err(|e| passage_core::CoreError::Internal(e.to_string()))?;
     Ok(passage_core::chores::run_due(&data.ctx).await?
         + passage_federation::subscriptions::refresh_due(&data).await?
-        + imports)
+        + imports
+        + directory)
 }
 
 /// Runs [`run_chores`] every [`passage_core::chores::INTERVAL`] until shutdown, in one process

@@ -137,6 +137,11 @@ enum Admin {
         #[arg(long)]
         yes: bool,
     },
+    /// The network directory: the organisations and cities of the servers of the network.
+    Network {
+        #[command(subcommand)]
+        command: NetworkCommand,
+    },
     /// Relays: servers passing public posts between their subscribers.
     Relay {
         #[command(subcommand)]
@@ -209,6 +214,14 @@ enum AccountCommand {
     List,
     /// Approve a registration that waits for approval.
     Approve { username: String },
+}
+
+#[derive(Subcommand)]
+enum NetworkCommand {
+    /// Visit the network now (the server does it every six hours).
+    Refresh,
+    /// The servers of the network as last visited, and how many organisations each lists.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -623,6 +636,28 @@ async fn admin(ctx: &Context, command: Admin) -> Result<(), passage_core::CoreEr
             say!("{member} is now {} of {}", role.as_str(), org.username);
         }
         Admin::Domain { command } => domain(ctx, command).await?,
+        Admin::Network { command } => match command {
+            NetworkCommand::Refresh => {
+                let config = passage_federation::Federation::config(ctx.clone()).await?;
+                let visited = passage_federation::directory::refresh(&config.to_request_data())
+                    .await
+                    .map_err(|e| CoreError::Internal(e.to_string()))?;
+                say!("visited {visited} servers");
+            }
+            NetworkCommand::List => {
+                for s in passage_core::network::servers(ctx).await? {
+                    let listed =
+                        passage_core::network::listed(ctx, Some(&s.domain), 0, 10_000).await?;
+                    say!(
+                        "{}\t{}\t{} organisations\t{}",
+                        s.domain,
+                        s.name.unwrap_or_default(),
+                        listed.len(),
+                        s.error.unwrap_or_default()
+                    );
+                }
+            }
+        },
         Admin::Relay { command } => match command {
             RelayCommand::Add { url } => {
                 let config = passage_federation::Federation::config(ctx.clone()).await?;

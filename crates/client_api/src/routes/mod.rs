@@ -20,6 +20,7 @@ mod instance;
 mod lists;
 mod media;
 mod moderation_warnings;
+mod network;
 mod notification_requests;
 mod notifications;
 mod oauth;
@@ -49,6 +50,7 @@ pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
         )))
         .merge(imports::routes())
         .merge(admin_relays::routes())
+        .merge(network::routes())
         .merge(
             admin_domain_lists::import_routes().layer(DefaultBodyLimit::max(
                 passage_core::moderation::subscriptions::MAX_LIST_BYTES,

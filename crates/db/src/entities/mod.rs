@@ -37,6 +37,8 @@ pub mod list_accounts;
 pub mod lists;
 pub mod markers;
 pub mod media_attachments;
+pub mod network_accounts;
+pub mod network_servers;
 pub mod notification_permissions;
 pub mod notification_policies;
 pub mod notifications;

@@ -47,6 +47,9 @@ pub struct Labels {
     pub rules: &'static str,
     pub no_rules: &'static str,
     pub moderators: &'static str,
+    pub network: &'static str,
+    pub network_intro: &'static str,
+    pub no_network: &'static str,
 }
 
 /// The labels for `lang` (one of `events::text::LANGUAGES`), English otherwise.
@@ -125,6 +128,9 @@ const EN: Labels = Labels {
     rules: "Rules",
     no_rules: "No rules are written yet.",
     moderators: "Moderators",
+    network: "The network",
+    network_intro: "Organisations and cities of the servers this one recognises as its network, as last visited.",
+    no_network: "No server of the network has been visited yet.",
 };
 
 const FR: Labels = Labels {
@@ -166,6 +172,9 @@ const FR: Labels = Labels {
     rules: "Règles",
     no_rules: "Aucune règle n’est encore écrite.",
     moderators: "Modération",
+    network: "Le réseau",
+    network_intro: "Organisations et villes des serveurs que celui-ci reconnaît comme son réseau, lors de la dernière visite.",
+    no_network: "Aucun serveur du réseau n’a encore été visité.",
 };
 
 const NL: Labels = Labels {
@@ -207,6 +216,9 @@ const NL: Labels = Labels {
     rules: "Regels",
     no_rules: "Er zijn nog geen regels.",
     moderators: "Moderatoren",
+    network: "Het netwerk",
+    network_intro: "Organisaties en steden van de servers die deze server als zijn netwerk erkent, zoals bij het laatste bezoek.",
+    no_network: "Er is nog geen server van het netwerk bezocht.",
 };
 
 const EL: Labels = Labels {
@@ -248,6 +260,9 @@ const EL: Labels = Labels {
     rules: "Κανόνες",
     no_rules: "Δεν έχουν γραφτεί ακόμη κανόνες.",
     moderators: "Συντονιστές",
+    network: "Το δίκτυο",
+    network_intro: "Οργανισμοί και πόλεις των διακομιστών που αυτός ο διακομιστής αναγνωρίζει ως δίκτυό του, όπως στην τελευταία επίσκεψη.",
+    no_network: "Δεν έχει επισκεφθεί ακόμη κανένας διακομιστής του δικτύου.",
 };
 
 const LV: Labels = Labels {
@@ -289,6 +304,9 @@ const LV: Labels = Labels {
     rules: "Noteikumi",
     no_rules: "Noteikumi vēl nav uzrakstīti.",
     moderators: "Moderatori",
+    network: "Tīkls",
+    network_intro: "Organizācijas un pilsētas no serveriem, ko šis serveris atzīst par savu tīklu, kā redzētas pēdējā apmeklējumā.",
+    no_network: "Neviens tīkla serveris vēl nav apmeklēts.",
 };
 
 const ES: Labels = Labels {
@@ -330,6 +348,9 @@ const ES: Labels = Labels {
     rules: "Normas",
     no_rules: "Aún no hay normas escritas.",
     moderators: "Moderación",
+    network: "La red",
+    network_intro: "Organizaciones y ciudades de los servidores que este reconoce como su red, según la última visita.",
+    no_network: "Aún no se ha visitado ningún servidor de la red.",
 };
 
 const DE: Labels = Labels {
@@ -371,6 +392,9 @@ const DE: Labels = Labels {
     rules: "Regeln",
     no_rules: "Es gibt noch keine Regeln.",
     moderators: "Moderation",
+    network: "Das Netzwerk",
+    network_intro: "Organisationen und Städte der Server, die dieser als sein Netzwerk anerkennt, wie beim letzten Besuch gesehen.",
+    no_network: "Noch wurde kein Server des Netzwerks besucht.",
 };
 
 #[cfg(test)]

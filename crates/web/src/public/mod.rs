@@ -7,6 +7,7 @@
 mod about;
 mod event;
 mod labels;
+mod network;
 mod organisation;
 mod resource;
 
@@ -26,6 +27,7 @@ pub fn routes() -> Router<Context> {
     Router::new()
         .route("/@{name}", get(organisation::show))
         .route("/about", get(about::show))
+        .route("/network", get(network::show))
         .route(&format!("{HTML}/events/{{id}}"), get(event::show))
         .route(&format!("{HTML}/resources/{{id}}"), get(resource::show))
         .route(
