@@ -7,6 +7,7 @@ mod calendar;
 mod groups;
 mod input;
 mod links;
+mod org_move;
 mod pages;
 mod resources;
 mod rsvp;

@@ -187,7 +187,9 @@ pub async fn set_members_public(
     Ok(row.update(&ctx.db).await?)
 }
 
-async fn check_admin(ctx: &Context, by: Option<&Actor>, org: &Actor) -> CoreResult<()> {
+/// Fails unless `by` is an admin of the local organisation `org` (`None`: the instance's own
+/// administration, the CLI).
+pub async fn check_admin(ctx: &Context, by: Option<&Actor>, org: &Actor) -> CoreResult<()> {
     if org.kind != ActorKind::Group.as_str() || !org.local {
         return Err(CoreError::NotFound);
     }

@@ -16,6 +16,7 @@ pub mod guard;
 pub mod held;
 pub mod imports;
 pub mod objects;
+pub mod org_moves;
 pub mod protocol;
 pub mod relays;
 pub mod resolve;

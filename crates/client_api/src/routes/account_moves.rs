@@ -58,17 +58,7 @@ async fn move_account(
     Params(form): Params<MoveForm>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let me = user.require("write:accounts")?.clone();
-    // The password again: a stolen token alone must not carry an account's followers away.
-    match core_accounts::verify_login(&state.ctx, &me.username, &form.password).await {
-        Ok(actor) if actor.id == me.id => {}
-        Err(CoreError::TooMany(wait)) => return Err(CoreError::TooMany(wait).into()),
-        _ => {
-            return Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "the password is not right",
-            ));
-        }
-    }
+    confirm_password(&state, &me, &form.password).await?;
     if form.moved_to_uri.trim().is_empty() {
         return Err(ApiError::invalid("moved_to_uri is missing"));
     }
@@ -80,8 +70,25 @@ async fn move_account(
     Ok((StatusCode::ACCEPTED, Json(json!({}))))
 }
 
+/// The password again: a stolen token alone must not carry an account's (or an
+/// organisation's) followers away.
+pub(super) async fn confirm_password(
+    state: &ApiState,
+    me: &passage_core::Actor,
+    password: &str,
+) -> ApiResult<()> {
+    match core_accounts::verify_login(&state.ctx, &me.username, password).await {
+        Ok(actor) if actor.id == me.id => Ok(()),
+        Err(CoreError::TooMany(wait)) => Err(CoreError::TooMany(wait).into()),
+        _ => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "the password is not right",
+        )),
+    }
+}
+
 /// The actor id of an account named by address (kept as given) or by handle (looked up).
-async fn account_address(state: &ApiState, named: &str) -> ApiResult<String> {
+pub(super) async fn account_address(state: &ApiState, named: &str) -> ApiResult<String> {
     let named = named.trim();
     if named.starts_with("https://") || named.starts_with("http://") {
         return Ok(named.to_owned());

@@ -24,6 +24,7 @@ mod network;
 mod notification_requests;
 mod notifications;
 mod oauth;
+mod organisation_moves;
 mod organisations;
 mod polls;
 mod reports;
@@ -51,6 +52,7 @@ pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
         .merge(imports::routes())
         .merge(admin_relays::routes())
         .merge(network::routes())
+        .merge(organisation_moves::routes())
         .merge(
             admin_domain_lists::import_routes().layer(DefaultBodyLimit::max(
                 passage_core::moderation::subscriptions::MAX_LIST_BYTES,

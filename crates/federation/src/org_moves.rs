@@ -1,0 +1,192 @@
+//! An organisation moving to another server takes its upcoming events, resources and folders
+//! along. It moves first as any account does (its new organisation names the old one as an
+//! alias, the old one moves, its followers follow the new one); then an admin of the new
+//! organisation *adopts* what the old one published, read from its public collections
+//! (`events`, `resources` and each folder's items) with signed fetches, and published again
+//! by the new organisation. The old organisation's `movedTo` naming the new one is the
+//! proof that it consented: nobody else's content can be adopted.
+
+use crate::{FederationData, FederationError, activities::r#move::fetch_target, objects::note};
+use activitypub_federation::fetch::fetch_object_http;
+use passage_core::{
+    Actor, content, events,
+    resources::{self, Access, ResourceInput, folders},
+    texts::Version,
+};
+use serde_json::Value;
+use url::Url;
+
+/// Most items read from one collection, and deepest folders followed.
+const MAX_ITEMS: usize = 500;
+const MAX_DEPTH: usize = 8;
+
+/// What was adopted.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Adopted {
+    pub events: usize,
+    pub resources: usize,
+    pub folders: usize,
+    /// Items that could not be taken, with why (the others are taken regardless).
+    pub skipped: Vec<String>,
+}
+
+/// `by`, an admin of the local organisation `new_org`, adopts the upcoming events and the
+/// resources of the organisation at `old_address`, which must have moved to `new_org`.
+pub async fn adopt(
+    data: &FederationData,
+    by: &Actor,
+    new_org: &Actor,
+    old_address: &str,
+) -> Result<Adopted, FederationError> {
+    passage_core::organisations::check_admin(data, Some(by), new_org).await?;
+    let old = fetch_target(old_address, data).await?;
+    // Its own server's word, fetched now: the document names the new organisation.
+    let document: Value = fetch_object_http(&Url::parse(&old.ap_id)?, data)
+        .await?
+        .object;
+    let moved_to = document.get("movedTo").and_then(crate::protocol::id_of);
+    if document["id"].as_str() != Some(old.ap_id.as_str())
+        || moved_to != Some(new_org.ap_id.as_str())
+    {
+        return Err(FederationError::Forbidden(
+            "the old organisation has not moved to this one".into(),
+        ));
+    }
+    let mut adopted = Adopted::default();
+    for id in collection_items(data, &format!("{}/events", old.ap_id)).await? {
+        match adopt_event(data, by, new_org, &id).await {
+            Ok(()) => adopted.events += 1,
+            Err(e) => adopted.skipped.push(format!("{}: {e}", id_text(&id))),
+        }
+    }
+    let top = collection_items(data, &format!("{}/resources", old.ap_id)).await?;
+    adopt_resources(data, by, new_org, top, None, 0, &mut adopted).await;
+    Ok(adopted)
+}
+
+/// One upcoming event, published again by the new organisation.
+async fn adopt_event(
+    data: &FederationData,
+    by: &Actor,
+    new_org: &Actor,
+    id: &Value,
+) -> Result<(), FederationError> {
+    let url = Url::parse(id_text(id))?;
+    let post = note::resolve(&url, data).await?;
+    let event = events::of_posts(&data.db, &[post.id])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| FederationError::BadRequest("not an event".into()))?;
+    let texts = passage_core::texts::of_post(&data.db, post.id).await?;
+    let mut input = events::input_of(&post, &event, &texts, &[]);
+    // A copy held here has its text as HTML only.
+    input.description = content::plain_text(&post.content);
+    events::create(data, by, new_org, input).await?;
+    Ok(())
+}
+
+/// Resources and folders (Mobilizon's `Document`s and `ResourceCollection`s), into `parent`.
+async fn adopt_resources(
+    data: &FederationData,
+    by: &Actor,
+    new_org: &Actor,
+    items: Vec<Value>,
+    parent: Option<i64>,
+    depth: usize,
+    adopted: &mut Adopted,
+) {
+    for item in items {
+        let outcome = match item["type"].as_str() {
+            Some("ResourceCollection") if depth < MAX_DEPTH => {
+                adopt_folder(data, by, new_org, &item, parent, depth, adopted).await
+            }
+            Some("Document") => adopt_resource(data, by, new_org, &item, parent)
+                .await
+                .map(|()| adopted.resources += 1),
+            _ => Ok(()),
+        };
+        if let Err(e) = outcome {
+            adopted.skipped.push(format!("{}: {e}", id_text(&item)));
+        }
+    }
+}
+
+async fn adopt_folder(
+    data: &FederationData,
+    by: &Actor,
+    new_org: &Actor,
+    item: &Value,
+    parent: Option<i64>,
+    depth: usize,
+    adopted: &mut Adopted,
+) -> Result<(), FederationError> {
+    let name = item["name"].as_str().unwrap_or("Folder");
+    let folder = folders::create(data, by, new_org, name, parent, Access::Public).await?;
+    adopted.folders += 1;
+    let inner = collection_items(data, id_text(item)).await?;
+    Box::pin(adopt_resources(
+        data,
+        by,
+        new_org,
+        inner,
+        Some(folder.id),
+        depth + 1,
+        adopted,
+    ))
+    .await;
+    Ok(())
+}
+
+/// A resource, shared again as a link to where it points (its link, or its file on the old
+/// server).
+async fn adopt_resource(
+    data: &FederationData,
+    by: &Actor,
+    new_org: &Actor,
+    item: &Value,
+    folder: Option<i64>,
+) -> Result<(), FederationError> {
+    let text = |key: &str| item[key].as_str().unwrap_or_default().to_owned();
+    let input = ResourceInput {
+        versions: vec![Version {
+            language: data
+                .config
+                .instance
+                .languages
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "en".into()),
+            title: text("name"),
+            description: text("summary"),
+        }],
+        link_url: item["url"].as_str().map(str::to_owned),
+        media_ids: Vec::new(),
+        licence: None,
+        category: None,
+        folder_id: folder,
+        access: Access::Public,
+    };
+    resources::create(data, by, new_org, input).await?;
+    Ok(())
+}
+
+/// The items of a collection (ids or embedded objects), read with a signed fetch.
+async fn collection_items(data: &FederationData, url: &str) -> Result<Vec<Value>, FederationError> {
+    let url = Url::parse(url)?;
+    let fetched: Value = fetch_object_http(&url, data).await?.object;
+    let items = fetched
+        .get("orderedItems")
+        .or_else(|| fetched.get("items"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    Ok(items.into_iter().take(MAX_ITEMS).collect())
+}
+
+/// An item's id, whether given as a string or an object.
+fn id_text(item: &Value) -> &str {
+    item.as_str()
+        .or_else(|| item["id"].as_str())
+        .unwrap_or_default()
+}

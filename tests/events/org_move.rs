@@ -1,0 +1,145 @@
+//! An organisation moves to another server with its upcoming events, resources and folders:
+//! its followers elsewhere follow the new organisation, which publishes what the old one had.
+
+use passage_core::accounts::Role;
+use reqwest::Method;
+use serde_json::json;
+use testkit::{TestNetwork, client::PASSWORD};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organisation_moves_with_its_upcoming_events_and_resources() {
+    let net = TestNetwork::start(3).await;
+    let (alpha, beta, gamma) = (net.get(0), net.get(1), net.get(2));
+    let ana = alpha.member("ana").await;
+    let mile = alpha
+        .organisation_with("mile", "MILE network", &[(&ana, Role::Admin)])
+        .await;
+    let bo = beta.member("bo").await;
+    let mile_next = beta
+        .organisation_with("mile", "MILE network", &[(&bo, Role::Admin)])
+        .await;
+    let gus = gamma.person("gus").await;
+    net.follow(2, &gus, 0, &mile).await;
+    let (old, new) = (alpha.login("ana").await, beta.login("bo").await);
+
+    let event = old
+        .json(
+            Method::POST,
+            "/api/passage/v1/events",
+            json!({"host": "mile", "name": "Leadership training",
+                   "description": "Two hours on running a consultation.",
+                   "starts_at": "2031-06-01T18:00", "timezone": "Europe/Brussels",
+                   "place": {"name": "Town hall", "locality": "Brussels"}}),
+        )
+        .await;
+    assert_eq!(event.status, 200, "{}", event.text);
+    let folder = old
+        .json(
+            Method::POST,
+            "/api/passage/v1/folders",
+            json!({"host": "mile", "name": "Toolkits"}),
+        )
+        .await;
+    assert_eq!(folder.status, 200, "{}", folder.text);
+    for (title, folder_id) in [
+        ("Annual report", None),
+        ("Consultation toolkit", Some(&folder.body["id"])),
+    ] {
+        let shared = old
+            .json(
+                Method::POST,
+                "/api/passage/v1/resources",
+                json!({"host": "mile", "title": title, "link_url": "https://mile.example/doc",
+                       "folder_id": folder_id}),
+            )
+            .await;
+        assert_eq!(shared.status, 200, "{}", shared.text);
+    }
+    net.deliver_all().await;
+
+    // Adopting before the old organisation moved is refused: nobody's content is taken
+    // without its consent.
+    let from = format!("mile@{}", alpha.domain());
+    let early = new
+        .form(
+            Method::POST,
+            "/api/passage/v1/organisations/mile/adopt",
+            &[("from", &from)],
+        )
+        .await;
+    assert_eq!(early.status, 403, "{}", early.text);
+
+    let named = new
+        .form(
+            Method::POST,
+            "/api/passage/v1/organisations/mile/aliases",
+            &[("also_known_as_uris[]", &from)],
+        )
+        .await;
+    assert_eq!(named.status, 200, "{}", named.text);
+    net.deliver_all().await;
+    let moved = old
+        .form(
+            Method::POST,
+            "/api/passage/v1/organisations/mile/move",
+            &[("password", PASSWORD), ("moved_to_uri", &mile_next.ap_id)],
+        )
+        .await;
+    assert_eq!(moved.status, 202, "{}", moved.text);
+    net.deliver_all().await;
+    let mile_next_on_gamma = gamma.known_by_ap_id(&mile_next.ap_id).await;
+    assert_eq!(
+        gamma.follow_state(&gus, &mile_next_on_gamma).await,
+        Some(true)
+    );
+
+    let adopted = new
+        .form(
+            Method::POST,
+            "/api/passage/v1/organisations/mile/adopt",
+            &[("from", &from)],
+        )
+        .await;
+    assert_eq!(adopted.status, 200, "{}", adopted.text);
+    assert_eq!(
+        adopted.body,
+        json!({"events": 1, "resources": 2, "folders": 1, "skipped": []})
+    );
+    let events = new.get("/api/passage/v1/events?host=mile").await;
+    let list = events.body.as_array().unwrap();
+    assert_eq!(list.len(), 1, "{}", events.text);
+    assert_eq!(list[0]["name"], "Leadership training");
+    assert_eq!(list[0]["starts_at"], "2031-06-01T16:00:00.000Z");
+    assert!(
+        list[0]["uri"]
+            .as_str()
+            .unwrap()
+            .starts_with(&beta.base_url())
+    );
+    let top = new.get("/api/passage/v1/resources?host=mile").await;
+    assert!(top.text.contains("Annual report"), "{}", top.text);
+    let folders = new.get("/api/passage/v1/folders?host=mile").await;
+    assert_eq!(folders.body[0]["name"], "Toolkits", "{}", folders.text);
+    let inner = new
+        .get(&format!(
+            "/api/passage/v1/resources?host=mile&folder_id={}",
+            folders.body[0]["id"].as_str().unwrap()
+        ))
+        .await;
+    assert!(
+        inner.text.contains("Consultation toolkit"),
+        "{}",
+        inner.text
+    );
+
+    // The new event reaches the organisation's followers, who moved with it.
+    net.deliver_all().await;
+    let uri = list[0]["uri"].as_str().unwrap();
+    assert!(
+        passage_core::posts::by_ap_id(gamma.ctx(), uri)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    net.shutdown().await;
+}
