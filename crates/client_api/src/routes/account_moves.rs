@@ -35,16 +35,13 @@ async fn set_aliases(
     Params(form): Params<AliasForm>,
 ) -> ApiResult<Json<entities::CredentialAccount>> {
     let me = user.require("write:accounts")?.clone();
-    let mut uris = Vec::new();
-    for named in form.also_known_as_uris {
-        uris.push(account_address(&state, &named).await?);
-    }
+    let uris = alias_ids(&state, &form.also_known_as_uris).await?;
     let saved = moves::set_aliases(&state.ctx, &me, uris).await?;
     credentials(&state, saved).await
 }
 
 #[derive(Deserialize)]
-struct MoveForm {
+pub(super) struct MoveForm {
     #[serde(default)]
     password: String,
     #[serde(default)]
@@ -58,21 +55,42 @@ async fn move_account(
     Params(form): Params<MoveForm>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let me = user.require("write:accounts")?.clone();
-    confirm_password(&state, &me, &form.password).await?;
+    move_as(&state, &me, &me, &form).await
+}
+
+/// Moves `account` (the caller `me`, or an organisation `me` administers) as `form` asks,
+/// once `me`'s password is confirmed. 202: the followers elsewhere are told, and move in
+/// their time.
+pub(super) async fn move_as(
+    state: &ApiState,
+    me: &passage_core::Actor,
+    account: &passage_core::Actor,
+    form: &MoveForm,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    confirm_password(state, me, &form.password).await?;
     if form.moved_to_uri.trim().is_empty() {
         return Err(ApiError::invalid("moved_to_uri is missing"));
     }
-    let address = account_address(&state, &form.moved_to_uri).await?;
+    let address = account_address(state, &form.moved_to_uri).await?;
     let target = fetch_target(&address, &state.data())
         .await
         .map_err(|e| ApiError::invalid(format!("the new account was not found: {e}")))?;
-    moves::move_local(&state.ctx, &me, &target).await?;
+    moves::move_local(&state.ctx, account, &target).await?;
     Ok((StatusCode::ACCEPTED, Json(json!({}))))
+}
+
+/// The actor ids of accounts named by address or handle, for aliases.
+pub(super) async fn alias_ids(state: &ApiState, named: &[String]) -> ApiResult<Vec<String>> {
+    let mut uris = Vec::with_capacity(named.len());
+    for one in named {
+        uris.push(account_address(state, one).await?);
+    }
+    Ok(uris)
 }
 
 /// The password again: a stolen token alone must not carry an account's (or an
 /// organisation's) followers away.
-pub(super) async fn confirm_password(
+async fn confirm_password(
     state: &ApiState,
     me: &passage_core::Actor,
     password: &str,

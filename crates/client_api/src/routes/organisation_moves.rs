@@ -5,7 +5,7 @@
 //! one; then the new organisation adopts the old one's upcoming events, resources and
 //! folders (`POST .../{name}/adopt`).
 
-use super::account_moves::{account_address, confirm_password};
+use super::account_moves::{MoveForm, account_address, alias_ids, move_as};
 use crate::{
     ApiError, ApiResult, ApiState,
     auth::User,
@@ -18,7 +18,7 @@ use axum::{
     routing::post,
 };
 use passage_core::{accounts::moves, organisations};
-use passage_federation::{activities::r#move::fetch_target, org_moves};
+use passage_federation::org_moves;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -57,20 +57,9 @@ async fn set_aliases(
     Params(form): Params<AliasForm>,
 ) -> ApiResult<Json<Value>> {
     let (_, org) = administered(&state, &user, &name).await?;
-    let mut uris = Vec::new();
-    for named in &form.also_known_as_uris {
-        uris.push(account_address(&state, named).await?);
-    }
+    let uris = alias_ids(&state, &form.also_known_as_uris).await?;
     let saved = moves::set_aliases(&state.ctx, &org, uris).await?;
     Ok(Json(json!({"also_known_as": moves::aliases(&saved)})))
-}
-
-#[derive(Deserialize)]
-struct MoveForm {
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    moved_to_uri: String,
 }
 
 /// 202: the organisation now points to its new address; its followers move in their time.
@@ -81,16 +70,7 @@ async fn move_org(
     Params(form): Params<MoveForm>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let (me, org) = administered(&state, &user, &name).await?;
-    confirm_password(&state, &me, &form.password).await?;
-    if form.moved_to_uri.trim().is_empty() {
-        return Err(ApiError::invalid("moved_to_uri is missing"));
-    }
-    let address = account_address(&state, &form.moved_to_uri).await?;
-    let target = fetch_target(&address, &state.data())
-        .await
-        .map_err(|e| ApiError::invalid(format!("the new organisation was not found: {e}")))?;
-    moves::move_local(&state.ctx, &org, &target).await?;
-    Ok((StatusCode::ACCEPTED, Json(json!({}))))
+    move_as(&state, &me, &org, &form).await
 }
 
 #[derive(Deserialize)]
