@@ -2,14 +2,10 @@
 
 use clap::{Parser, Subcommand};
 use passage_core::{
-    Context, CoreError,
+    Context,
     accounts::{self, NewAccount, Role},
     emojis,
-    moderation::{
-        By,
-        apply::{self, Kind, Source},
-        audit, domains, drafts, held as moderation_held, lists, policy, registrations,
-    },
+    moderation::{By, apply, audit, held as moderation_held, registrations},
     organisations,
     posts::{self, NewPost},
     visibility::Visibility,
@@ -32,6 +28,9 @@ macro_rules! say_raw {
         let _ = write!(std::io::stdout().lock(), $($arg)*);
     }};
 }
+
+mod domain_cli;
+mod network_cli;
 
 #[derive(Parser)]
 #[command(
@@ -107,7 +106,7 @@ enum Admin {
     /// Federation with other domains: blocks, allows, shared blocklists.
     Domain {
         #[command(subcommand)]
-        command: DomainCommand,
+        command: domain_cli::DomainCommand,
     },
     /// The probation queue: unasked posts from domains on probation, waiting for a moderator.
     Held {
@@ -140,12 +139,12 @@ enum Admin {
     /// The network directory: the organisations and cities of the servers of the network.
     Network {
         #[command(subcommand)]
-        command: NetworkCommand,
+        command: network_cli::NetworkCommand,
     },
     /// Relays: servers passing public posts between their subscribers.
     Relay {
         #[command(subcommand)]
-        command: RelayCommand,
+        command: network_cli::RelayCommand,
     },
     /// The audit log of moderation actions, newest first.
     Audit {
@@ -214,78 +213,6 @@ enum AccountCommand {
     List,
     /// Approve a registration that waits for approval.
     Approve { username: String },
-}
-
-#[derive(Subcommand)]
-enum NetworkCommand {
-    /// Visit the network now (the server does it every six hours).
-    Refresh,
-    /// The servers of the network as last visited, and how many organisations each lists.
-    List,
-}
-
-#[derive(Subcommand)]
-enum RelayCommand {
-    /// Subscribe: a relay's inbox (`https://relay.example/inbox`, Mastodon's style) or its
-    /// actor (`https://relay.example/actor`, LitePub's).
-    Add { url: String },
-    /// The relays with their state (pending until the relay accepts).
-    List,
-    /// Leave a relay.
-    Remove { id: i64 },
-}
-
-#[derive(Subcommand)]
-enum DomainCommand {
-    /// Block a domain (and its subdomains), or change its block.
-    Block {
-        domain: String,
-        /// suspend (nothing in or out), limit (off public timelines), probation or none.
-        #[arg(long, default_value = "suspend")]
-        severity: String,
-        #[arg(long)]
-        reject_media: bool,
-        #[arg(long)]
-        reject_reports: bool,
-        #[arg(long)]
-        media_sensitive: bool,
-        #[arg(long)]
-        strip_avatars: bool,
-        /// Why, for moderators.
-        #[arg(long)]
-        comment: Option<String>,
-        /// Why, where blocks are shown publicly.
-        #[arg(long)]
-        public_comment: Option<String>,
-    },
-    /// Lift a domain's block.
-    Unblock { domain: String },
-    /// Allow a domain (allow-list mode; in open mode, an exception to blocks).
-    Allow {
-        domain: String,
-        #[arg(long)]
-        comment: Option<String>,
-    },
-    /// Withdraw a domain's allow.
-    Disallow { domain: String },
-    /// List blocks and allows.
-    List,
-    /// What suspending a domain would sever, without doing it.
-    Preview { domain: String },
-    /// Import a shared list (Mastodon CSV, plain text or JSON); bad lines are reported.
-    Import {
-        file: PathBuf,
-        /// The list allows domains (allow-list mode) instead of blocking them.
-        #[arg(long)]
-        allow: bool,
-        /// Keep the list as drafts to look over, then `passage admin domain accept`.
-        #[arg(long)]
-        draft: bool,
-    },
-    /// Accept every draft (from imports and subscriptions) in one step.
-    Accept,
-    /// Print every block as Mastodon's CSV.
-    Export,
 }
 
 #[derive(Subcommand)]
@@ -406,7 +333,7 @@ async fn run(command: Command, config: passage_core::config::Config) -> Result<(
             let ctx = passage_server::context(config, None)
                 .await
                 .map_err(|e| e.to_string())?;
-            export(&ctx, &username, &what, out).await
+            network_cli::export(&ctx, &username, &what, out).await
         }
         Command::Import {
             username,
@@ -417,7 +344,7 @@ async fn run(command: Command, config: passage_core::config::Config) -> Result<(
             let ctx = passage_server::context(config, None)
                 .await
                 .map_err(|e| e.to_string())?;
-            import(ctx, &username, &what, &file, &mode).await
+            network_cli::import(ctx, &username, &what, &file, &mode).await
         }
         Command::Admin { command } => {
             let ctx = passage_server::context(config, None)
@@ -426,93 +353,6 @@ async fn run(command: Command, config: passage_core::config::Config) -> Result<(
             admin(&ctx, command).await.map_err(|e| e.to_string())
         }
     }
-}
-
-async fn export(
-    ctx: &Context,
-    username: &str,
-    what: &str,
-    out: Option<PathBuf>,
-) -> Result<(), String> {
-    let account = passage_core::accounts::local_by_username(ctx, username)
-        .await
-        .map_err(|e| format!("{username}: {e}"))?;
-    let what = passage_core::exports::Export::parse(what).map_err(|e| e.to_string())?;
-    let text = passage_core::exports::csv(ctx, &account, what)
-        .await
-        .map_err(|e| e.to_string())?;
-    match out {
-        Some(path) => std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display())),
-        None => {
-            say_raw!("{text}");
-            Ok(())
-        }
-    }
-}
-
-async fn import(
-    ctx: Context,
-    username: &str,
-    what: &str,
-    file: &std::path::Path,
-    mode: &str,
-) -> Result<(), String> {
-    use passage_core::imports::{self, Kind, Mode};
-    let account = passage_core::accounts::local_by_username(&ctx, username)
-        .await
-        .map_err(|e| format!("{username}: {e}"))?;
-    let kind = Kind::parse(what).map_err(|e| e.to_string())?;
-    let mode = Mode::parse(mode).map_err(|e| e.to_string())?;
-    let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
-    let import = imports::start(&ctx, &account, kind, mode, &bytes)
-        .await
-        .map_err(|e| format!("{}: {e}", file.display()))?;
-    let config = passage_federation::Federation::config(ctx.clone())
-        .await
-        .map_err(|e| e.to_string())?;
-    let done = passage_federation::imports::run(&config, import, |now| {
-        eprint!(
-            "\r{}/{} lines, {} failed",
-            now.processed, now.total, now.failed
-        );
-    })
-    .await
-    .map_err(|e| format!("import stopped (it resumes when the server runs): {e}"))?;
-    eprintln!();
-    for row in imports::failures(&ctx, &done)
-        .await
-        .map_err(|e| e.to_string())?
-    {
-        say!("line {}: {}", row.line, row.error.unwrap_or_default());
-    }
-    say!(
-        "imported {} of {} lines",
-        done.processed - done.failed,
-        done.total
-    );
-    Ok(())
-}
-
-/// `username,successor` lines; blank lines and `#` comments skipped.
-fn read_successors(path: &std::path::Path) -> Result<Vec<(String, String)>, CoreError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CoreError::Invalid(format!("{}: {e}", path.display())))?;
-    let mut pairs = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let Some((user, successor)) = line.split_once(',') else {
-            return Err(CoreError::Invalid(format!(
-                "{} line {}: expected username,successor",
-                path.display(),
-                n + 1
-            )));
-        };
-        pairs.push((user.trim().to_owned(), successor.trim().to_owned()));
-    }
-    Ok(pairs)
 }
 
 async fn serve(
@@ -635,51 +475,15 @@ async fn admin(ctx: &Context, command: Admin) -> Result<(), passage_core::CoreEr
             organisations::set_member(ctx, None, &org, &person, role).await?;
             say!("{member} is now {} of {}", role.as_str(), org.username);
         }
-        Admin::Domain { command } => domain(ctx, command).await?,
-        Admin::Network { command } => match command {
-            NetworkCommand::Refresh => {
-                let config = passage_federation::Federation::config(ctx.clone()).await?;
-                let visited = passage_federation::directory::refresh(&config.to_request_data())
-                    .await
-                    .map_err(|e| CoreError::Internal(e.to_string()))?;
-                say!("visited {visited} servers");
-            }
-            NetworkCommand::List => {
-                for s in passage_core::network::servers(ctx).await? {
-                    let listed =
-                        passage_core::network::listed(ctx, Some(&s.domain), 0, 10_000).await?;
-                    say!(
-                        "{}\t{}\t{} organisations\t{}",
-                        s.domain,
-                        s.name.unwrap_or_default(),
-                        listed.len(),
-                        s.error.unwrap_or_default()
-                    );
-                }
-            }
-        },
-        Admin::Relay { command } => match command {
-            RelayCommand::Add { url } => {
-                let config = passage_federation::Federation::config(ctx.clone()).await?;
-                let relay = passage_federation::relays::subscribe(&config.to_request_data(), &url)
-                    .await
-                    .map_err(|e| CoreError::Invalid(e.to_string()))?;
-                say!(
-                    "subscribed to {} ({} style); the running server sends the Follow",
-                    relay.url,
-                    relay.style
-                );
-            }
-            RelayCommand::List => {
-                for r in passage_core::relays::list(ctx).await? {
-                    say!("{}\t{}\t{}\t{}", r.id, r.url, r.style, r.state);
-                }
-            }
-            RelayCommand::Remove { id } => {
-                passage_core::relays::unsubscribe(ctx, id).await?;
-                say!("left relay {id}");
-            }
-        },
+        Admin::Domain { command } => domain_cli::domain(ctx, command).await?,
+        Admin::Network { command } => network_cli::network(ctx, command).await?,
+        Admin::Relay { command } => network_cli::relay(ctx, command).await?,
+        Admin::Shutdown {
+            successors,
+            delete_others,
+            redirect_days,
+            yes,
+        } => network_cli::shutdown(ctx, successors, delete_others, redirect_days, yes).await?,
         Admin::Held { command } => held(ctx, command).await?,
         Admin::Invite {
             command:
@@ -707,49 +511,6 @@ async fn admin(ctx: &Context, command: Admin) -> Result<(), passage_core::CoreEr
                     "used up or expired"
                 };
                 say!("{}	{}/{max} used	{until}	{state}", i.code, i.uses);
-            }
-        }
-        Admin::Shutdown {
-            successors,
-            delete_others,
-            redirect_days,
-            yes,
-        } => {
-            if !yes {
-                return Err(CoreError::Invalid(
-                    "closing the instance cannot be undone: add --yes".into(),
-                ));
-            }
-            let successors = match successors {
-                Some(path) => read_successors(&path)?,
-                None => Vec::new(),
-            };
-            let plan = passage_federation::shutdown::Plan {
-                successors,
-                delete_others,
-                redirect_days,
-            };
-            let config = passage_federation::Federation::config(ctx.clone()).await?;
-            let report = passage_federation::shutdown::run(&config, plan)
-                .await
-                .map_err(|e| CoreError::Internal(e.to_string()))?;
-            for (name, target) in &report.moved {
-                say!("moved\t{name}\t{target}");
-            }
-            for (name, why) in &report.refused {
-                say!("not moved\t{name}\t{why}");
-            }
-            for name in &report.deleted {
-                say!("deleted\t{name}");
-            }
-            for name in &report.kept {
-                say!("kept\t{name}");
-            }
-            if let Some(shutdown) = &report.shutdown {
-                say!(
-                    "closing: no new accounts; redirects answered until {} (keep `passage serve` running until then)",
-                    shutdown.redirect_until
-                );
             }
         }
         Admin::Audit { limit } => {
@@ -807,135 +568,6 @@ async fn admin(ctx: &Context, command: Admin) -> Result<(), passage_core::CoreEr
 
 /// `passage admin domain ...`: the operator's side of federation moderation (audited as
 /// "operator").
-async fn domain(ctx: &Context, command: DomainCommand) -> Result<(), passage_core::CoreError> {
-    use passage_core::CoreError;
-    let by = By::Operator;
-    let find = |domain: &str| {
-        let domain = policy::normalise(domain);
-        async move {
-            Ok::<_, CoreError>(
-                domains::blocks(ctx, by)
-                    .await?
-                    .into_iter()
-                    .find(|b| b.domain == domain),
-            )
-        }
-    };
-    match command {
-        DomainCommand::Block {
-            domain,
-            severity,
-            reject_media,
-            reject_reports,
-            media_sensitive,
-            strip_avatars,
-            comment,
-            public_comment,
-        } => {
-            let severity = policy::Severity::parse(&severity).ok_or_else(|| {
-                CoreError::Invalid(format!(
-                    "severity: {severity:?} is not suspend, limit, probation or none"
-                ))
-            })?;
-            let input = domains::BlockInput {
-                flags: policy::Flags {
-                    reject_media,
-                    reject_reports,
-                    media_sensitive,
-                    strip_avatars,
-                    followers_only: false,
-                },
-                private_comment: comment,
-                public_comment,
-                ..domains::BlockInput::new(&domain, severity)
-            };
-            let block = match find(&domain).await? {
-                Some(before) => domains::update_block(ctx, by, before.id, input).await?,
-                None => domains::block(ctx, by, input).await?,
-            };
-            say!("{} is blocked ({})", block.domain, block.severity);
-        }
-        DomainCommand::Unblock { domain } => {
-            let block = find(&domain)
-                .await?
-                .ok_or_else(|| CoreError::Invalid(format!("{domain} is not blocked")))?;
-            domains::unblock(ctx, by, block.id).await?;
-            say!("{} is no longer blocked", block.domain);
-        }
-        DomainCommand::Allow { domain, comment } => {
-            let allow = domains::allow(ctx, by, &domain, comment).await?;
-            say!("{} is allowed", allow.domain);
-        }
-        DomainCommand::Disallow { domain } => {
-            let domain = policy::normalise(&domain);
-            let allow = domains::allows(ctx, by)
-                .await?
-                .into_iter()
-                .find(|a| a.domain == domain)
-                .ok_or_else(|| CoreError::Invalid(format!("{domain} is not allowed")))?;
-            domains::unallow(ctx, by, allow.id).await?;
-            say!("{} is no longer allowed", allow.domain);
-        }
-        DomainCommand::List => {
-            say!("mode: {:?}", ctx.config.federation.mode);
-            for b in domains::blocks(ctx, by).await? {
-                let expires = b.expires_at.map(|t| t.to_string()).unwrap_or_default();
-                say!("block\t{}\t{}\t{expires}", b.domain, b.severity);
-            }
-            for a in domains::allows(ctx, by).await? {
-                say!("allow\t{}", a.domain);
-            }
-        }
-        DomainCommand::Preview { domain } => {
-            let impact = domains::preview(ctx, by, &domain).await?;
-            say!(
-                "suspending {domain} would sever {} follows of theirs and {} of ours; \
-                 {} accounts and {} posts would be hidden",
-                impact.followers,
-                impact.following,
-                impact.accounts,
-                impact.posts
-            );
-        }
-        DomainCommand::Import { file, allow, draft } => {
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| CoreError::Invalid(format!("cannot read {}: {e}", file.display())))?;
-            let (entries, mut bad) = lists::parse(&text);
-            let kind = if allow { Kind::Allow } else { Kind::Block };
-            let bar = indicatif::ProgressBar::new(entries.len() as u64);
-            let progress = |n: usize| bar.set_position(n as u64);
-            let summary = if draft {
-                let done = drafts::propose(ctx, by, kind, entries, None, progress).await?;
-                bad.extend(done.bad);
-                format!("{} drafts, {} excluded", done.drafted, done.excluded)
-            } else {
-                let source = Source {
-                    subscription: None,
-                    why: "import",
-                };
-                let done = apply::apply(ctx, by, kind, entries, source, progress).await?;
-                bad.extend(done.bad.iter().cloned());
-                applied(&done)
-            };
-            bar.finish_and_clear();
-            bad.sort_by_key(|b| b.line);
-            for b in &bad {
-                eprintln!("line {}: {}", b.line, b.why);
-            }
-            say!("{summary}, {} lines refused", bad.len());
-        }
-        DomainCommand::Accept => {
-            let done = drafts::accept_all(ctx, by, drafts::Selection::default()).await?;
-            for b in &done.bad {
-                eprintln!("{}", b.why);
-            }
-            say!("{}", applied(&done));
-        }
-        DomainCommand::Export => say_raw!("{}", lists::export_csv(ctx, by).await?),
-    }
-    Ok(())
-}
-
 /// `passage admin held ...`: the probation queue from the command line.
 async fn held(ctx: &Context, command: HeldCommand) -> Result<(), passage_core::CoreError> {
     let by = By::Operator;
