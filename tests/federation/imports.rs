@@ -189,6 +189,81 @@ async fn a_member_takes_her_follows_lists_blocks_mutes_and_bookmarks_to_another_
         format!("Account address\nana@{}\n", alpha.domain())
     );
 
+    // The archive: the account, its posts as ActivityPub JSON with their uploads, its
+    // bookmarks.
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(image::RgbImage::new(8, 8))
+        .write_to(&mut jpeg, image::ImageFormat::Jpeg)
+        .unwrap();
+    let file = Part::bytes(jpeg.into_inner())
+        .file_name("lab.jpg")
+        .mime_str("image/jpeg")
+        .unwrap();
+    let media = old
+        .multipart("/api/v2/media", Form::new().part("file", file))
+        .await;
+    assert!(media.status.is_success(), "{}", media.text);
+    let posted = old
+        .json(
+            reqwest::Method::POST,
+            "/api/v1/statuses",
+            serde_json::json!({"status": "Notes from the policy lab", "media_ids": [media.body["id"]]}),
+        )
+        .await;
+    assert_eq!(posted.status, 200, "{}", posted.text);
+    let archive = old.get("/api/passage/v1/exports/archive.zip").await;
+    assert_eq!(archive.status, 200);
+    assert_eq!(archive.content_type(), "application/zip");
+    let bytes = reqwest::get(format!(
+        "{}/api/passage/v1/exports/archive.zip",
+        alpha.base_url()
+    ))
+    .await
+    .unwrap();
+    assert_eq!(bytes.status(), 401, "the archive is the member's own");
+    let zipped = old
+        .http
+        .get(format!(
+            "{}/api/passage/v1/exports/archive.zip",
+            alpha.base_url()
+        ))
+        .bearer_auth(old.token.as_deref().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(zipped.to_vec())).unwrap();
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut text).unwrap();
+        serde_json::from_str::<Value>(&text).unwrap()
+    };
+    assert_eq!(read("actor.json")["id"], ana.ap_id);
+    let outbox = read("outbox.json");
+    let create = &outbox["orderedItems"][0];
+    assert_eq!(create["type"], "Create");
+    assert!(
+        create["object"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("policy lab")
+    );
+    let picture = create["object"]["attachment"][0]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        read("bookmarks.json")["orderedItems"],
+        serde_json::json!([bobs["uri"]])
+    );
+    let file_name = picture.rsplit('/').next().unwrap();
+    let stored = zip
+        .by_name(&format!("media_attachments/{file_name}"))
+        .unwrap();
+    assert!(stored.size() > 0, "the upload itself is in the archive");
+
     // The same member on beta takes it all in.
     let ana_new = beta.member("ana").await;
     let new = beta.login("ana").await;

@@ -9,6 +9,7 @@
 #![recursion_limit = "256"]
 
 pub mod activities;
+pub mod archive;
 pub mod delivery;
 pub mod directory;
 pub mod error;

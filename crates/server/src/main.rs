@@ -66,7 +66,8 @@ enum Command {
     Export {
         /// The local username.
         username: String,
-        /// following, followers, lists, blocks, mutes or bookmarks.
+        /// following, followers, lists, blocks, mutes or bookmarks; or archive (a ZIP of
+        /// posts as ActivityPub JSON, likes, bookmarks and uploads; needs --out).
         what: String,
         #[arg(long)]
         out: Option<PathBuf>,

@@ -130,6 +130,13 @@ pub async fn export(
     let account = passage_core::accounts::local_by_username(ctx, username)
         .await
         .map_err(|e| format!("{username}: {e}"))?;
+    if what == "archive" {
+        let path = out.ok_or("an archive is a ZIP file: give --out FILE")?;
+        let bytes = passage_federation::archive::build(ctx, &account)
+            .await
+            .map_err(|e| e.to_string())?;
+        return std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()));
+    }
     let what = passage_core::exports::Export::parse(what).map_err(|e| e.to_string())?;
     let text = passage_core::exports::csv(ctx, &account, what)
         .await

@@ -3,7 +3,8 @@
 //! same only in its web settings): `GET /api/v1/exports/{following,followers,lists,blocks,
 //! mutes,bookmarks}.csv` and `POST /api/v1/import` (multipart `data`, `type`, `mode`).
 //! An import is worked through in the background; its progress and bad lines are at
-//! `GET /api/passage/v1/imports/{id}`.
+//! `GET /api/passage/v1/imports/{id}`. The whole archive (posts, likes, bookmarks, uploads)
+//! is `GET /api/passage/v1/exports/archive.zip`.
 
 use super::id;
 use crate::{
@@ -29,6 +30,7 @@ use serde_json::{Value, json};
 pub fn routes() -> Router<ApiState> {
     Router::new()
         .route("/api/v1/exports/{file}", get(export))
+        .route("/api/passage/v1/exports/archive.zip", get(archive))
         .route("/api/passage/v1/imports", get(index))
         .route("/api/passage/v1/imports/{id}", get(show))
 }
@@ -65,6 +67,23 @@ async fn export(
             ),
         ],
         text,
+    ))
+}
+
+/// The member's archive: posts as ActivityPub JSON, likes, bookmarks and uploads, in the
+/// shape of Mastodon's (see `passage_federation::archive`).
+async fn archive(State(state): State<ApiState>, user: User) -> ApiResult<impl IntoResponse> {
+    let me = user.require("read")?;
+    let bytes = passage_federation::archive::build(&state.ctx, me).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/zip".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}-archive.zip\"", me.username),
+            ),
+        ],
+        bytes,
     ))
 }
 
