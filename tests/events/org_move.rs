@@ -41,20 +41,39 @@ async fn an_organisation_moves_with_its_upcoming_events_and_resources() {
         )
         .await;
     assert_eq!(folder.status, 200, "{}", folder.text);
-    for (title, folder_id) in [
-        ("Annual report", None),
-        ("Consultation toolkit", Some(&folder.body["id"])),
-    ] {
-        let shared = old
-            .json(
-                Method::POST,
-                "/api/passage/v1/resources",
-                json!({"host": "mile", "title": title, "link_url": "https://mile.example/doc",
-                       "folder_id": folder_id}),
-            )
-            .await;
-        assert_eq!(shared.status, 200, "{}", shared.text);
-    }
+    let shared = old
+        .json(
+            Method::POST,
+            "/api/passage/v1/resources",
+            json!({"host": "mile", "title": "Annual report", "link_url": "https://mile.example/doc"}),
+        )
+        .await;
+    assert_eq!(shared.status, 200, "{}", shared.text);
+    // A file shared in the folder: it must outlive the old server.
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(image::RgbImage::new(16, 16))
+        .write_to(&mut jpeg, image::ImageFormat::Jpeg)
+        .unwrap();
+    let file = reqwest::multipart::Part::bytes(jpeg.into_inner())
+        .file_name("toolkit.jpg")
+        .mime_str("image/jpeg")
+        .unwrap();
+    let media = old
+        .multipart(
+            "/api/v2/media",
+            reqwest::multipart::Form::new().part("file", file),
+        )
+        .await;
+    assert!(media.status.is_success(), "{}", media.text);
+    let shared = old
+        .json(
+            Method::POST,
+            "/api/passage/v1/resources",
+            json!({"host": "mile", "title": "Consultation toolkit", "media_ids": [media.body["id"]],
+                   "folder_id": folder.body["id"]}),
+        )
+        .await;
+    assert_eq!(shared.status, 200, "{}", shared.text);
     net.deliver_all().await;
 
     // Adopting before the old organisation moved is refused: nobody's content is taken
@@ -130,6 +149,13 @@ async fn an_organisation_moves_with_its_upcoming_events_and_resources() {
         inner.text.contains("Consultation toolkit"),
         "{}",
         inner.text
+    );
+    let copied = inner.body[0]["media_attachments"][0]["url"]
+        .as_str()
+        .unwrap();
+    assert!(
+        copied.starts_with(&beta.base_url()),
+        "the file now lives on beta: {copied}"
     );
 
     // The new event reaches the organisation's followers, who moved with it.

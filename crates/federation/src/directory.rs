@@ -178,36 +178,10 @@ fn scheme(data: &FederationData) -> &'static str {
     }
 }
 
-/// GETs JSON through the guarded client, bounded by `federation.max_fetch_bytes`.
+/// GETs JSON, bounded by `federation.max_fetch_bytes`.
 async fn get_json(data: &FederationData, url: &str) -> Result<Value, FederationError> {
     let url = url::Url::parse(url)?;
-    data.guard
-        .check_url(&url)
-        .map_err(FederationError::Forbidden)?;
-    let mut response = data
-        .http
-        .get(url)
-        .header("accept", "application/json")
-        .send()
-        .await
-        .map_err(|e| FederationError::Remote(crate::error::with_causes(&e)))?;
-    if !response.status().is_success() {
-        return Err(FederationError::Remote(format!(
-            "answered {}",
-            response.status()
-        )));
-    }
     let limit = data.config.federation.max_fetch_bytes;
-    let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|e| FederationError::Remote(e.to_string()))?
-    {
-        body.extend_from_slice(&chunk);
-        if body.len() > limit {
-            return Err(FederationError::Remote("answer too large".into()));
-        }
-    }
+    let body = crate::fetch::bounded(data, &url, "application/json", limit).await?;
     Ok(serde_json::from_slice(&body)?)
 }

@@ -13,6 +13,7 @@ pub mod archive;
 pub mod delivery;
 pub mod directory;
 pub mod error;
+pub mod fetch;
 pub mod guard;
 pub mod held;
 pub mod imports;

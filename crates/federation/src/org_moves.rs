@@ -3,8 +3,9 @@
 //! alias, the old one moves, its followers follow the new one); then an admin of the new
 //! organisation *adopts* what the old one published, read from its public collections
 //! (`events`, `resources` and each folder's items) with signed fetches, and published again
-//! by the new organisation. The old organisation's `movedTo` naming the new one is the
-//! proof that it consented: nobody else's content can be adopted.
+//! by the new organisation, with the files it shared copied here. The old organisation's
+//! `movedTo` naming the new one is the proof that it consented: nobody else's content can
+//! be adopted.
 
 use crate::{FederationData, FederationError, activities::r#move::fetch_target, objects::note};
 use activitypub_federation::fetch::fetch_object_http;
@@ -138,8 +139,8 @@ async fn adopt_folder(
     Ok(())
 }
 
-/// A resource, shared again as a link to where it points (its link, or its file on the old
-/// server).
+/// A resource, shared again: a file on the old server is copied here (it goes when that
+/// server closes); a link elsewhere stays a link.
 async fn adopt_resource(
     data: &FederationData,
     by: &Actor,
@@ -148,6 +149,26 @@ async fn adopt_resource(
     folder: Option<i64>,
 ) -> Result<(), FederationError> {
     let text = |key: &str| item[key].as_str().unwrap_or_default().to_owned();
+    let url = item["url"].as_str().and_then(|u| Url::parse(u).ok());
+    let id = Url::parse(id_text(item)).ok();
+    let on_old_server = match (&url, &id) {
+        (Some(url), Some(id)) => url.origin() == id.origin() && url.path().starts_with("/media/"),
+        _ => false,
+    };
+    let (link_url, media_ids) = match url {
+        Some(url) if on_old_server => {
+            let limit = data.config.media.max_bytes;
+            let bytes = crate::fetch::bounded(data, &url, "*/*", limit).await?;
+            let upload = passage_core::media::Upload {
+                bytes,
+                description: None,
+                focus: None,
+            };
+            let media = passage_core::media::upload(data, by, upload).await?;
+            (None, vec![media.id])
+        }
+        other => (other.map(String::from), Vec::new()),
+    };
     let input = ResourceInput {
         versions: vec![Version {
             language: data
@@ -160,8 +181,8 @@ async fn adopt_resource(
             title: text("name"),
             description: text("summary"),
         }],
-        link_url: item["url"].as_str().map(str::to_owned),
-        media_ids: Vec::new(),
+        link_url,
+        media_ids,
         licence: None,
         category: None,
         folder_id: folder,
