@@ -21,6 +21,35 @@ async fn an_organisation_moves_with_its_upcoming_events_and_resources() {
     let gus = gamma.person("gus").await;
     net.follow(2, &gus, 0, &mile).await;
     let (old, new) = (alpha.login("ana").await, beta.login("bo").await);
+    // ole, a member who made her members public, moves her own account to beta first.
+    let ole = alpha.member("ole").await;
+    passage_core::organisations::set_member(alpha.ctx(), None, &mile, &ole, Role::Member)
+        .await
+        .unwrap();
+    passage_core::organisations::set_members_public(alpha.ctx(), None, &mile, true)
+        .await
+        .unwrap();
+    let ole_next = beta.member("ole").await;
+    let named = beta
+        .login("ole")
+        .await
+        .form(
+            Method::POST,
+            "/api/v1/accounts/alias",
+            &[("also_known_as_uris[]", &ole.ap_id)],
+        )
+        .await;
+    assert_eq!(named.status, 200, "{}", named.text);
+    let moved = alpha
+        .login("ole")
+        .await
+        .form(
+            Method::POST,
+            "/api/v1/accounts/move",
+            &[("password", PASSWORD), ("moved_to_uri", &ole_next.ap_id)],
+        )
+        .await;
+    assert_eq!(moved.status, 202, "{}", moved.text);
 
     let event = old
         .json(
@@ -122,7 +151,14 @@ async fn an_organisation_moves_with_its_upcoming_events_and_resources() {
     assert_eq!(adopted.status, 200, "{}", adopted.text);
     assert_eq!(
         adopted.body,
-        json!({"events": 1, "resources": 2, "folders": 1, "skipped": []})
+        json!({"events": 1, "resources": 2, "folders": 1, "members": 1, "skipped": []})
+    );
+    assert_eq!(
+        passage_core::organisations::role_of(beta.ctx(), &mile_next, &ole_next)
+            .await
+            .unwrap(),
+        Some(Role::Member),
+        "the member who moved is a member again"
     );
     let events = new.get("/api/passage/v1/events?host=mile").await;
     let list = events.body.as_array().unwrap();

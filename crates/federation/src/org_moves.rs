@@ -1,5 +1,5 @@
 //! An organisation moving to another server takes its upcoming events, resources and folders
-//! along. It moves first as any account does (its new organisation names the old one as an
+//! along, and the members who moved their own accounts there. It moves first as any account does (its new organisation names the old one as an
 //! alias, the old one moves, its followers follow the new one); then an admin of the new
 //! organisation *adopts* what the old one published, read from its public collections
 //! (`events`, `resources` and each folder's items) with signed fetches, and published again
@@ -27,6 +27,7 @@ pub struct Adopted {
     pub events: usize,
     pub resources: usize,
     pub folders: usize,
+    pub members: usize,
     /// Items that could not be taken, with why (the others are taken regardless).
     pub skipped: Vec<String>,
 }
@@ -62,7 +63,60 @@ pub async fn adopt(
     }
     let top = collection_items(data, &format!("{}/resources", old.ap_id)).await?;
     adopt_resources(data, by, new_org, top, None, 0, &mut adopted).await;
+    adopted.members = adopt_members(data, by, new_org, &old.ap_id).await?;
     Ok(adopted)
+}
+
+/// The members who came along: where the old organisation lists its members (it made them
+/// public), each whose own account moved to an account here that names the old one is
+/// made a member again, a moderator if they were one. Members are never read otherwise:
+/// who belongs to an organisation is not published unless it chose so.
+async fn adopt_members(
+    data: &FederationData,
+    by: &Actor,
+    new_org: &Actor,
+    old: &str,
+) -> Result<usize, FederationError> {
+    let listed = collection_items(data, &format!("{old}/members")).await?;
+    let moderators = collection_items(data, &format!("{old}/moderators")).await?;
+    let mut count = 0;
+    for member in &listed {
+        let Ok(url) = Url::parse(id_text(member)) else {
+            continue;
+        };
+        let Ok(document) = fetch_object_http::<_, Value>(&url, data).await else {
+            continue;
+        };
+        let Some(moved_to) = document
+            .object
+            .get("movedTo")
+            .and_then(crate::protocol::id_of)
+        else {
+            continue;
+        };
+        let Some(here) = passage_core::accounts::by_ap_id(data, moved_to).await? else {
+            continue;
+        };
+        let names_old = passage_core::accounts::moves::aliases(&here)
+            .iter()
+            .any(|a| a == url.as_str());
+        if !here.local || !names_old {
+            continue;
+        }
+        let role = if moderators.iter().any(|m| id_text(m) == url.as_str()) {
+            passage_core::accounts::Role::Moderator
+        } else {
+            passage_core::accounts::Role::Member
+        };
+        if passage_core::organisations::role_of(data, new_org, &here)
+            .await?
+            .is_none()
+        {
+            passage_core::organisations::set_member(data, Some(by), new_org, &here, role).await?;
+            count += 1;
+        }
+    }
+    Ok(count)
 }
 
 /// One upcoming event, published again by the new organisation.

@@ -95,6 +95,7 @@ async fn adopt(
         "events": adopted.events,
         "resources": adopted.resources,
         "folders": adopted.folders,
+        "members": adopted.members,
         "skipped": adopted.skipped,
     })))
 }
