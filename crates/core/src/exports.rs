@@ -4,7 +4,7 @@
 
 use crate::{Actor, Context, CoreError, error::CoreResult};
 use passage_db::{
-    entities::{bookmarks, follows, list_accounts, lists, posts},
+    entities::{bookmarks, follows, likes, list_accounts, lists, posts},
     queries::actors as aq,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -131,29 +131,7 @@ pub async fn csv(ctx: &Context, account: &Actor, what: Export) -> CoreResult<Str
             }
         }
         Export::Bookmarks => {
-            let ids: Vec<i64> = bookmarks::Entity::find()
-                .select_only()
-                .column(bookmarks::Column::PostId)
-                .filter(bookmarks::Column::ActorId.eq(account.id))
-                .order_by_asc(bookmarks::Column::Id)
-                .into_tuple()
-                .all(&ctx.db)
-                .await?;
-            let mut urls = Vec::with_capacity(ids.len());
-            for chunk in ids.chunks(500) {
-                let found: HashMap<i64, String> = posts::Entity::find()
-                    .select_only()
-                    .column(posts::Column::Id)
-                    .column(posts::Column::ApId)
-                    .filter(posts::Column::Id.is_in(chunk.iter().copied()))
-                    .filter(posts::Column::DeletedAt.is_null())
-                    .into_tuple::<(i64, String)>()
-                    .all(&ctx.db)
-                    .await?
-                    .into_iter()
-                    .collect();
-                urls.extend(chunk.iter().filter_map(|id| found.get(id).cloned()));
-            }
+            let urls = bookmarked(ctx, account).await?;
             for url in urls {
                 write(&mut out, &[&url])?;
             }
@@ -163,6 +141,52 @@ pub async fn csv(ctx: &Context, account: &Actor, what: Export) -> CoreResult<Str
         .into_inner()
         .map_err(|e| CoreError::Internal(format!("writing CSV: {e}")))?;
     String::from_utf8(bytes).map_err(|e| CoreError::Internal(e.to_string()))
+}
+
+/// The addresses of the live posts `account` bookmarked, oldest bookmark first.
+pub async fn bookmarked(ctx: &Context, account: &Actor) -> CoreResult<Vec<String>> {
+    let ids: Vec<i64> = bookmarks::Entity::find()
+        .select_only()
+        .column(bookmarks::Column::PostId)
+        .filter(bookmarks::Column::ActorId.eq(account.id))
+        .order_by_asc(bookmarks::Column::Id)
+        .into_tuple()
+        .all(&ctx.db)
+        .await?;
+    live_addresses(ctx, &ids).await
+}
+
+/// The addresses of the live posts `account` liked, oldest like first.
+pub async fn liked(ctx: &Context, account: &Actor) -> CoreResult<Vec<String>> {
+    let ids: Vec<i64> = likes::Entity::find()
+        .select_only()
+        .column(likes::Column::PostId)
+        .filter(likes::Column::ActorId.eq(account.id))
+        .order_by_asc(likes::Column::Id)
+        .into_tuple()
+        .all(&ctx.db)
+        .await?;
+    live_addresses(ctx, &ids).await
+}
+
+/// The ActivityPub ids of the posts of `ids` not deleted, in the order given.
+async fn live_addresses(ctx: &Context, ids: &[i64]) -> CoreResult<Vec<String>> {
+    let mut urls = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let found: HashMap<i64, String> = posts::Entity::find()
+            .select_only()
+            .column(posts::Column::Id)
+            .column(posts::Column::ApId)
+            .filter(posts::Column::Id.is_in(chunk.iter().copied()))
+            .filter(posts::Column::DeletedAt.is_null())
+            .into_tuple::<(i64, String)>()
+            .all(&ctx.db)
+            .await?
+            .into_iter()
+            .collect();
+        urls.extend(chunk.iter().filter_map(|id| found.get(id).cloned()));
+    }
+    Ok(urls)
 }
 
 /// `user@domain` of each account, by id.

@@ -10,11 +10,8 @@ use crate::{
     objects::actor::actor_document,
     protocol::{PUBLIC, with_context},
 };
-use passage_core::{
-    Actor, Context,
-    db::entities::{bookmarks, likes, posts},
-};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use passage_core::{Actor, Context, db::entities::posts};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 use std::io::Write;
 use zip::{ZipWriter, write::SimpleFileOptions};
@@ -56,13 +53,17 @@ pub async fn build(ctx: &Context, account: &Actor) -> Result<Vec<u8>, Federation
     }
     add(&mut zip, "outbox.json", &collection("outbox.json", items)?)?;
 
-    let liked = addresses(ctx, likes_of(ctx, account).await?).await?;
-    add(&mut zip, "likes.json", &collection("likes.json", liked)?)?;
-    let marked = addresses(ctx, bookmarks_of(ctx, account).await?).await?;
+    let liked = passage_core::exports::liked(ctx, account).await?;
+    add(
+        &mut zip,
+        "likes.json",
+        &collection("likes.json", strings(liked))?,
+    )?;
+    let marked = passage_core::exports::bookmarked(ctx, account).await?;
     add(
         &mut zip,
         "bookmarks.json",
-        &collection("bookmarks.json", marked)?,
+        &collection("bookmarks.json", strings(marked))?,
     )?;
 
     for name in files {
@@ -99,49 +100,6 @@ fn collection(id: &str, items: Vec<Value>) -> Result<Vec<u8>, FederationError> {
     Ok(serde_json::to_vec_pretty(&doc)?)
 }
 
-async fn likes_of(ctx: &Context, account: &Actor) -> Result<Vec<i64>, FederationError> {
-    Ok(likes::Entity::find()
-        .select_only()
-        .column(likes::Column::PostId)
-        .filter(likes::Column::ActorId.eq(account.id))
-        .order_by_asc(likes::Column::Id)
-        .into_tuple()
-        .all(&ctx.db)
-        .await?)
-}
-
-async fn bookmarks_of(ctx: &Context, account: &Actor) -> Result<Vec<i64>, FederationError> {
-    Ok(bookmarks::Entity::find()
-        .select_only()
-        .column(bookmarks::Column::PostId)
-        .filter(bookmarks::Column::ActorId.eq(account.id))
-        .order_by_asc(bookmarks::Column::Id)
-        .into_tuple()
-        .all(&ctx.db)
-        .await?)
-}
-
-/// The addresses of live posts, in the order given.
-async fn addresses(ctx: &Context, ids: Vec<i64>) -> Result<Vec<Value>, FederationError> {
-    let mut out = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        let found: std::collections::HashMap<i64, String> = posts::Entity::find()
-            .select_only()
-            .column(posts::Column::Id)
-            .column(posts::Column::ApId)
-            .filter(posts::Column::Id.is_in(chunk.iter().copied()))
-            .filter(posts::Column::DeletedAt.is_null())
-            .into_tuple::<(i64, String)>()
-            .all(&ctx.db)
-            .await?
-            .into_iter()
-            .collect();
-        out.extend(
-            chunk
-                .iter()
-                .filter_map(|id| found.get(id))
-                .map(|a| json!(a)),
-        );
-    }
-    Ok(out)
+fn strings(items: Vec<String>) -> Vec<Value> {
+    items.into_iter().map(Value::String).collect()
 }
