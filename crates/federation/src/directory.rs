@@ -25,6 +25,10 @@ pub async fn refresh(data: &FederationData) -> Result<usize, FederationError> {
             queue.push_back((domain, None, 1));
         }
     }
+    if queue.is_empty() && network::servers(ctx).await?.is_empty() {
+        // No network to visit, and nothing stored to clear: no write every round.
+        return Ok(0);
+    }
     let mut visits = Vec::new();
     while let Some((domain, via, depth)) = queue.pop_front() {
         if visits.len() >= config.directory_max_servers {
