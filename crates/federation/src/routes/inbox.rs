@@ -60,9 +60,15 @@ pub async fn post_inbox(
     .await?;
     if signer.ap_id != actor_id.as_str() {
         // A Mastodon-style relay forwards its subscribers' activities under its own
-        // signature: what they point at is fetched from its author's server instead.
+        // signature: what they point at is fetched from its author's server instead. A post
+        // that server will not give us (gone, not public) is no fault of the relay's
+        // delivery: accepted and dropped.
         if passage_core::relays::is_relay(&data, &signer.ap_id).await? {
-            crate::relays::take_forwarded(&value, &data).await?;
+            match crate::relays::take_forwarded(&value, &data).await {
+                Err(e @ FederationError::Unavailable(_)) => return Err(e),
+                Err(error) => tracing::debug!(%error, "a relayed post was not fetched"),
+                Ok(()) => {}
+            }
             return Ok(StatusCode::ACCEPTED);
         }
         return Err(FederationError::Forbidden(
