@@ -361,9 +361,19 @@ async fn an_import_left_by_a_stopped_process_is_taken_up_by_the_next() {
     .update(&alpha.ctx().db)
     .await
     .unwrap();
-    assert!(alpha.running().run_chores().await.unwrap() >= 1);
-    let done = imports::get(alpha.ctx(), &ana, import.id).await.unwrap();
-    assert!(imports::is_finished(&done));
+    assert_eq!(alpha.running().run_chores().await.unwrap(), 1, "taken up");
+    let until = std::time::Instant::now() + Duration::from_secs(30);
+    let done = loop {
+        let now = imports::get(alpha.ctx(), &ana, import.id).await.unwrap();
+        if imports::is_finished(&now) {
+            break now;
+        }
+        assert!(
+            std::time::Instant::now() < until,
+            "the import was not finished"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
     assert_eq!((done.processed, done.failed), (2, 0));
     assert_eq!(follows_count(alpha, "ana").await, 2);
     net.shutdown().await;

@@ -60,19 +60,20 @@ pub fn spawn(config: FederationConfig<Federation>, import: Import) {
     });
 }
 
-/// Takes up imports whose holder stopped (a restart); returns how many were finished.
+/// Takes up imports whose holder stopped (a restart), each worked through in the
+/// background so the periodic work that found them is not held up; how many were taken.
 pub async fn resume_abandoned(
     config: &FederationConfig<Federation>,
 ) -> Result<usize, FederationError> {
     let ctx = config.to_request_data().ctx.clone();
-    let mut finished = 0;
+    let mut taken = 0;
     for id in imports::abandoned(&ctx).await? {
         if let Some(import) = imports::claim(&ctx, id).await? {
-            run(config, import, |_| {}).await?;
-            finished += 1;
+            spawn(config.clone(), import);
+            taken += 1;
         }
     }
-    Ok(finished)
+    Ok(taken)
 }
 
 /// Does what one line asks; the account or post it named.

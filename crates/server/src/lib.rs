@@ -166,6 +166,7 @@ impl Instance {
                 shutdown.clone(),
             ));
             tasks.push(spawn_chores(fed_config.clone(), shutdown.clone()));
+            tasks.push(spawn_directory(fed_config.clone(), shutdown.clone()));
         }
         Ok(Self {
             federation,
@@ -219,8 +220,8 @@ impl Instance {
     }
 }
 
-/// The core's due work, then the shared lists due for fetching, imports a stopped process
-/// left unfinished and the network directory when it is old (which need HTTP).
+/// The core's due work, then the shared lists due for fetching and imports a stopped
+/// process left unfinished (which need HTTP).
 async fn run_chores(
     fed_config: &activitypub_federation_config::Config,
 ) -> Result<usize, passage_core::CoreError> {
@@ -228,13 +229,9 @@ async fn run_chores(
     let imports = passage_federation::imports::resume_abandoned(fed_config)
         .await
         .map_err(|e| passage_core::CoreError::Internal(e.to_string()))?;
-    let directory = passage_federation::directory::refresh_due(&data)
-        .await
-        .map_err(|e| passage_core::CoreError::Internal(e.to_string()))?;
     Ok(passage_core::chores::run_due(&data.ctx).await?
         + passage_federation::subscriptions::refresh_due(&data).await?
-        + imports
-        + directory)
+        + imports)
 }
 
 /// Runs [`run_chores`] every [`passage_core::chores::INTERVAL`] until shutdown, in one process
@@ -257,6 +254,27 @@ fn spawn_chores(
             }
             if let Err(error) = run_chores(&fed_config).await {
                 tracing::warn!(%error, "periodic work failed; trying again next round");
+            }
+        }
+    })
+}
+
+/// Rebuilds the network directory when it is old, apart from the periodic chores: visiting
+/// up to two hundred servers, some slow, must not hold up polls that end or scheduled posts.
+fn spawn_directory(
+    fed_config: activitypub_federation_config::Config,
+    shutdown: CancellationToken,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => return,
+                _ = tick.tick() => {}
+            }
+            let data = fed_config.to_request_data();
+            if let Err(error) = passage_federation::directory::refresh_due(&data).await {
+                tracing::warn!(%error, "the network directory was not rebuilt; trying later");
             }
         }
     })
