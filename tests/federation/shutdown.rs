@@ -98,6 +98,18 @@ async fn a_closing_instance_leaves_every_follower_pointed_at_the_successors() {
         matches!(&refused, Err(CoreError::Forbidden(m)) if m.contains("closing")),
         "{refused:?}"
     );
+    let instance = testkit::client::Client::anonymous(&alpha.base_url())
+        .get("/api/v2/instance")
+        .await;
+    assert_eq!(instance.body["registrations"]["enabled"], false);
+    assert!(
+        instance.body["registrations"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("closing"),
+        "{}",
+        instance.text
+    );
     let closing = shutdown::current(alpha.ctx()).await.unwrap().unwrap();
     assert!(!shutdown::is_over(&closing));
     assert!(closing.redirect_until > chrono::Utc::now() + chrono::Duration::days(29));

@@ -39,13 +39,20 @@ pub async fn begin(ctx: &Context, redirect_days: u32) -> CoreResult<Shutdown> {
     })
 }
 
-/// Refuses what a closing instance no longer does (new accounts).
-pub async fn refuse_if_closing(ctx: &Context, what: &str) -> CoreResult<()> {
-    match current(ctx).await? {
-        Some(shutdown) => Err(CoreError::Forbidden(format!(
+/// What a closing instance says of `what` it no longer takes; None while it is not closing.
+pub async fn notice(ctx: &Context, what: &str) -> CoreResult<Option<String>> {
+    Ok(current(ctx).await?.map(|shutdown| {
+        format!(
             "this server is closing (until {}); it takes no {what}",
             shutdown.redirect_until.format("%Y-%m-%d")
-        ))),
+        )
+    }))
+}
+
+/// Refuses what a closing instance no longer does (new accounts).
+pub async fn refuse_if_closing(ctx: &Context, what: &str) -> CoreResult<()> {
+    match notice(ctx, what).await? {
+        Some(message) => Err(CoreError::Forbidden(message)),
         None => Ok(()),
     }
 }

@@ -114,8 +114,14 @@ fn streaming_url(state: &ApiState) -> String {
     state.ctx.urls.base().replacen("http", "ws", 1)
 }
 
+/// The notice of a closing instance, which takes no new accounts whatever its mode.
+async fn closing(state: &ApiState) -> ApiResult<Option<String>> {
+    Ok(passage_core::shutdown::notice(&state.ctx, "new accounts").await?)
+}
+
 async fn v1(State(state): State<ApiState>) -> ApiResult<Json<Value>> {
     let c = &state.ctx.config.instance;
+    let closing = closing(&state).await?;
     let users = accounts::count_people(&state.ctx).await?;
     let statuses = posts::count_local(&state.ctx).await?;
     Ok(Json(json!({
@@ -129,7 +135,7 @@ async fn v1(State(state): State<ApiState>) -> ApiResult<Json<Value>> {
         "stats": {"user_count": users, "status_count": statuses, "domain_count": 0},
         "thumbnail": null,
         "languages": c.languages,
-        "registrations": c.registrations != Registrations::Closed,
+        "registrations": c.registrations != Registrations::Closed && closing.is_none(),
         "approval_required": c.registrations == Registrations::Approval,
         "invites_enabled": c.registrations == Registrations::Invite,
         "configuration": limits(),
@@ -140,6 +146,7 @@ async fn v1(State(state): State<ApiState>) -> ApiResult<Json<Value>> {
 
 async fn v2(State(state): State<ApiState>) -> ApiResult<Json<Value>> {
     let c = &state.ctx.config.instance;
+    let closing = closing(&state).await?;
     let users = accounts::count_people(&state.ctx).await?;
     let mut configuration = limits();
     configuration["urls"] = json!({"streaming": streaming_url(&state)});
@@ -155,9 +162,9 @@ async fn v2(State(state): State<ApiState>) -> ApiResult<Json<Value>> {
         "languages": c.languages,
         "configuration": configuration,
         "registrations": {
-            "enabled": c.registrations != Registrations::Closed,
+            "enabled": c.registrations != Registrations::Closed && closing.is_none(),
             "approval_required": c.registrations == Registrations::Approval,
-            "message": null,
+            "message": closing,
             "url": null
         },
         "api_versions": {"mastodon": 2},

@@ -37,7 +37,8 @@ pub async fn nodeinfo(
         "software": software,
         "protocols": ["activitypub"],
         "services": { "inbound": [], "outbound": [] },
-        "openRegistrations": data.config.instance.registrations == Registrations::Open,
+        "openRegistrations": data.config.instance.registrations == Registrations::Open
+            && passage_core::shutdown::current(&data).await?.is_none(),
         "usage": { "users": { "total": users } },
         "metadata": {
             "nodeName": data.config.instance.name,
