@@ -3,7 +3,7 @@
 
 use crate::{
     Actor, Context,
-    error::{CoreError, CoreResult, OrNotFound},
+    error::{CoreError, CoreResult, OrNotFound, duplicate_as},
     urls::INSTANCE_ACTOR,
 };
 use passage_db::{
@@ -200,11 +200,9 @@ async fn create_unchecked(ctx: &Context, new: NewAccount) -> CoreResult<Actor> {
     .insert(&txn)
     .await
     .map_err(|e| {
-        if passage_db::is_unique_violation(&e) {
+        duplicate_as(e, || {
             CoreError::Conflict(format!("username {name:?} is taken"))
-        } else {
-            e.into()
-        }
+        })
     })?;
     if let Some((email, hash)) = login {
         users::ActiveModel {
@@ -222,11 +220,9 @@ async fn create_unchecked(ctx: &Context, new: NewAccount) -> CoreResult<Actor> {
         .insert(&txn)
         .await
         .map_err(|e| {
-            if passage_db::is_unique_violation(&e) {
+            duplicate_as(e, || {
                 CoreError::Conflict(format!("email {email:?} is taken"))
-            } else {
-                e.into()
-            }
+            })
         })?;
     }
     txn.commit().await?;

@@ -28,6 +28,16 @@ pub enum CoreError {
 
 pub type CoreResult<T> = Result<T, CoreError>;
 
+/// A database error as a core error, or `taken` when a unique constraint refused a
+/// duplicate (a name, address or subscription that exists already).
+pub fn duplicate_as(e: DbErr, taken: impl FnOnce() -> CoreError) -> CoreError {
+    if passage_db::is_unique_violation(&e) {
+        taken()
+    } else {
+        e.into()
+    }
+}
+
 /// `Option` → `NotFound`, for lookups that must succeed.
 pub trait OrNotFound<T> {
     fn or_not_found(self) -> CoreResult<T>;

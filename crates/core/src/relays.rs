@@ -9,7 +9,12 @@
 //! Either way what a relay passes on is fetched from its author's own server before it is
 //! stored: a relay is trusted to point at posts, never to vouch for their content.
 
-use crate::{Context, CoreError, accounts, error::CoreResult, outbox, outbox::Intent};
+use crate::{
+    Context, CoreError, accounts,
+    error::{CoreResult, duplicate_as},
+    outbox,
+    outbox::Intent,
+};
 use passage_db::{entities::relays, now};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -72,11 +77,9 @@ pub async fn subscribe(
     .insert(&txn)
     .await
     .map_err(|e| {
-        if passage_db::is_unique_violation(&e) {
+        duplicate_as(e, || {
             CoreError::Conflict(format!("{url} is already subscribed"))
-        } else {
-            e.into()
-        }
+        })
     })?;
     outbox::record(
         &txn,

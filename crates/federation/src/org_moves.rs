@@ -7,7 +7,7 @@
 //! `movedTo` naming the new one is the proof that it consented: nobody else's content can
 //! be adopted.
 
-use crate::{FederationData, FederationError, activities::r#move::fetch_target, objects::note};
+use crate::{FederationData, FederationError, objects::note};
 use activitypub_federation::fetch::fetch_object_http;
 use passage_core::{
     Actor, content, events,
@@ -41,29 +41,26 @@ pub async fn adopt(
     old_address: &str,
 ) -> Result<Adopted, FederationError> {
     passage_core::organisations::check_admin(data, Some(by), new_org).await?;
-    let old = fetch_target(old_address, data).await?;
     // Its own server's word, fetched now: the document names the new organisation.
-    let document: Value = fetch_object_http(&Url::parse(&old.ap_id)?, data)
+    let document: Value = fetch_object_http(&Url::parse(old_address)?, data)
         .await?
         .object;
     let moved_to = document.get("movedTo").and_then(crate::protocol::id_of);
-    if document["id"].as_str() != Some(old.ap_id.as_str())
-        || moved_to != Some(new_org.ap_id.as_str())
-    {
+    if document["id"].as_str() != Some(old_address) || moved_to != Some(new_org.ap_id.as_str()) {
         return Err(FederationError::Forbidden(
             "the old organisation has not moved to this one".into(),
         ));
     }
     let mut adopted = Adopted::default();
-    for id in collection_items(data, &format!("{}/events", old.ap_id)).await? {
+    for id in collection_items(data, &format!("{}/events", old_address)).await? {
         match adopt_event(data, by, new_org, &id).await {
             Ok(()) => adopted.events += 1,
             Err(e) => adopted.skipped.push(format!("{}: {e}", id_text(&id))),
         }
     }
-    let top = collection_items(data, &format!("{}/resources", old.ap_id)).await?;
+    let top = collection_items(data, &format!("{}/resources", old_address)).await?;
     adopt_resources(data, by, new_org, top, None, 0, &mut adopted).await;
-    adopted.members = adopt_members(data, by, new_org, &old.ap_id).await?;
+    adopted.members = adopt_members(data, by, new_org, old_address).await?;
     Ok(adopted)
 }
 

@@ -50,6 +50,16 @@ pub async fn handle(data: &FederationData, handle: &str) -> Result<Actor, Federa
     Ok(found)
 }
 
+/// The actor id of an account named by its address (kept as given) or by its handle
+/// (looked up), as moves and aliases name accounts.
+pub async fn actor_id(data: &FederationData, named: &str) -> Result<String, FederationError> {
+    let named = named.trim();
+    if named.starts_with("https://") || named.starts_with("http://") {
+        return Ok(named.to_owned());
+    }
+    Ok(handle(data, named).await?.ap_id)
+}
+
 async fn webfinger(
     data: &FederationData,
     user: &str,

@@ -74,15 +74,9 @@ async fn move_one(
     let account: Actor = accounts::local_by_username(&data.ctx, username)
         .await
         .map_err(|e| format!("no account here: {e}"))?;
-    let successor = successor.trim();
-    let address = if successor.starts_with("https://") || successor.starts_with("http://") {
-        successor.to_owned()
-    } else {
-        resolve::handle(&data, successor)
-            .await
-            .map_err(|e| format!("{successor:?} was not found: {e}"))?
-            .ap_id
-    };
+    let address = resolve::actor_id(&data, successor)
+        .await
+        .map_err(|e| format!("{successor:?} was not found: {e}"))?;
     if account.moved_to.as_deref() == Some(address.as_str()) {
         return Ok(address);
     }

@@ -23,9 +23,9 @@ pub fn routes() -> Router<ApiState> {
 }
 
 #[derive(Deserialize)]
-struct AliasForm {
+pub(super) struct AliasForm {
     #[serde(default, deserialize_with = "de::list")]
-    also_known_as_uris: Vec<String>,
+    pub(super) also_known_as_uris: Vec<String>,
 }
 
 /// Replaces the caller's aliases; an empty list removes them all.
@@ -107,12 +107,7 @@ async fn confirm_password(
 
 /// The actor id of an account named by address (kept as given) or by handle (looked up).
 pub(super) async fn account_address(state: &ApiState, named: &str) -> ApiResult<String> {
-    let named = named.trim();
-    if named.starts_with("https://") || named.starts_with("http://") {
-        return Ok(named.to_owned());
-    }
-    resolve::handle(&state.data(), named)
+    resolve::actor_id(&state.data(), named)
         .await
-        .map(|actor| actor.ap_id)
-        .map_err(|e| ApiError::invalid(format!("no account {named:?}: {e}")))
+        .map_err(|e| ApiError::invalid(format!("no account {:?}: {e}", named.trim())))
 }

@@ -5,12 +5,8 @@
 //! one; then the new organisation adopts the old one's upcoming events, resources and
 //! folders (`POST .../{name}/adopt`).
 
-use super::account_moves::{MoveForm, account_address, alias_ids, move_as};
-use crate::{
-    ApiError, ApiResult, ApiState,
-    auth::User,
-    params::{Params, de},
-};
+use super::account_moves::{AliasForm, MoveForm, account_address, alias_ids, move_as};
+use crate::{ApiError, ApiResult, ApiState, auth::User, params::Params};
 use axum::{
     Json, Router,
     extract::{Path, State},
@@ -42,12 +38,6 @@ async fn administered(
     let org = organisations::local(&state.ctx, name).await?;
     organisations::check_admin(&state.ctx, Some(&me), &org).await?;
     Ok((me, org))
-}
-
-#[derive(Deserialize)]
-struct AliasForm {
-    #[serde(default, deserialize_with = "de::list")]
-    also_known_as_uris: Vec<String>,
 }
 
 async fn set_aliases(

@@ -18,7 +18,7 @@ use super::{
 };
 use crate::{
     Context,
-    error::{CoreError, CoreResult, OrNotFound},
+    error::{CoreError, CoreResult, OrNotFound, duplicate_as},
     secrets::random_token,
 };
 use passage_db::{
@@ -246,11 +246,9 @@ pub async fn block_email_domain(
     .insert(&txn)
     .await
     .map_err(|e| {
-        if passage_db::is_unique_violation(&e) {
+        duplicate_as(e, || {
             CoreError::Invalid(format!("domain: {domain} is blocked already"))
-        } else {
-            e.into()
-        }
+        })
     })?;
     let entry = Action {
         moderator_id: by.moderator_id(),
