@@ -34,10 +34,10 @@ pub use state::{Federation, FederationData};
 
 #[cfg(test)]
 mod tests_support {
-    /// `../shared/fixtures` beside the repository (CI clones it there), or `PASSAGE_FIXTURES`.
+    /// Third-party captures kept in the repository (`crates/federation/assets`, licences in
+    /// its README), so the tests read nothing from outside the clone.
     pub fn fixtures_dir() -> String {
-        std::env::var("PASSAGE_FIXTURES").unwrap_or_else(|_| {
-            concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures").to_owned()
-        })
+        concat!(env!("CARGO_MANIFEST_DIR"), "/assets").to_owned()
     }
 }
+

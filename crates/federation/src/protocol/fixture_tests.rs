@@ -1,5 +1,5 @@
 //! Parse tests over real payloads captured from Mastodon, Pleroma, Friendica, GNU social,
-//! Mobilizon and Lemmy (`../shared/fixtures/lemmy-apub-assets/`): every activity and object
+//! Mobilizon and Lemmy (`crates/federation/assets/lemmy-apub-assets/`): every activity and object
 //! type this crate handles must read, and visibility must come out as the sender meant.
 
 use crate::{
