@@ -64,6 +64,7 @@ reply = bea.status_post("@ana welcome!", in_reply_to_id=status.id)
 assert reply.in_reply_to_id == status.id and reply.mentions[0].acct == "ana", reply
 boost = bea.status_reblog(status.id)
 assert boost.reblog.id == status.id and boost.id != status.id, boost
+assert boost.reblogged and boost.reblog.reblogged, boost
 assert bea.status_favourite(status.id).favourited
 
 home = bea.timeline_home(limit=2)
@@ -81,4 +82,17 @@ found = ana.search_v2("bea", resolve=False)
 assert any(a.acct == "bea" for a in found.accounts), found
 ana.notifications_clear()
 assert ana.notifications() == []
-print("Mastodon.py: login, media, post, reply, boost, favourite, follow, timeline, notifications: ok")
+
+# A status's url is its page, ending in the id apps look it up by.
+assert status.url.endswith(f"/@ana/{status.id}"), status.url
+page = requests.get(status.url, headers={"Accept": "text/html"}, timeout=10)
+assert page.status_code == 200 and "Hello from Mastodon.py" in page.text, page.status_code
+tags = bea.search_v2("#pass", result_type="hashtags").hashtags
+assert [t.name for t in tags] == ["passage"], tags
+assert [s.id for s in bea.timeline_hashtag("passage")] == [status.id]
+assert not me.discoverable, "members are not listed until they choose to be"
+assert ana.account_update_credentials(discoverable=True).discoverable
+featured = ana.featured_tag_create("passage")
+assert featured.name == "passage" and [t.name for t in ana.featured_tags()] == ["passage"], featured
+assert [t.name for t in bea.account_featured_tags(me.id)] == ["passage"]
+print("Mastodon.py: login, media, post, reply, boost, favourite, follow, timeline, notifications, status pages, hashtags, discoverable, featured tags: ok")

@@ -48,4 +48,7 @@ const home = (await client.getHomeTimeline({ limit: 5 })).data;
 check(home[0].id === status.id, "own post first in home");
 const notifications = (await client.getNotifications()).data;
 check(notifications.length > 0, "notifications");
+check(status.url.endsWith(`/@ana/${status.id}`), `a status's url names its id: ${status.url}`);
+const reblog = (await client.reblogStatus(home.find((s) => s.account.acct === "bea")?.id ?? status.id)).data;
+check(reblog.reblogged === true && reblog.reblog?.reblogged === true, JSON.stringify(reblog));
 console.log("megalodon: detection, OAuth login, media, post, search, follow, relationships, timeline, notifications: ok");

@@ -28,6 +28,8 @@ mod m20261204_000020_imports;
 mod m20261205_000021_shutdowns;
 mod m20261205_000022_relays;
 mod m20261205_000023_network_directory;
+mod m20261207_000024_discovery;
+mod m20261207_000025_post_pages;
 
 /// Every migration, in order. `passage migrate` and server start-up run the pending ones.
 pub struct Migrator;
@@ -59,6 +61,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000021_shutdowns::Migration),
             Box::new(m20261205_000022_relays::Migration),
             Box::new(m20261205_000023_network_directory::Migration),
+            Box::new(m20261207_000024_discovery::Migration),
+            Box::new(m20261207_000025_post_pages::Migration),
         ]
     }
 }

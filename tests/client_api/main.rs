@@ -5,8 +5,11 @@
 mod account_actions;
 mod admin_pages;
 mod admin_walk;
+mod authz;
+mod authz_matrix;
 mod backup;
 mod blocks;
+mod client_details;
 mod emojis;
 mod federation;
 mod filters;

@@ -272,7 +272,8 @@ async fn timelines_page_with_link_headers_and_privacy_holds() {
         5,
         "private posts stay off public timelines"
     );
-    let followers = bea
+    // Who follows ana is hers to see (others see it only when she shows it).
+    let followers = ana
         .get(&format!("/api/v1/accounts/{ana_id}/followers"))
         .await;
     assert_eq!(followers.body[0]["acct"], "bea");

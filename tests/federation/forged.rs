@@ -141,7 +141,7 @@ fn rfc_sign(
         "POST",
         url,
         Some(body),
-        Some("application/activity+json"),
+        &[("content-type", "application/activity+json")],
     )
     .unwrap()
 }

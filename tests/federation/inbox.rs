@@ -35,7 +35,7 @@ async fn post_signed_over(
         &target.domain(),
         url.path(),
         Some(signed),
-        Some("application/activity+json"),
+        &[("content-type", "application/activity+json")],
     )
     .unwrap();
     let mut request = reqwest::Client::new()

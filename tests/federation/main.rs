@@ -10,6 +10,7 @@ mod forged;
 mod hostile;
 mod imports;
 mod inbox;
+mod interop;
 mod moderation;
 mod moves;
 mod posts;

@@ -86,6 +86,7 @@ impl Receiver {
                 fields: Vec::new(),
                 also_known_as: Vec::new(),
                 says_moved: false,
+                discoverable: false,
             };
             let member = accounts::upsert_remote(ctx, remote).await.unwrap();
             follows::receive_request(ctx, &member, org, &format!("{id}/follow"))

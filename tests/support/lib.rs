@@ -18,6 +18,7 @@ use tokio::net::TcpListener;
 
 pub mod calendar;
 pub mod client;
+pub mod peer;
 pub mod relay;
 pub mod s3;
 
@@ -178,6 +179,14 @@ impl TestInstance {
                 .unwrap();
         }
         org
+    }
+
+    /// The id of the local account `username` (its client API id).
+    pub async fn member_id(&self, username: &str) -> i64 {
+        accounts::local_by_username(self.ctx(), username)
+            .await
+            .unwrap()
+            .id
     }
 
     /// Reloads an actor row.

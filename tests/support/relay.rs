@@ -209,7 +209,7 @@ async fn send(state: &Shared, inbox: &str, activity: &Value) {
         &host,
         url.path(),
         Some(body.as_bytes()),
-        Some("application/activity+json"),
+        &[("content-type", "application/activity+json")],
     )
     .unwrap();
     let mut request = state

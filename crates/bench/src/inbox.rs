@@ -116,7 +116,7 @@ async fn sign_all(
                         &host,
                         "/inbox",
                         Some(body.as_bytes()),
-                        Some("application/activity+json"),
+                        &[("content-type", "application/activity+json")],
                     )?;
                     Ok(Signed { body, headers })
                 })

@@ -31,7 +31,7 @@ pub fn run(key: &KeyPair, body: &[u8]) -> anyhow::Result<SigningRates> {
             "peer.example",
             "/inbox",
             Some(body),
-            Some("application/activity+json"),
+            &[("content-type", "application/activity+json")],
         );
         failures += usize::from(signed.is_err());
     });

@@ -1,10 +1,12 @@
 //! Bearer tokens: `Authorization: Bearer ...` or `?access_token=` (as Doorkeeper accepts).
-//! [`Auth`] is any caller (a member, an app's own token, or nobody); [`User`] must be a member
-//! and checks scopes per action.
+//! [`Auth`] is any caller (a member, an app's own token, or nobody) and gives the member only
+//! for a scope ([`Auth::viewer`]); [`User`] must be a member and checks scopes per action.
+//! There is deliberately no `Option<User>`: an endpoint open to anyone takes [`Auth`] and names
+//! the scope its reads need.
 
 use crate::{error::ApiError, state::ApiState};
 use axum::{
-    extract::{FromRequestParts, OptionalFromRequestParts},
+    extract::FromRequestParts,
     http::{header::AUTHORIZATION, request::Parts},
 };
 use passage_core::{Actor, oauth};
@@ -15,9 +17,53 @@ use passage_core::{Actor, oauth};
 pub struct Auth(pub Option<oauth::Grant>);
 
 impl Auth {
-    pub fn actor(&self) -> Option<&Actor> {
-        self.0.as_ref().and_then(|g| g.actor.as_ref())
+    /// Who reads, on an endpoint Mastodon guards with `scope` when a token is sent: nobody
+    /// without a token; with one, its member when it was granted `scope` (or a scope holding
+    /// it) and her login is not frozen, and a 403 otherwise, so a narrow token (`write:media`)
+    /// or a frozen login never reads what only its member may see. It is the only way to get
+    /// the caller's account from `Auth`: every read names its scope.
+    pub fn viewer(&self, scope: &str) -> Result<Option<&Actor>, ApiError> {
+        let Some(grant) = &self.0 else {
+            return Ok(None);
+        };
+        if !grant.scopes.allows(scope) {
+            return Err(ApiError::missing_scope(scope));
+        }
+        if grant.frozen {
+            return Err(frozen());
+        }
+        Ok(grant.actor.as_ref())
     }
+
+    /// Whether a member's token was sent at all (for what only changes a page's shape).
+    pub fn has_member(&self) -> bool {
+        self.0.as_ref().is_some_and(|g| g.actor.is_some())
+    }
+}
+
+fn frozen() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::FORBIDDEN,
+        "Your login is currently disabled",
+    )
+}
+
+/// Counts a call against the client's address (behind trusted proxies, the one they
+/// forward); an error is the seconds to wait. Nothing is counted where the connection's
+/// address is unknown (a test calling the router directly).
+pub fn charge_address(state: &ApiState, parts: &Parts) -> Result<(), u64> {
+    let Some(peer) = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip())
+    else {
+        return Ok(());
+    };
+    let forwarded = parts
+        .headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok());
+    state.ctx.limits.anonymous(peer, forwarded)
 }
 
 /// A member's token.
@@ -32,10 +78,7 @@ impl User {
     /// member's login is not frozen by a moderator.
     pub fn require(&self, scope: &str) -> Result<&Actor, ApiError> {
         if self.grant.frozen {
-            return Err(ApiError::new(
-                axum::http::StatusCode::FORBIDDEN,
-                "Your login is currently disabled",
-            ));
+            return Err(frozen());
         }
         self.require_even_frozen(scope)
     }
@@ -83,10 +126,17 @@ impl FromRequestParts<ApiState> for Auth {
         let Some(token) = bearer(parts) else {
             return Ok(Self(None));
         };
-        match oauth::authenticate(&state.ctx, &token).await? {
-            Some(grant) => Ok(Self(Some(grant))),
-            None => Err(ApiError::unauthorized()),
+        let grant = oauth::authenticate(&state.ctx, &token).await?;
+        // A member's calls count against her account; an app's own token, and guessed
+        // tokens, against the address.
+        match grant.as_ref().and_then(|g| g.actor.as_ref()) {
+            Some(actor) => state.ctx.limits.api(actor.id),
+            None => charge_address(state, parts),
         }
+        .map_err(ApiError::too_many)?;
+        grant
+            .map(|g| Self(Some(g)))
+            .ok_or_else(ApiError::unauthorized)
     }
 }
 
@@ -97,33 +147,11 @@ impl FromRequestParts<ApiState> for User {
         let Auth(grant) = Auth::from_request_parts(parts, state).await?;
         let grant = grant.ok_or_else(ApiError::unauthorized)?;
         match grant.actor.clone() {
-            Some(actor) => {
-                // Every member call counts against the account's rate.
-                state.ctx.limits.api(actor.id).map_err(ApiError::too_many)?;
-                Ok(Self { actor, grant })
-            }
+            Some(actor) => Ok(Self { actor, grant }),
             None => Err(ApiError::new(
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
                 "This method requires an authenticated user",
             )),
         }
-    }
-}
-
-impl OptionalFromRequestParts<ApiState> for User {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &ApiState,
-    ) -> Result<Option<Self>, ApiError> {
-        let Auth(grant) =
-            <Auth as FromRequestParts<ApiState>>::from_request_parts(parts, state).await?;
-        let Some(grant) = grant else { return Ok(None) };
-        let Some(actor) = grant.actor.clone() else {
-            return Ok(None);
-        };
-        state.ctx.limits.api(actor.id).map_err(ApiError::too_many)?;
-        Ok(Some(Self { actor, grant }))
     }
 }

@@ -31,30 +31,23 @@ pub fn router(state: ApiState) -> axum::Router {
         .with_state(state)
 }
 
-/// Calls without a token count against the client's address (members' calls count against
-/// their account, in [`auth::User`]). Where the server was not given the connection's
-/// address (a test calling the router directly), nothing is counted.
+/// Calls without a bearer token count against the client's address (members' calls count
+/// against their account, and calls with a token that is not valid against the address, in
+/// [`auth::Auth`]). An `Authorization` header of another scheme is no token: it is counted
+/// here. Where the server was not given the connection's address (a test calling the router
+/// directly), nothing is counted.
 async fn anonymous_rate(
     axum::extract::State(state): axum::extract::State<ApiState>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    use axum::{extract::ConnectInfo, response::IntoResponse};
-    let parts = request.headers();
-    let has_token = parts.contains_key(axum::http::header::AUTHORIZATION)
-        || request
-            .uri()
-            .query()
-            .is_some_and(|q| q.contains("access_token="));
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip());
-    if let (false, Some(peer)) = (has_token, peer) {
-        let forwarded = parts.get("x-forwarded-for").and_then(|v| v.to_str().ok());
-        if let Err(wait) = state.ctx.limits.anonymous(peer, forwarded) {
-            return ApiError::too_many(wait).into_response();
-        }
+    use axum::response::IntoResponse;
+    let (parts, body) = request.into_parts();
+    if auth::bearer(&parts).is_none()
+        && let Err(wait) = auth::charge_address(&state, &parts)
+    {
+        return ApiError::too_many(wait).into_response();
     }
-    next.run(request).await
+    next.run(axum::extract::Request::from_parts(parts, body))
+        .await
 }

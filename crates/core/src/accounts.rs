@@ -107,7 +107,8 @@ impl NewAccount {
         Self {
             username: username.to_owned(),
             kind: ActorKind::Person,
-            display_name: username.to_owned(),
+            // Empty until the member names herself, as in Mastodon: apps show the username.
+            display_name: String::new(),
             summary: String::new(),
             email: None,
             password: None,
@@ -192,6 +193,8 @@ async fn create_unchecked(ctx: &Context, new: NewAccount) -> CoreResult<Actor> {
         public_key_pem: Set(pair.public_pem),
         private_key_pem: Set(Some(pair.private_pem)),
         locked: Set(new.locked),
+        // Organisations want to be found; people are not listed until they choose to be.
+        discoverable: Set(new.kind == ActorKind::Group),
         created_at: Set(at),
         updated_at: Set(at),
         fetched_at: Set(None),
@@ -562,6 +565,7 @@ mod tests {
             fields: Vec::new(),
             also_known_as: Vec::new(),
             says_moved: false,
+            discoverable: false,
         };
         assert!(matches!(
             upsert_remote(&ctx, remote).await,

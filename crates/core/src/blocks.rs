@@ -130,6 +130,20 @@ pub async fn between(ctx: &Context, a: &Actor, b: &Actor) -> CoreResult<bool> {
     Ok(found.is_some())
 }
 
+/// Does `author` block `viewer`? Then `viewer` reads none of her posts, as in Mastodon.
+pub(crate) async fn blocks_viewer(
+    db: &impl sea_orm::ConnectionTrait,
+    author_id: i64,
+    viewer_id: i64,
+) -> CoreResult<bool> {
+    Ok(blocks::Entity::find()
+        .filter(blocks::Column::ActorId.eq(author_id))
+        .filter(blocks::Column::TargetId.eq(viewer_id))
+        .one(db)
+        .await?
+        .is_some())
+}
+
 /// Whom a viewer does not see: in timelines (`posts`) and in notifications.
 #[derive(Clone, Debug, Default)]
 pub struct Hidden {

@@ -38,23 +38,27 @@ pub async fn list(ctx: &Context, actor: &Actor, page: Page) -> CoreResult<Vec<(i
             .all(&ctx.db)
             .await?,
     );
-    with_posts(ctx, rows.iter().map(|b| (b.id, b.post_id)).collect()).await
+    with_posts(ctx, actor, rows.iter().map(|b| (b.id, b.post_id)).collect()).await
 }
 
-/// `(cursor, post_id)` pairs → `(cursor, post)`, skipping deleted posts.
+/// `(cursor, post_id)` pairs → `(cursor, post)`, keeping only what `viewer` may still see:
+/// a post bookmarked or liked while she followed its author leaves her lists when she no
+/// longer does (or when it is deleted or turned private).
 pub(crate) async fn with_posts(
     ctx: &Context,
+    viewer: &Actor,
     pairs: Vec<(i64, i64)>,
 ) -> CoreResult<Vec<(i64, Post)>> {
     let ids: Vec<i64> = pairs.iter().map(|(_, p)| *p).collect();
     let posts = batch::posts_by_ids(&ctx.db, &ids).await?;
-    Ok(pairs
-        .into_iter()
-        .filter_map(|(cursor, id)| {
-            let post = posts
-                .iter()
-                .find(|p| p.id == id && p.deleted_at.is_none())?;
-            Some((cursor, post.clone()))
-        })
-        .collect())
+    let mut out = Vec::with_capacity(pairs.len());
+    for (cursor, id) in pairs {
+        let Some(post) = posts.iter().find(|p| p.id == id) else {
+            continue;
+        };
+        if can_view(ctx, Some(viewer), post).await? {
+            out.push((cursor, post.clone()));
+        }
+    }
+    Ok(out)
 }

@@ -139,13 +139,20 @@ async fn withdraw_request(
     notifications::withdraw(db, Some(target.id), follower.id, Kind::FollowRequest, None).await
 }
 
+/// Ends a follow or a request: the row goes, and the follower's lists no longer hold the
+/// followee (their posts have no place there once she does not follow).
+async fn end(db: &impl sea_orm::ConnectionTrait, follow: &Follow) -> CoreResult<()> {
+    follows::Entity::delete_by_id(follow.id).exec(db).await?;
+    crate::lists::forget(db, follow.follower_id, follow.followee_id).await
+}
+
 /// The local followee rejects a request (or removes an existing follower).
 pub async fn reject(ctx: &Context, target: &Actor, follower: &Actor) -> CoreResult<()> {
     let follow = q::find_pair(&ctx.db, follower.id, target.id)
         .await?
         .ok_or(CoreError::NotFound)?;
     let txn = ctx.db.begin().await?;
-    follows::Entity::delete_by_id(follow.id).exec(&txn).await?;
+    end(&txn, &follow).await?;
     withdraw_request(&txn, target, follower).await?;
     if !follower.local {
         let intent = Intent::RejectFollow(FollowRef::of(&follow));
@@ -162,7 +169,7 @@ pub async fn unfollow(ctx: &Context, follower: &Actor, target: &Actor) -> CoreRe
         return Ok(());
     };
     let txn = ctx.db.begin().await?;
-    follows::Entity::delete_by_id(follow.id).exec(&txn).await?;
+    end(&txn, &follow).await?;
     withdraw_request(&txn, target, follower).await?;
     if !target.local {
         let intent = Intent::UndoFollow(FollowRef::of(&follow));
@@ -188,9 +195,7 @@ pub async fn receive_answer(
         row.accepted = Set(true);
         row.update(&ctx.db).await?;
     } else {
-        follows::Entity::delete_by_id(follow.id)
-            .exec(&ctx.db)
-            .await?;
+        end(&ctx.db, &follow).await?;
     }
     Ok(())
 }
@@ -199,7 +204,7 @@ pub async fn receive_answer(
 pub async fn receive_undo(ctx: &Context, follower: &Actor, followee: &Actor) -> CoreResult<()> {
     if let Some(follow) = q::find_pair(&ctx.db, follower.id, followee.id).await? {
         let txn = ctx.db.begin().await?;
-        follows::Entity::delete_by_id(follow.id).exec(&txn).await?;
+        end(&txn, &follow).await?;
         withdraw_request(&txn, followee, follower).await?;
         txn.commit().await?;
     }
@@ -207,14 +212,36 @@ pub async fn receive_undo(ctx: &Context, follower: &Actor, followee: &Actor) -> 
 }
 
 /// Who follows `actor` (`followers`) or whom it follows, accepted only, a page at a time;
-/// paginated by the follow's id, which is returned beside each actor.
+/// paginated by the follow's id, which is returned beside each actor. Shown to `viewer` only
+/// when she is the account (or runs it: an organisation's admins and moderators), or the
+/// account chose to show its network; otherwise the list is empty, as in Mastodon. Who
+/// follows whom can put people at risk.
 pub async fn list(
     ctx: &Context,
+    viewer: Option<&Actor>,
     actor: &Actor,
     followers: bool,
     page: passage_db::Page,
 ) -> CoreResult<Vec<(i64, Actor)>> {
+    if !may_see_network(ctx, viewer, actor).await? {
+        return Ok(Vec::new());
+    }
     pending_or_accepted(ctx, actor, followers, true, page).await
+}
+
+/// Whether `viewer` may see whom `actor` follows and who follows it.
+pub async fn may_see_network(
+    ctx: &Context,
+    viewer: Option<&Actor>,
+    actor: &Actor,
+) -> CoreResult<bool> {
+    if actor.show_network {
+        return Ok(true);
+    }
+    match viewer {
+        Some(viewer) => crate::organisations::can_publish_as(ctx, viewer, actor).await,
+        None => Ok(false),
+    }
 }
 
 /// Follow requests waiting for `target` to decide, with the request ids for pagination.

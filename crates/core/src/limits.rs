@@ -15,6 +15,11 @@ use std::{net::IpAddr, num::NonZeroU32, time::Duration};
 /// The counters of one instance.
 pub struct Limits {
     inbox: Option<DefaultKeyedRateLimiter<String>>,
+    /// Inbox posts whose signature did not hold, per client address. A forger spends these
+    /// (never the allowance of the server it names), and once they are spent its address is
+    /// refused before any key is fetched or any signature checked, until `forgers` says.
+    inbox_failures: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    forgers: std::sync::Mutex<std::collections::HashMap<IpAddr, std::time::Instant>>,
     api: Option<DefaultKeyedRateLimiter<i64>>,
     anonymous: Option<DefaultKeyedRateLimiter<IpAddr>>,
     login_account: Option<DefaultKeyedRateLimiter<String>>,
@@ -42,6 +47,9 @@ impl Limits {
         Self {
             inbox: quota(limits.inbox_per_domain_per_minute, Duration::from_secs(60))
                 .map(RateLimiter::keyed),
+            inbox_failures: quota(limits.inbox_per_domain_per_minute, Duration::from_secs(60))
+                .map(RateLimiter::keyed),
+            forgers: Default::default(),
             api: quota(limits.api_per_account_per_5_minutes, five_minutes).map(RateLimiter::keyed),
             anonymous: quota(limits.api_per_ip_per_5_minutes, five_minutes).map(RateLimiter::keyed),
             login_account: quota(limits.login_per_account_per_5_minutes, five_minutes)
@@ -80,7 +88,35 @@ impl Limits {
         check(self.login_ip.as_ref(), &client)
     }
 
-    /// One activity from `domain`; Err with the seconds to wait when over the limit.
+    /// Whether an inbox post from the connection's `peer` may be looked at: Err with the
+    /// seconds to wait while its address has failed too many signatures.
+    pub fn inbox_address(&self, peer: IpAddr, forwarded_for: Option<&str>) -> Result<(), u64> {
+        let client = client_address(peer, forwarded_for, &self.trusted_proxies);
+        let now = std::time::Instant::now();
+        match self
+            .forgers
+            .lock()
+            .ok()
+            .and_then(|f| f.get(&client).copied())
+        {
+            Some(until) if until > now => Err((until - now).as_secs() + 1),
+            _ => Ok(()),
+        }
+    }
+
+    /// An inbox post from `peer` whose signature did not hold. Err with the seconds to wait
+    /// when that spent the address's allowance (it is refused until then).
+    pub fn inbox_failed(&self, peer: IpAddr, forwarded_for: Option<&str>) -> Result<(), u64> {
+        let client = client_address(peer, forwarded_for, &self.trusted_proxies);
+        let spent = check(self.inbox_failures.as_ref(), &client);
+        if let (Err(wait), Ok(mut forgers)) = (spent, self.forgers.lock()) {
+            let until = std::time::Instant::now() + Duration::from_secs(wait);
+            forgers.insert(client, until);
+        }
+        spent
+    }
+
+    /// One verified activity from `domain`; Err with the seconds to wait when over the limit.
     pub fn inbox(&self, domain: &str) -> Result<(), u64> {
         check(self.inbox.as_ref(), &domain.to_owned())
     }
@@ -95,6 +131,13 @@ impl Limits {
     pub fn forget_quiet(&self) {
         if let Some(l) = &self.inbox {
             l.retain_recent();
+        }
+        if let Some(l) = &self.inbox_failures {
+            l.retain_recent();
+        }
+        if let Ok(mut forgers) = self.forgers.lock() {
+            let now = std::time::Instant::now();
+            forgers.retain(|_, until| *until > now);
         }
         if let Some(l) = &self.api {
             l.retain_recent();

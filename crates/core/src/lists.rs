@@ -1,16 +1,20 @@
 //! Lists: a member's own groupings of accounts they follow, each with its timeline. Private to
 //! their owner; nothing about them federates.
 
-use crate::{Actor, Context, CoreError, Post, error::CoreResult, visibility::FOR_FOLLOWERS};
+use crate::{
+    Actor, Context, CoreError, Post,
+    error::CoreResult,
+    visibility::{FOR_EVERYONE, FOR_FOLLOWERS},
+};
 use passage_db::{
     Page,
-    entities::{list_accounts, lists, posts},
+    entities::{follows, list_accounts, lists, posts},
     now,
     queries::follows as fq,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    sea_query::Query,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter,
+    QueryOrder, sea_query::Query,
 };
 
 pub type List = lists::Model;
@@ -184,15 +188,51 @@ pub async fn timeline(ctx: &Context, owner: &Actor, id: i64, page: Page) -> Core
         .from(list_accounts::Entity)
         .and_where(list_accounts::Column::ListId.eq(list.id))
         .to_owned();
+    // A list may hold an account whose follow request is still pending (as in Mastodon):
+    // its followers-only posts show only once the owner is an accepted follower.
+    let followed = Query::select()
+        .column(follows::Column::FolloweeId)
+        .from(follows::Entity)
+        .and_where(follows::Column::FollowerId.eq(owner.id))
+        .and_where(follows::Column::Accepted.eq(true))
+        .to_owned();
     let mut select = posts::Entity::find()
         .filter(posts::Column::AuthorId.in_subquery(members))
         .filter(posts::Column::DeletedAt.is_null())
-        .filter(posts::Column::Visibility.is_in(FOR_FOLLOWERS));
+        .filter(
+            Condition::any()
+                .add(posts::Column::Visibility.is_in(FOR_EVERYONE))
+                .add(
+                    Condition::all()
+                        .add(posts::Column::Visibility.is_in(FOR_FOLLOWERS))
+                        .add(posts::Column::AuthorId.in_subquery(followed)),
+                ),
+        );
     if list.replies_policy == "none" {
         select = select.filter(posts::Column::InReplyToApId.is_null());
     }
     let rows = page.apply(select, posts::Column::Id).all(&ctx.db).await?;
     Ok(page.finish(rows))
+}
+
+/// Takes `account_id` out of every list of `owner`'s: she no longer follows it (unfollowed,
+/// refused, removed, blocked), so its posts have no place there.
+pub(crate) async fn forget(
+    db: &impl sea_orm::ConnectionTrait,
+    owner_id: i64,
+    account_id: i64,
+) -> CoreResult<()> {
+    let owned = Query::select()
+        .column(lists::Column::Id)
+        .from(lists::Entity)
+        .and_where(lists::Column::ActorId.eq(owner_id))
+        .to_owned();
+    list_accounts::Entity::delete_many()
+        .filter(list_accounts::Column::ActorId.eq(account_id))
+        .filter(list_accounts::Column::ListId.in_subquery(owned))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Is `author` in the owner's list `id` (for live list streams)?

@@ -156,6 +156,7 @@ pub async fn directory(
 ) -> CoreResult<Vec<Actor>> {
     let mut select = actors::Entity::find()
         .filter(actors::Column::Kind.eq("Group"))
+        .filter(actors::Column::Discoverable.eq(true))
         .filter(actors::Column::SuspendedAt.is_null())
         .filter(actors::Column::PurgedAt.is_null())
         .filter(actors::Column::MovedTo.is_null());

@@ -196,11 +196,19 @@ pub async fn register_app(ctx: &Context, new: NewApp) -> OauthResult<App> {
             )));
         }
     }
+    let website = new.website.filter(|w| !w.trim().is_empty());
+    if let Some(site) = &website
+        && !is_web_address(site)
+    {
+        return Err(OauthError::InvalidRequest(
+            "website: must be an http or https address".into(),
+        ));
+    }
     Ok(oauth_apps::ActiveModel {
         client_id: Set(random_token()?),
         client_secret: Set(random_token()?),
         name: Set(new.name.trim().to_owned()),
-        website: Set(new.website.filter(|w| !w.trim().is_empty())),
+        website: Set(website),
         redirect_uris: Set(new.redirect_uris.join("\n")),
         scopes: Set(new.scopes.to_string()),
         created_at: Set(now()),
@@ -208,6 +216,11 @@ pub async fn register_app(ctx: &Context, new: NewApp) -> OauthResult<App> {
     }
     .insert(&ctx.db)
     .await?)
+}
+
+/// An absolute `http(s)` URL: what may be shown as a link (never `javascript:` or `data:`).
+pub fn is_web_address(text: &str) -> bool {
+    url::Url::parse(text.trim()).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
 }
 
 pub fn redirect_uris(app: &App) -> Vec<&str> {

@@ -32,7 +32,8 @@ pub async fn create(
     let mut new = NewAccount::person(username);
     new.kind = ActorKind::Group;
     new.display_name = display_name.to_owned();
-    new.summary = summary.to_owned();
+    // Given as the admin typed it (the CLI): kept as safe HTML, like every other summary.
+    new.summary = crate::content::sanitize(summary);
     let org = accounts::create(ctx, new).await?;
     if let Some(founder) = founder {
         put_member(ctx, &org, founder, Role::Admin).await?;

@@ -154,9 +154,9 @@ pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<P
     let media = crate::media::for_new_post(&txn, author, &new.media_ids).await?;
     let post = posts::ActiveModel {
         id: Set(id),
-        ap_id: Set(ap_id.clone()),
+        ap_id: Set(ap_id),
         author_id: Set(author.id),
-        url: Set(Some(ap_id)),
+        url: Set(Some(ctx.urls.post_page(&author.username, id))),
         content: Set(html),
         source: Set(Some(new.text)),
         summary: Set(new.summary.filter(|s| !s.trim().is_empty())),
@@ -363,6 +363,11 @@ pub async fn upsert_remote(ctx: &Context, author: &Actor, remote: RemotePost) ->
         Some(post) => post.id,
         None => remote_id(ctx, remote.published, &remote.ap_id).await?,
     };
+    // A reply to itself, or to one of its own replies, would make a loop of the thread.
+    let parent = match parent {
+        Some(p) if replies_lead_to(ctx, &p, id_for_new).await? => None,
+        other => other,
+    };
     let thread_id = parent
         .as_ref()
         .map_or(id_for_new, |p| p.thread_id.unwrap_or(p.id));
@@ -381,7 +386,10 @@ pub async fn upsert_remote(ctx: &Context, author: &Actor, remote: RemotePost) ->
             ..Default::default()
         },
     };
-    row.url = Set(remote.url);
+    row.url = Set(remote
+        .url
+        .as_deref()
+        .and_then(crate::urls::Urls::web_address));
     let html = content::sanitize(&remote.content_html);
     row.content = Set(html.clone());
     row.summary = Set(remote
@@ -612,19 +620,27 @@ pub async fn tags(ctx: &Context, post: &Post) -> CoreResult<Vec<String>> {
 }
 
 /// May `viewer` (None: anonymous or an unverified fetcher) see `post`? Public and unlisted
-/// posts: everyone. Followers-only: the author, accepted followers and mentioned actors.
-/// Direct: the author and mentioned actors.
+/// posts: everyone but those its author blocks. Followers-only: the author, accepted
+/// followers and mentioned actors. Direct: the author and mentioned actors.
+///
+/// This is the one place that decides; every read path (API, pages, documents, timelines,
+/// lists, bookmarks, streams, exports) asks it or filters by the same rule in its query.
 pub async fn can_view(ctx: &Context, viewer: Option<&Actor>, post: &Post) -> CoreResult<bool> {
     if post.deleted_at.is_some() {
         return Ok(false);
     }
     let visibility = Visibility::parse(&post.visibility)?;
+    let Some(viewer) = viewer else {
+        return Ok(visibility.is_public());
+    };
+    if viewer.id != post.author_id
+        && crate::blocks::blocks_viewer(&ctx.db, post.author_id, viewer.id).await?
+    {
+        return Ok(false);
+    }
     if visibility.is_public() {
         return Ok(true);
     }
-    let Some(viewer) = viewer else {
-        return Ok(false);
-    };
     if viewer.id == post.author_id || q::mention_ids(&ctx.db, post.id).await?.contains(&viewer.id) {
         return Ok(true);
     }
@@ -634,6 +650,26 @@ pub async fn can_view(ctx: &Context, viewer: Option<&Actor>, post: &Post) -> Cor
     }
     Ok(false)
 }
+
+/// Whether walking up from `post` through what it replies to reaches `target` (or loops, or
+/// runs past [`MAX_THREAD_DEPTH`]): then `target` may not reply to `post`.
+async fn replies_lead_to(ctx: &Context, post: &Post, target: i64) -> CoreResult<bool> {
+    let mut seen = std::collections::HashSet::new();
+    let mut at = Some(post.clone());
+    while let Some(p) = at {
+        if p.id == target || !seen.insert(p.id) || seen.len() > MAX_THREAD_DEPTH {
+            return Ok(true);
+        }
+        at = match p.in_reply_to_id {
+            Some(parent) => q::by_id(&ctx.reader, parent).await?,
+            None => None,
+        };
+    }
+    Ok(false)
+}
+
+/// The longest chain of replies kept: deeper ones start a thread of their own.
+pub const MAX_THREAD_DEPTH: usize = 1024;
 
 /// Tombstones every live post of an author (a purged account); their ids, for the streams.
 pub(crate) async fn tombstone_all_by(

@@ -81,6 +81,11 @@ pub struct ProfileUpdate {
     pub default_visibility: Option<Visibility>,
     pub default_sensitive: Option<bool>,
     pub default_language: Option<String>,
+    /// Found by name search and listed in directories.
+    pub discoverable: Option<bool>,
+    /// Whom it follows and who follows it shown to others (Mastodon's `hide_collections`,
+    /// the other way round).
+    pub show_network: Option<bool>,
 }
 
 impl ProfileUpdate {
@@ -199,6 +204,12 @@ pub async fn update(ctx: &Context, actor: &Actor, update: ProfileUpdate) -> Core
     }
     if let Some(locked) = update.locked {
         row.locked = Set(locked);
+    }
+    if let Some(discoverable) = update.discoverable {
+        row.discoverable = Set(discoverable);
+    }
+    if let Some(show) = update.show_network {
+        row.show_network = Set(show);
     }
     if let Some(bot) = update.bot
         && matches!(

@@ -136,7 +136,7 @@ pub async fn favourites(
     use sea_orm::{ColumnTrait, QueryFilter};
     let select = likes::Entity::find().filter(likes::Column::ActorId.eq(actor.id));
     let rows = page.finish(page.apply(select, likes::Column::Id).all(&ctx.db).await?);
-    crate::bookmarks::with_posts(ctx, rows.iter().map(|l| (l.id, l.post_id)).collect()).await
+    crate::bookmarks::with_posts(ctx, actor, rows.iter().map(|l| (l.id, l.post_id)).collect()).await
 }
 
 /// Who favourited (`boosts` false) or boosted a post, newest first, with cursors.

@@ -66,6 +66,17 @@ pub async fn file(
             "status_ids: every post must be one of the reported account's".into(),
         ));
     }
+    // A member reports what she can see: a post id she guessed tells her nothing here. (A
+    // server's Flag names posts its members saw; that server answers for it.)
+    if reporter.local {
+        for post in &posts {
+            if !crate::posts::can_view(ctx, Some(reporter), post).await? {
+                return Err(CoreError::Invalid(
+                    "status_ids: every post must be one of the reported account's".into(),
+                ));
+            }
+        }
+    }
     let join = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(" ");
     Ok(reports::ActiveModel {
         reporter_id: Set(reporter.id),

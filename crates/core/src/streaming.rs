@@ -95,6 +95,13 @@ pub async fn includes(
 ) -> crate::CoreResult<bool> {
     use crate::visibility::{FOR_FOLLOWERS, Visibility};
     use passage_db::queries::{follows as fq, posts as pq};
+    // What the viewer may not see reaches no feed of hers, whatever the feed's own rule. A
+    // deletion reaches those who could see the post before it went.
+    let mut live = post.clone();
+    live.deleted_at = None;
+    if !crate::posts::can_view(ctx, viewer, &live).await? {
+        return Ok(false);
+    }
     let visibility = Visibility::parse(&post.visibility)?;
     let mut public_original = visibility == Visibility::Public && post.reblog_of_id.is_none();
     // As on the public timelines: nothing from limited or suspended accounts, nor from

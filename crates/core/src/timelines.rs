@@ -63,10 +63,13 @@ pub async fn context(
     viewer: Option<&Actor>,
     post: &Post,
 ) -> CoreResult<(Vec<Post>, Vec<Post>)> {
+    // Every walk is bounded in steps and remembers where it has been, so a loop in stored
+    // data (which writes refuse, but older rows may hold) costs at most MAX_THREAD reads.
+    let mut seen = std::collections::HashSet::from([post.id]);
     let mut ancestors = Vec::new();
     let mut parent = post.in_reply_to_id;
     while let Some(id) = parent {
-        if ancestors.len() >= MAX_THREAD {
+        if seen.len() > MAX_THREAD || !seen.insert(id) {
             break;
         }
         let Some(p) = q::by_id(&ctx.reader, id).await? else {
@@ -81,10 +84,16 @@ pub async fn context(
 
     let mut descendants = Vec::new();
     let mut level = vec![post.id];
-    while !level.is_empty() && descendants.len() < MAX_THREAD {
-        let replies = q::replies_to(&ctx.reader, &level).await?;
-        level = replies.iter().map(|p| p.id).collect();
+    let mut steps = 0;
+    while !level.is_empty() && steps < MAX_THREAD {
+        let replies = q::replies_to(&ctx.reader, &level, (MAX_THREAD - steps) as u64).await?;
+        level.clear();
         for reply in replies {
+            steps += 1;
+            if !seen.insert(reply.id) {
+                continue;
+            }
+            level.push(reply.id);
             if can_view(ctx, viewer, &reply).await? {
                 descendants.push(reply);
             }

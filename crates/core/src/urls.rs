@@ -58,6 +58,11 @@ impl Urls {
         format!("{}/@{username}", self.base)
     }
 
+    /// A local post's page, the `url` apps open: its author's profile and the client API id.
+    pub fn post_page(&self, username: &str, id: i64) -> String {
+        format!("{}/{id}", self.profile(username))
+    }
+
     pub fn shared_inbox(&self) -> String {
         format!("{}/inbox", self.base)
     }
@@ -75,6 +80,14 @@ impl Urls {
     /// True when `url` points at this instance.
     pub fn is_local(&self, url: &str) -> bool {
         url == self.base || url.starts_with(&format!("{}/", self.base))
+    }
+
+    /// `text` as an absolute `http(s)` address in its normal form (which holds no control
+    /// characters or spaces), or None: what a peer gives as a link is stored only so, never as
+    /// `javascript:` or with a line break that could split a calendar feed.
+    pub fn web_address(text: &str) -> Option<String> {
+        let url = Url::parse(text.trim()).ok()?;
+        matches!(url.scheme(), "http" | "https").then(|| url.to_string())
     }
 
     /// The host (with port, if any) of a URL, lowercased, without a trailing dot.

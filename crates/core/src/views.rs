@@ -236,7 +236,12 @@ pub async fn posts(
                 if original.deleted_at.is_some() {
                     return None;
                 }
-                v.reblog = Some(Box::new(view(original)?));
+                let original = view(original)?;
+                // As Mastodon: a boost shows what the viewer did to the boosted post.
+                v.reblogged = original.reblogged;
+                v.favourited = original.favourited;
+                v.bookmarked = original.bookmarked;
+                v.reblog = Some(Box::new(original));
             }
             Some(v)
         })

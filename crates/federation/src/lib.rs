@@ -25,6 +25,7 @@ pub mod resolve;
 pub mod routes;
 pub mod shutdown;
 pub mod signatures;
+mod signed_fetch;
 mod state;
 pub mod subscriptions;
 mod verify;
@@ -40,4 +41,3 @@ mod tests_support {
         concat!(env!("CARGO_MANIFEST_DIR"), "/assets").to_owned()
     }
 }
-

@@ -56,7 +56,9 @@ pub fn digest_header(body: &[u8]) -> String {
 }
 
 /// Headers to add to an outgoing request: `Date`, `Digest` (with a body), `Signature`.
-/// `host` is the authority as sent (`example.org` or `localhost:8080`).
+/// `host` is the authority as sent (`example.org` or `localhost:8080`). `covered` are
+/// headers the request carries that the signature covers too (`content-type` of a body,
+/// `accept` of a fetch); names are lowercase.
 pub fn sign(
     key: &RsaKeyPair,
     key_id: &str,
@@ -64,7 +66,7 @@ pub fn sign(
     host: &str,
     path_and_query: &str,
     body: Option<&[u8]>,
-    content_type: Option<&str>,
+    covered: &[(&str, &str)],
 ) -> Result<Vec<(&'static str, String)>, SignatureError> {
     let date = httpdate::fmt_http_date(SystemTime::now());
     let mut headers = BTreeMap::from([
@@ -77,8 +79,8 @@ pub fn sign(
         headers.insert("digest".into(), digest.clone());
         out.push(("digest", digest));
     }
-    if let Some(ct) = content_type {
-        headers.insert("content-type".into(), ct.to_owned());
+    for (name, value) in covered {
+        headers.insert((*name).to_owned(), (*value).to_owned());
     }
     let unsigned = http_signature_normalization::Config::new()
         .mastodon_compat()

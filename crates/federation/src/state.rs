@@ -46,7 +46,7 @@ impl Deref for Federation {
 
 impl Federation {
     /// Builds the federation configuration of one instance. The instance actor signs fetches
-    /// (authorized fetch), so it is created here if it does not exist yet.
+    /// ([`crate::signed_fetch`]), so it is created here if it does not exist yet.
     pub async fn config(ctx: Context) -> CoreResult<FederationConfig<Federation>> {
         let timeout = Duration::from_secs(ctx.config.federation.request_timeout_secs);
         let guard = Arc::new(
@@ -68,13 +68,29 @@ impl Federation {
             ctx: ctx.clone(),
             guard: guard.clone(),
         };
-        // activitypub_federation's fetches go through the same guarded client.
-        let client = reqwest_middleware::ClientWithMiddleware::from(http.clone());
+        let signature_formats = Arc::<SignatureFormats>::default();
+        // activitypub_federation's fetches go through the same guarded client, signed by the
+        // instance actor on the way out (authorized fetch).
+        let signer = crate::signed_fetch::SignedFetch {
+            key: passage_core::keys::parse_private_pem(
+                instance_actor
+                    .private_key_pem
+                    .as_deref()
+                    .unwrap_or_default(),
+            )
+            .map_err(|e| passage_core::CoreError::Internal(format!("instance actor key: {e}")))?,
+            key_id: crate::objects::actor::key_id(&instance_actor.ap_id),
+            first: ctx.config.federation.sign_with,
+            formats: signature_formats.clone(),
+        };
+        let client = reqwest_middleware::ClientBuilder::new(http.clone())
+            .with(signer)
+            .build();
         let state = Federation {
             ctx,
             http,
             guard,
-            signature_formats: Arc::default(),
+            signature_formats,
         };
         FederationConfig::builder()
             .domain(domain)
@@ -85,10 +101,6 @@ impl Federation {
             .client(client)
             .http_fetch_limit(50)
             .url_verifier(Box::new(verifier))
-            .signed_fetch_actor(
-                &crate::objects::actor::ApubActor::new(instance_actor)
-                    .map_err(|e| passage_core::CoreError::Internal(e.to_string()))?,
-            )
             .build()
             .await
             .map_err(|e| passage_core::CoreError::Internal(format!("federation config: {e}")))

@@ -87,14 +87,19 @@ fn lang(ctx: &Context) -> &str {
         .map_or("en", String::as_str)
 }
 
-/// An HTML answer that may not be framed by other sites (clickjacking of the consent button).
+/// An HTML answer that may not be framed by other sites (clickjacking of the consent button)
+/// and runs no script at all. No `form-action`: consent redirects to the app's own scheme.
 fn page(status: StatusCode, html: Result<String, askama::Error>) -> Response {
     match html {
         Ok(body) => (
             status,
             [
                 (header::X_FRAME_OPTIONS, "DENY"),
-                (header::CONTENT_SECURITY_POLICY, "frame-ancestors 'none'"),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; \
+                     frame-ancestors 'none'; base-uri 'none'",
+                ),
                 (header::CACHE_CONTROL, "no-store"),
             ],
             Html(body),
@@ -165,7 +170,12 @@ fn form_page(
         lang: lang(ctx),
         instance: &ctx.config.instance.name,
         app_name: &request.app.name,
-        app_website: request.app.website.as_deref(),
+        // Apps registered before websites were checked may hold anything: links are web only.
+        app_website: request
+            .app
+            .website
+            .as_deref()
+            .filter(|w| passage_core::oauth::is_web_address(w)),
         scopes: scope.split(' ').map(str::to_owned).collect(),
         client_id: &p.client_id,
         redirect_uri: &p.redirect_uri,

@@ -14,6 +14,8 @@ pub struct Account {
     pub group: bool,
     pub discoverable: bool,
     pub indexable: bool,
+    /// Whom it follows and who follows it are hidden from others.
+    pub hide_collections: bool,
     pub created_at: String,
     pub note: String,
     pub url: String,
@@ -58,8 +60,9 @@ pub fn account_from(ctx: &Context, view: &AccountView) -> Account {
         locked: a.locked,
         bot: matches!(kind, ActorKind::Application | ActorKind::Service),
         group: kind == ActorKind::Group,
-        discoverable: true,
+        discoverable: a.discoverable,
         indexable: false,
+        hide_collections: !a.show_network,
         created_at: time(&a.created_at),
         note: a.summary.clone(),
         url: a.url.clone().unwrap_or_else(|| a.ap_id.clone()),
@@ -102,6 +105,9 @@ pub struct Source {
     pub follow_requests_count: u64,
     /// The accounts this one may be moved from (GoToSocial's field).
     pub also_known_as_uris: Vec<String>,
+    pub discoverable: bool,
+    pub indexable: bool,
+    pub hide_collections: bool,
 }
 
 pub fn credential_account_from(
@@ -126,6 +132,9 @@ pub fn credential_account_from(
                 .collect(),
             follow_requests_count,
             also_known_as_uris: passage_core::accounts::moves::aliases(&view.actor),
+            discoverable: view.actor.discoverable,
+            indexable: false,
+            hide_collections: !view.actor.show_network,
         },
         role: serde_json::json!({
             "id": "-99", "name": "", "permissions": "0", "color": "", "highlighted": false

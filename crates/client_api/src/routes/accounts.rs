@@ -155,6 +155,10 @@ struct ProfileForm {
     locked: Option<bool>,
     #[serde(default, deserialize_with = "de::opt_bool")]
     bot: Option<bool>,
+    #[serde(default, deserialize_with = "de::opt_bool")]
+    discoverable: Option<bool>,
+    #[serde(default, deserialize_with = "de::opt_bool")]
+    hide_collections: Option<bool>,
     #[serde(default)]
     source: SourceForm,
     #[serde(default, deserialize_with = "de::opt_items")]
@@ -205,6 +209,8 @@ async fn update_credentials(
         default_visibility,
         default_sensitive: form.source.sensitive,
         default_language: form.source.language,
+        discoverable: form.discoverable,
+        show_network: form.hide_collections.map(|hide| !hide),
     };
     let actor = profile::update(&state.ctx, actor, update).await?;
     credentials(&state, actor).await
@@ -233,7 +239,7 @@ async fn preferences(State(state): State<ApiState>, user: User) -> ApiResult<Jso
     })))
 }
 
-async fn target(state: &ApiState, raw: &str) -> ApiResult<Actor> {
+pub(super) async fn target(state: &ApiState, raw: &str) -> ApiResult<Actor> {
     Ok(core_accounts::by_id(&state.ctx, id(raw)?).await?)
 }
 
@@ -266,8 +272,8 @@ async fn statuses(
     Path(raw): Path<String>,
     Params(f): Params<StatusFilter>,
 ) -> ApiResult<Paged<entities::Status>> {
+    let viewer = auth.viewer("read:statuses")?;
     let author = target(&state, &raw).await?;
-    let viewer = auth.actor();
     if f.pinned {
         // Five at most: one page, no Link header needed.
         let pinned = passage_core::pins::of(&state.ctx, viewer, &author).await?;
@@ -287,34 +293,38 @@ async fn statuses(
 
 async fn followers(
     State(state): State<ApiState>,
+    auth: Auth,
     uri: Uri,
     Path(raw): Path<String>,
     Params(page): Params<PageParams>,
 ) -> ApiResult<Paged<entities::Account>> {
-    follow_list(state, uri, raw, page, true).await
+    follow_list(state, auth, uri, raw, page, true).await
 }
 
 async fn following(
     State(state): State<ApiState>,
+    auth: Auth,
     uri: Uri,
     Path(raw): Path<String>,
     Params(page): Params<PageParams>,
 ) -> ApiResult<Paged<entities::Account>> {
-    follow_list(state, uri, raw, page, false).await
+    follow_list(state, auth, uri, raw, page, false).await
 }
 
-/// Followers and following of local accounts. Remote accounts' lists are not ours to show
-/// (and organisations' member lists are not exposed), so they answer empty.
+/// Followers and following of local accounts, to whom `core` lets see them. Remote
+/// accounts' lists are not ours to show, so they answer empty.
 async fn follow_list(
     state: ApiState,
+    auth: Auth,
     uri: Uri,
     raw: String,
     page: PageParams,
     followers: bool,
 ) -> ApiResult<Paged<entities::Account>> {
+    let viewer = auth.viewer("read:accounts")?;
     let actor = target(&state, &raw).await?;
     let rows = if actor.local {
-        follows::list(&state.ctx, &actor, followers, page.page()).await?
+        follows::list(&state.ctx, viewer, &actor, followers, page.page()).await?
     } else {
         Vec::new()
     };
@@ -372,12 +382,12 @@ struct AccountSearch {
 
 async fn search(
     State(state): State<ApiState>,
-    user: Option<User>,
+    auth: Auth,
     Params(q): Params<AccountSearch>,
 ) -> ApiResult<Json<Vec<entities::Account>>> {
     let limit = q.limit.unwrap_or(40).clamp(1, 80) as u64;
-    let found =
-        super::search::find_accounts(&state, user.is_some() && q.resolve, &q.q, limit).await?;
+    let member = auth.viewer("read:accounts")?.is_some();
+    let found = super::search::find_accounts(&state, member && q.resolve, &q.q, limit).await?;
     Ok(Json(accounts(&state, found).await?))
 }
 

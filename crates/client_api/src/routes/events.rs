@@ -6,7 +6,7 @@
 use super::{account, accounts, id};
 use crate::{
     ApiError, ApiResult, ApiState,
-    auth::User,
+    auth::{Auth, User},
     entities::time,
     params::{Params, de, opt},
 };
@@ -306,7 +306,7 @@ struct ListQuery {
 /// Upcoming public events, soonest first: all known, or one host's, category's or language's.
 async fn list(
     State(state): State<ApiState>,
-    user: Option<User>,
+    auth: Auth,
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Json<Vec<Value>>> {
     let ctx = &state.ctx;
@@ -322,7 +322,7 @@ async fn list(
         after: Some(passage_core::db::now()),
     };
     let limit = q.limit.unwrap_or(40).clamp(1, 200) as u64;
-    let viewer = user.as_ref().map(|u| &u.actor);
+    let viewer = auth.viewer("read:statuses")?;
     let mut out = Vec::new();
     for (post, event) in events::list(ctx, &filter, limit).await? {
         out.push(event_json(&state, viewer, &post, &event).await?);
@@ -368,10 +368,10 @@ async fn create(
 
 async fn show(
     State(state): State<ApiState>,
-    user: Option<User>,
+    auth: Auth,
     Path(event_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let viewer = user.as_ref().map(|u| &u.actor);
+    let viewer = auth.viewer("read:statuses")?;
     let (post, event) = events::get(&state.ctx, id(&event_id)?).await?;
     if !passage_core::posts::can_view(&state.ctx, viewer, &post).await? {
         return Err(ApiError::not_found());

@@ -35,8 +35,6 @@ pub fn routes() -> Router<ApiState> {
         .route("/api/v1/suggestions", get(empty))
         .route("/api/v2/suggestions", get(empty))
         .route("/api/v1/announcements", get(empty))
-        .route("/api/v1/featured_tags", get(empty))
-        .route("/api/v1/featured_tags/suggestions", get(empty))
 }
 
 /// The instance's rules as Mastodon lists them (ids are their numbers, from 1).
@@ -59,7 +57,7 @@ async fn domain_blocks(
     auth: crate::auth::Auth,
 ) -> ApiResult<Json<Vec<Value>>> {
     use passage_core::config::PublicBlocklist;
-    let member = auth.actor().is_some();
+    let member = auth.has_member();
     match passage_core::moderation::domains::public_list(&state.ctx, member).await? {
         Some(list) => Ok(Json(
             list.into_iter()
@@ -105,7 +103,7 @@ fn limits() -> Value {
             "min_expiration": 300,
             "max_expiration": 2_629_746
         },
-        "accounts": {"max_featured_tags": 0, "max_pinned_statuses": 5},
+        "accounts": {"max_featured_tags": passage_core::tags::featured::MAX, "max_pinned_statuses": 5},
         "translation": {"enabled": false}
     })
 }

@@ -5,7 +5,7 @@
 use super::{account, id};
 use crate::{
     ApiResult, ApiState,
-    auth::User,
+    auth::{Auth, User},
     params::{Params, de},
 };
 use axum::{
@@ -59,12 +59,13 @@ async fn mine(State(state): State<ApiState>, user: User) -> ApiResult<Json<Vec<V
 
 async fn show(
     State(state): State<ApiState>,
-    user: Option<User>,
+    auth: Auth,
     Path(name): Path<String>,
 ) -> ApiResult<Json<Value>> {
+    let viewer = auth.viewer("read:accounts")?;
     let org = organisations::local(&state.ctx, &name).await?;
-    let role = match &user {
-        Some(u) => organisations::role_of(&state.ctx, &org, &u.actor).await?,
+    let role = match viewer {
+        Some(viewer) => organisations::role_of(&state.ctx, &org, viewer).await?,
         None => None,
     };
     Ok(Json(org_json(&state, org, role).await?))
@@ -93,11 +94,11 @@ async fn settings(
 
 async fn members(
     State(state): State<ApiState>,
-    user: Option<User>,
+    auth: Auth,
     Path(name): Path<String>,
 ) -> ApiResult<Json<Vec<Value>>> {
+    let viewer = auth.viewer("read:accounts")?;
     let org = organisations::local(&state.ctx, &name).await?;
-    let viewer = user.as_ref().map(|u| &u.actor);
     let mut out = Vec::new();
     for (member, role) in organisations::members(&state.ctx, viewer, &org).await? {
         out.push(json!({ "account": account(&state, member).await?, "role": role.as_str() }));

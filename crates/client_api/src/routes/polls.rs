@@ -26,8 +26,9 @@ async fn show(
     auth: Auth,
     Path(raw): Path<String>,
 ) -> ApiResult<Json<entities::Poll>> {
+    let viewer = auth.viewer("read:statuses")?;
     let post = posts::by_id(&state.ctx, id(&raw)?).await?;
-    let poll = polls::view(&state.ctx, auth.actor(), &post).await?;
+    let poll = polls::view(&state.ctx, viewer, &post).await?;
     Ok(Json(poll_from(&poll)))
 }
 

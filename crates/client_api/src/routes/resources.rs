@@ -10,7 +10,7 @@
 use super::{account, id};
 use crate::{
     ApiError, ApiResult, ApiState,
-    auth::User,
+    auth::{Auth, User},
     entities::{media_from, time},
     params::{Params, de, opt},
 };
@@ -200,11 +200,11 @@ struct ListQuery {
 /// A host's resources the viewer may see, newest first: at the top, in a folder, or all.
 async fn list(
     State(state): State<ApiState>,
-    user: Option<User>,
+    auth: Auth,
     headers: HeaderMap,
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Json<Vec<Value>>> {
-    let viewer = user.as_ref().map(|u| &u.actor);
+    let viewer = auth.viewer("read:statuses")?;
     let host = core_accounts::local_by_username(&state.ctx, q.host.trim_start_matches('@')).await?;
     let folder = q.folder_id.as_deref().map(id).transpose()?;
     let limit = q.limit.unwrap_or(40).clamp(1, 200) as u64;
@@ -267,12 +267,12 @@ struct LangQuery {
 
 async fn show(
     State(state): State<ApiState>,
-    user: Option<User>,
+    auth: Auth,
     headers: HeaderMap,
     Path(resource_id): Path<String>,
     Query(q): Query<LangQuery>,
 ) -> ApiResult<Json<Value>> {
-    let viewer = user.as_ref().map(|u| &u.actor);
+    let viewer = auth.viewer("read:statuses")?;
     let shared = resources::get(&state.ctx, viewer, id(&resource_id)?).await?;
     Ok(Json(
         resource_json(&state, &shared, &wanted(q.lang.as_deref(), &headers)).await?,
@@ -329,10 +329,10 @@ struct HostQuery {
 
 async fn list_folders(
     State(state): State<ApiState>,
-    user: Option<User>,
+    auth: Auth,
     Query(q): Query<HostQuery>,
 ) -> ApiResult<Json<Vec<Value>>> {
-    let viewer = user.as_ref().map(|u| &u.actor);
+    let viewer = auth.viewer("read:statuses")?;
     let host = core_accounts::local_by_username(&state.ctx, q.host.trim_start_matches('@')).await?;
     let found = folders::list(&state.ctx, viewer, &host).await?;
     Ok(Json(found.iter().map(folder_json).collect()))

@@ -9,7 +9,7 @@ use crate::{
     params::{Params, de},
 };
 use axum::{Json, Router, extract::State, routing::get};
-use passage_core::{Actor, Post, accounts as core_accounts, posts};
+use passage_core::{Actor, Post, accounts as core_accounts, posts, tags};
 use passage_federation::{objects, resolve};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -39,7 +39,7 @@ async fn search(
     auth: Auth,
     Params(p): Params<SearchParams>,
 ) -> ApiResult<Json<Value>> {
-    let viewer = auth.actor();
+    let viewer = auth.viewer("read:search")?;
     let resolve = p.resolve && viewer.is_some();
     let limit = p.limit.unwrap_or(20).clamp(1, 40) as u64;
     let q = p.q.trim();
@@ -59,14 +59,15 @@ async fn search(
     } else {
         Vec::new()
     };
-    let hashtags: Vec<Value> = match q.strip_prefix('#') {
-        Some(tag) if want("hashtags") && first_page && !tag.is_empty() => vec![json!({
-            "name": tag.to_lowercase(),
-            "url": format!("{}/tags/{}", state.ctx.urls.base(), tag.to_lowercase()),
-            "history": [],
-            "following": false,
-        })],
-        _ => Vec::new(),
+    // As Mastodon: the tags that start with the query, with or without its `#`.
+    let hashtags: Vec<Value> = if want("hashtags") && first_page && !q.is_empty() {
+        tags::starting_with(&state.ctx, q, limit as usize)
+            .await?
+            .into_iter()
+            .map(|name| super::tags::tag_json(&state, &name, None))
+            .collect()
+    } else {
+        Vec::new()
     };
     Ok(Json(json!({
         "accounts": accounts(&state, found_accounts).await?,

@@ -66,7 +66,7 @@ async fn several(
     auth: Auth,
     Params(form): Params<Ids>,
 ) -> ApiResult<Json<Vec<entities::Status>>> {
-    let viewer = auth.actor();
+    let viewer = auth.viewer("read:statuses")?;
     if form.id.len() > passage_core::db::page::MAX_LIMIT as usize {
         return Err(ApiError::invalid(format!(
             "id: at most {} ids",
@@ -211,7 +211,7 @@ async fn show(
     auth: Auth,
     Path(raw): Path<String>,
 ) -> ApiResult<Json<entities::Status>> {
-    let viewer = auth.actor();
+    let viewer = auth.viewer("read:statuses")?;
     let post = visible(&state, viewer, &raw).await?;
     Ok(Json(status(&state, viewer, post).await?))
 }
@@ -221,7 +221,7 @@ async fn context(
     auth: Auth,
     Path(raw): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let viewer = auth.actor();
+    let viewer = auth.viewer("read:statuses")?;
     let post = visible(&state, viewer, &raw).await?;
     let (ancestors, descendants) = timelines::context(&state.ctx, viewer, &post).await?;
     Ok(Json(json!({
@@ -291,7 +291,7 @@ async fn history(
     auth: Auth,
     Path(raw): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let viewer = auth.actor();
+    let viewer = auth.viewer("read:statuses")?;
     let post = visible(&state, viewer, &raw).await?;
     let current = status(&state, viewer, post.clone()).await?;
     let versions = posts::history(&state.ctx, &post).await?;
@@ -381,7 +381,7 @@ async fn reacted_by(
     Params(page): Params<PageParams>,
     boosts: bool,
 ) -> ApiResult<Paged<entities::Account>> {
-    let post = visible(&state, auth.actor(), &raw).await?;
+    let post = visible(&state, auth.viewer("read:statuses")?, &raw).await?;
     let rows = reactions::reacted_by(&state.ctx, &post, boosts, page.page()).await?;
     keyed_account_page(&state, &uri, rows).await
 }

@@ -232,8 +232,11 @@ struct StreamQuery {
     list: Option<String>,
 }
 
-/// The caller, from the usual places or from `Sec-WebSocket-Protocol`.
+/// The caller, from the usual places or from `Sec-WebSocket-Protocol`: her token must allow
+/// `read:statuses` and her login must not be frozen, or nothing is streamed (403), as a token
+/// for uploads only must not hear a direct message arrive.
 async fn viewer(state: &ApiState, parts: &mut Parts) -> ApiResult<(Option<Actor>, Option<String>)> {
+    const SCOPE: &str = "read:statuses";
     let protocol = parts
         .headers
         .get("sec-websocket-protocol")
@@ -241,14 +244,15 @@ async fn viewer(state: &ApiState, parts: &mut Parts) -> ApiResult<(Option<Actor>
         .map(|v| v.split(',').next().unwrap_or("").trim().to_owned())
         .filter(|v| !v.is_empty());
     if bearer(parts).is_some() {
-        let Auth(grant) = Auth::from_request_parts(parts, state).await?;
-        return Ok((grant.and_then(|g| g.actor), None));
+        let auth = Auth::from_request_parts(parts, state).await?;
+        return Ok((auth.viewer(SCOPE)?.cloned(), None));
     }
     if let Some(token) = protocol {
         let grant = passage_core::oauth::authenticate(&state.ctx, &token)
             .await?
             .ok_or_else(ApiError::unauthorized)?;
-        return Ok((grant.actor, Some(token)));
+        let actor = Auth(Some(grant)).viewer(SCOPE)?.cloned();
+        return Ok((actor, Some(token)));
     }
     Ok((None, None))
 }

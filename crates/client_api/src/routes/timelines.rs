@@ -15,7 +15,11 @@ use axum::{
     http::Uri,
     routing::get,
 };
-use passage_core::{bookmarks, db::queries::posts::PublicFilter, markers, reactions, timelines};
+use passage_core::{
+    bookmarks,
+    db::queries::posts::{PublicFilter, TagFilter},
+    markers, reactions, tags, timelines,
+};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -68,11 +72,23 @@ async fn public(
             (false, true) => Some(false),
             _ => None,
         },
-        tag: None,
+        tags: None,
         hidden: Default::default(),
     };
     let posts = timelines::public(&state.ctx, &filter, p.page.page()).await?;
-    status_page(&state, auth.actor(), &uri, posts, "public").await
+    status_page(&state, auth.viewer("read:statuses")?, &uri, posts, "public").await
+}
+
+#[derive(Deserialize)]
+struct TagParams {
+    #[serde(default)]
+    any: Vec<String>,
+    #[serde(default)]
+    all: Vec<String>,
+    #[serde(default)]
+    none: Vec<String>,
+    #[serde(flatten)]
+    public: PublicParams,
 }
 
 async fn tag(
@@ -80,15 +96,26 @@ async fn tag(
     auth: Auth,
     uri: Uri,
     Path(tag): Path<String>,
-    Params(p): Params<PublicParams>,
+    Params(p): Params<TagParams>,
 ) -> ApiResult<Paged<entities::Status>> {
+    let names = |list: Vec<String>| -> Vec<String> {
+        list.iter()
+            .filter_map(|n| tags::normalise(n).ok())
+            .collect()
+    };
+    let mut any = names(vec![tag]);
+    any.extend(names(p.any));
     let filter = PublicFilter {
-        local: p.local.then_some(true),
-        tag: Some(tag.trim_start_matches('#').to_owned()),
+        local: p.public.local.then_some(true),
+        tags: Some(TagFilter {
+            any,
+            all: names(p.all),
+            none: names(p.none),
+        }),
         hidden: Default::default(),
     };
-    let posts = timelines::public(&state.ctx, &filter, p.page.page()).await?;
-    status_page(&state, auth.actor(), &uri, posts, "public").await
+    let posts = timelines::public(&state.ctx, &filter, p.public.page.page()).await?;
+    status_page(&state, auth.viewer("read:statuses")?, &uri, posts, "public").await
 }
 
 async fn bookmarked(

@@ -36,6 +36,8 @@ pub struct RemoteActor {
     /// believed from a verified `Move` (see `moves::receive`); a document that no longer says
     /// so clears it.
     pub says_moved: bool,
+    /// Whether it may be suggested and listed (`discoverable`; absent means no).
+    pub discoverable: bool,
 }
 
 /// How much of a remote profile is kept: generous next to what servers send (Mastodon allows
@@ -105,6 +107,7 @@ pub async fn upsert_remote(ctx: &Context, remote: RemoteActor) -> CoreResult<Act
     row.url = Set(remote.url);
     row.public_key_pem = Set(remote.public_key_pem);
     row.locked = Set(remote.locked);
+    row.discoverable = Set(remote.discoverable);
     // A domain whose media or avatars are rejected keeps the default pictures.
     let flags = crate::moderation::verdict(ctx, &domain).await?.flags;
     let pictures = !(flags.reject_media || flags.strip_avatars);

@@ -52,9 +52,27 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub moved_to: Option<String>,
     pub moved_at: Option<DateTimeWithTimeZone>,
+    /// Found by name search and listed in directories (Mastodon's `discoverable`): off until
+    /// a member turns it on, as many are people who must not be easy to find.
+    pub discoverable: bool,
+    /// Others may see whom it follows and who follows it; off by default (Mastodon's "hide
+    /// collections" the other way round). The account itself always sees both.
+    pub show_network: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The name to show a person: the display name, or the username when none was chosen
+    /// (Mastodon leaves display names empty until their owner sets one).
+    pub fn shown_name(&self) -> &str {
+        if self.display_name.trim().is_empty() {
+            &self.username
+        } else {
+            &self.display_name
+        }
+    }
+}

@@ -21,6 +21,7 @@ pub mod domain_subscriptions;
 pub mod email_domain_blocks;
 pub mod event_participants;
 pub mod events;
+pub mod featured_tags;
 pub mod filter_keywords;
 pub mod filter_statuses;
 pub mod filters;

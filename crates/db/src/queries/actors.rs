@@ -120,6 +120,12 @@ pub async fn search(
                 ),
         )
         .filter(Column::Kind.ne("Application"))
+        // Only those who chose to be found, or whose exact username was typed.
+        .filter(
+            sea_orm::Condition::any()
+                .add(Column::Discoverable.eq(true))
+                .add(Expr::expr(Func::lower(Expr::col(Column::Username))).eq(term.to_lowercase())),
+        )
         .order_by_desc(Column::Local)
         .order_by_asc(Column::Id)
         .limit(limit)

@@ -221,10 +221,24 @@ fn home_condition(
 pub struct PublicFilter {
     /// Only posts of this instance (`Some(true)`) or of others (`Some(false)`).
     pub local: Option<bool>,
-    /// Only posts with this hashtag.
-    pub tag: Option<String>,
+    /// Only posts with these hashtags.
+    pub tags: Option<TagFilter>,
     /// Authors kept off the timeline by moderation.
     pub hidden: DomainFilter,
+}
+
+/// A hashtag timeline as Mastodon's `any[]`, `all[]` and `none[]` shape it: posts with any of
+/// `any` (the timeline's own tag first), with every one of `all`, and with none of `none`.
+/// Names are stored lower case; at most [`TagFilter::MAX`] of each are used.
+#[derive(Clone, Debug, Default)]
+pub struct TagFilter {
+    pub any: Vec<String>,
+    pub all: Vec<String>,
+    pub none: Vec<String>,
+}
+
+impl TagFilter {
+    pub const MAX: usize = 4;
 }
 
 /// Authors moderation keeps off public timelines: accounts limited or suspended one by one,
@@ -295,13 +309,24 @@ pub async fn public(
         select = select.filter(Column::Local.eq(local));
     }
     select = select.filter(Column::AuthorId.not_in_subquery(filter.hidden.hidden_actors()));
-    if let Some(tag) = &filter.tag {
-        let tagged = Query::select()
-            .column(post_tags::Column::PostId)
-            .from(post_tags::Entity)
-            .and_where(post_tags::Column::Name.eq(tag.to_lowercase()))
-            .to_owned();
-        select = select.filter(Column::Id.in_subquery(tagged));
+    if let Some(tags) = &filter.tags {
+        let tagged = |names: &[String]| {
+            Query::select()
+                .column(post_tags::Column::PostId)
+                .from(post_tags::Entity)
+                .and_where(
+                    post_tags::Column::Name
+                        .is_in(names.iter().take(TagFilter::MAX).map(|n| n.to_lowercase())),
+                )
+                .to_owned()
+        };
+        select = select.filter(Column::Id.in_subquery(tagged(&tags.any)));
+        for one in tags.all.iter().take(TagFilter::MAX) {
+            select = select.filter(Column::Id.in_subquery(tagged(std::slice::from_ref(one))));
+        }
+        if !tags.none.is_empty() {
+            select = select.filter(Column::Id.not_in_subquery(tagged(&tags.none)));
+        }
     } else {
         select = select.filter(Column::InReplyToApId.is_null());
     }
@@ -351,11 +376,13 @@ pub async fn by_author(
 pub async fn replies_to(
     db: &impl ConnectionTrait,
     parent_ids: &[i64],
+    limit: u64,
 ) -> Result<Vec<posts::Model>, DbErr> {
     Entity::find()
         .filter(Column::InReplyToId.is_in(parent_ids.iter().copied()))
         .filter(Column::DeletedAt.is_null())
         .order_by_asc(Column::Id)
+        .limit(limit)
         .all(db)
         .await
 }

@@ -50,7 +50,16 @@ impl Activity for Announce {
             return Ok(());
         }
         let booster = actor::resolve(self.actor.as_str(), data).await?;
-        let post = note::resolve(&self.object, data).await?;
+        let post = match note::resolve(&self.object, data).await {
+            Ok(post) => post,
+            Err(e @ FederationError::Unavailable(_)) => return Err(e),
+            // What the boosted post's own server will not give us (gone, not public, never
+            // there) is not stored, and the booster's delivery is no fault: dropped.
+            Err(error) => {
+                tracing::debug!(%error, object = %self.object, "boosted post not fetched");
+                return Ok(());
+            }
+        };
         let published = self.published.unwrap_or_else(passage_core::db::now);
         reactions::receive_announce(data, &booster, &post, self.id.as_str(), published).await?;
         Ok(())

@@ -37,7 +37,7 @@ impl Update {
         let kind = self
             .object
             .get("type")
-            .and_then(|t| t.as_str())
+            .map(NoteDocument::kind_of)
             .unwrap_or_default();
         Ok(if NoteDocument::KINDS.contains(&kind) {
             Updated::Post(Box::new(serde_json::from_value(self.object.clone())?))

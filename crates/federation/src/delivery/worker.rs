@@ -226,7 +226,7 @@ async fn post_signed(
                     host,
                     path,
                     bytes,
-                    Some(CONTENT_TYPE),
+                    &[("content-type", CONTENT_TYPE)],
                 )
             }
             SignatureFormat::Rfc9421 => signatures::rfc9421::sign(
@@ -235,7 +235,7 @@ async fn post_signed(
                 "POST",
                 &url,
                 bytes,
-                Some(CONTENT_TYPE),
+                &[("content-type", CONTENT_TYPE)],
             ),
         };
         (headers, url, body)

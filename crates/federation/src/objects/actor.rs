@@ -103,11 +103,9 @@ impl Object for ApubActor {
         let remote = RemoteActor {
             ap_id: json.id.to_string(),
             kind: ActorKind::parse(&json.kind)?,
-            username: json.preferred_username.clone(),
-            display_name: json
-                .name
-                .clone()
-                .unwrap_or_else(|| json.preferred_username.clone()),
+            username: json.username(),
+            // Mastodon leaves a missing name empty; apps then show the username.
+            display_name: json.name.clone().unwrap_or_default(),
             summary_html: json.summary.clone().unwrap_or_default(),
             inbox: json.inbox.to_string(),
             shared_inbox: json
@@ -139,6 +137,7 @@ impl Object for ApubActor {
                 .map(str::to_owned)
                 .collect(),
             says_moved: json.moved_to.is_some(),
+            discoverable: json.discoverable.unwrap_or(false),
         };
         ApubActor::new(accounts::upsert_remote(data, remote).await?)
     }
@@ -191,7 +190,7 @@ pub fn actor_document(a: &Actor) -> Result<ActorDocument, FederationError> {
         },
         url: a.url.clone().map(serde_json::Value::String),
         manually_approves_followers: a.locked,
-        discoverable: Some(true),
+        discoverable: Some(a.discoverable),
         published: Some(a.created_at),
         icon: a.avatar_url.as_deref().filter(|_| shown).map(image),
         image: a.header_url.as_deref().filter(|_| shown).map(image),

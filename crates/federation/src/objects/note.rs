@@ -242,7 +242,8 @@ impl Object for ApubPost {
 
     async fn from_json(json: NoteDocument, data: &FederationData) -> Result<Self, FederationError> {
         let remote = remote_post(&json, data).await?;
-        if json.kind == "Event" {
+        // An Event without times cannot be an event here: it is kept as a post, as Mastodon does.
+        if json.kind == "Event" && json.event.start_time.is_some() {
             return ApubPost::new(super::event::receive(json, remote, data).await?);
         }
         ApubPost::new(posts::upsert_remote(data, &remote.author, remote.post).await?)
@@ -272,7 +273,10 @@ pub async fn remote_post(
         for tag in &json.tag {
             match (tag.kind.as_str(), &tag.href, &tag.name) {
                 ("Mention", Some(href), _) => {
-                    if let Some(known) = accounts::by_ap_id(data, href).await? {
+                    // The same actor may be tagged twice; it is mentioned once.
+                    if let Some(known) = accounts::by_ap_id(data, href).await?
+                        && !mentions.contains(&known.id)
+                    {
                         mentions.push(known.id);
                     }
                 }

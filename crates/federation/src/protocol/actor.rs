@@ -10,6 +10,8 @@ pub struct ActorDocument {
     pub id: Url,
     #[serde(rename = "type")]
     pub kind: String,
+    /// Optional in ActivityStreams; see [`ActorDocument::username`].
+    #[serde(default)]
     pub preferred_username: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -108,6 +110,30 @@ pub struct Endpoints {
 }
 
 impl ActorDocument {
+    /// The name the account is stored and shown under: `preferredUsername`, or, for actors
+    /// without one (it is optional), the last segment of the id (`…/users/123` is `123`).
+    pub fn username(&self) -> String {
+        let given = self.preferred_username.trim();
+        if !given.is_empty() {
+            return given.to_owned();
+        }
+        let segment = self
+            .id
+            .path_segments()
+            .and_then(|mut s| s.rfind(|part| !part.is_empty()))
+            .unwrap_or_default();
+        let derived: String = segment
+            .chars()
+            .filter(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+            .take(100)
+            .collect();
+        if derived.is_empty() {
+            self.id.host_str().unwrap_or("actor").to_owned()
+        } else {
+            derived
+        }
+    }
+
     /// The profile page: `url` may be a string, a Link object or a list of them.
     pub fn profile_url(&self) -> Option<String> {
         fn first(v: &serde_json::Value) -> Option<String> {

@@ -11,52 +11,117 @@ use serde_json::Value;
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EventFields {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub start_time: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// IANA zone (FEP-8a8e, `mz:timezone`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub timezone: Option<String>,
     /// One `Place` or `VirtualLocation`, or a list of them (hybrid events).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status: Option<String>,
     #[serde(
         default,
         rename = "ical:status",
+        deserialize_with = "super::lenient",
         skip_serializing_if = "Option::is_none"
     )]
     pub ical_status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub event_status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub previous_start_time: Option<chrono::DateTime<chrono::FixedOffset>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub join_mode: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub external_participation_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub maximum_attendee_capacity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub remaining_attendee_capacity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub participant_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub category: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_online: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub in_language: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub uuid: Option<String>,
     /// Mobilizon names the organiser here while `attributedTo` is the group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<url::Url>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organizers: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub anonymous_participation_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replies_moderation_option: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comments_enabled: Option<bool>,

@@ -110,6 +110,62 @@ pub fn id_of(value: &Value) -> Option<&str> {
     }
 }
 
+/// The first usable id a reference gives, however a peer writes it: an id, a `Link` (its
+/// `href`), an embedded object (its `id`), a collection (its first item) or a list of any of
+/// these, as Mastodon reads `inReplyTo`. Nesting is followed a few levels only: a hostile
+/// document cannot make the reader recurse.
+pub fn first_id(value: &Value) -> Option<Url> {
+    fn within(value: &Value, depth: u8) -> Option<Url> {
+        let depth = depth.checked_sub(1)?;
+        match value {
+            Value::String(s) => Url::parse(s).ok(),
+            Value::Array(items) => items.iter().take(16).find_map(|v| within(v, depth)),
+            Value::Object(map) => {
+                let kind = map.get("type").and_then(Value::as_str).unwrap_or_default();
+                if kind.contains("Collection") {
+                    ["orderedItems", "items"]
+                        .iter()
+                        .filter_map(|k| map.get(*k))
+                        .find_map(|v| within(v, depth))
+                } else if kind == "Link" {
+                    map.get("href").and_then(|v| within(v, depth))
+                } else {
+                    map.get("id")
+                        .or_else(|| map.get("href"))
+                        .and_then(|v| within(v, depth))
+                }
+            }
+            _ => None,
+        }
+    }
+    within(value, 4)
+}
+
+/// Reads an optional reference with [`first_id`]; shapes without a usable id read as absent.
+pub fn first_id_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Url>, D::Error> {
+    Ok(Option::<Value>::deserialize(d)?.as_ref().and_then(first_id))
+}
+
+/// Reads an optional field that other software may shape otherwise (PeerTube's `category`
+/// is an object, a number may come as a string): what does not fit reads as absent, so one
+/// odd field never costs the whole object.
+pub fn lenient<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    Ok(Option::<Value>::deserialize(d)?.and_then(|v| serde_json::from_value(v).ok()))
+}
+
+/// Reads `null` as the type's default (PeerTube writes `"content": null`).
+pub fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
 /// Reads a field that may be absent, one value, or a list of values.
 /// The ids in a value that is one object or id, or a list of them.
 pub fn one_or_many_ids(value: &Value) -> Vec<String> {

@@ -10,16 +10,21 @@ use url::Url;
 #[serde(rename_all = "camelCase")]
 pub struct NoteDocument {
     pub id: Url,
-    #[serde(rename = "type")]
+    /// One type; from a list (`["Note", "Article"]`) the first kind read as a post.
+    #[serde(rename = "type", deserialize_with = "kind_lenient")]
     pub kind: String,
     pub attributed_to: AttributedTo,
     #[serde(default, deserialize_with = "urls_lenient")]
     pub to: Vec<String>,
     #[serde(default, deserialize_with = "urls_lenient")]
     pub cc: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::null_as_default")]
     pub content: String,
     /// Every language version, the primary one first: Mastodon reads only the first key.
     #[serde(
@@ -34,7 +39,11 @@ pub struct NoteDocument {
         skip_serializing_if = "Option::is_none"
     )]
     pub name_map: Option<IndexMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub summary: Option<String>,
     #[serde(
         default,
@@ -50,15 +59,32 @@ pub struct NoteDocument {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<serde_json::Value>,
     /// The address of the licence (schema.org's `license`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub license: Option<String>,
     #[serde(default, deserialize_with = "super::bool_lenient")]
     pub sensitive: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// An id, a `Link`, an embedded object, a collection or a list: the first id is read.
+    #[serde(
+        default,
+        deserialize_with = "super::first_id_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub in_reply_to: Option<Url>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub published: Option<chrono::DateTime<chrono::FixedOffset>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated: Option<chrono::DateTime<chrono::FixedOffset>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<serde_json::Value>,
@@ -76,12 +102,20 @@ pub struct NoteDocument {
     /// A poll with several choices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub any_of: Option<Vec<QuestionOption>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub end_time: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// When a poll closed: Mastodon writes a time, others `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed: Option<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub voters_count: Option<i64>,
     /// What an `Event` adds (all absent on other kinds). A Question's `endTime` above is an
     /// Event's end.
@@ -128,7 +162,11 @@ pub struct Attachment {
     /// A `Link` attachment's address (Mobilizon's "Website" link of an online event).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "super::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blurhash: Option<String>,
@@ -155,27 +193,34 @@ impl Attachment {
     }
 }
 
-/// `attributedTo`: one actor id, or a list (PeerTube lists the channel and the account).
+/// `attributedTo`: one actor id, an embedded actor, or a list (PeerTube lists the channel
+/// and the account).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum AttributedTo {
     One(Url),
     Many(Vec<serde_json::Value>),
+    Embedded(serde_json::Map<String, serde_json::Value>),
 }
 
 impl AttributedTo {
-    /// The first Person-like author.
+    /// The author: the id given, the embedded actor's id, or from a list the first id or
+    /// the first `Person` (a PeerTube channel, a `Group`, comes second).
     pub fn author(&self) -> Option<Url> {
+        let id_of = |m: &serde_json::Map<String, serde_json::Value>| {
+            m.get("id")
+                .and_then(|i| i.as_str())
+                .and_then(|s| Url::parse(s).ok())
+        };
         match self {
             Self::One(url) => Some(url.clone()),
+            Self::Embedded(m) => id_of(m),
             Self::Many(items) => items.iter().find_map(|v| match v {
                 serde_json::Value::String(s) => Url::parse(s).ok(),
                 serde_json::Value::Object(m)
                     if m.get("type").and_then(|t| t.as_str()) == Some("Person") =>
                 {
-                    m.get("id")
-                        .and_then(|i| i.as_str())
-                        .and_then(|s| Url::parse(s).ok())
+                    id_of(m)
                 }
                 _ => None,
             }),
@@ -183,9 +228,39 @@ impl AttributedTo {
     }
 }
 
+/// `type` as a string, or read from a list of types by [`NoteDocument::kind_of`].
+fn kind_lenient<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(NoteDocument::kind_of(&serde_json::Value::deserialize(d)?).to_owned())
+}
+
 impl NoteDocument {
-    /// Kinds read as posts.
-    pub const KINDS: [&'static str; 5] = ["Note", "Article", "Page", "Question", "Event"];
+    /// Kinds read as posts. Media objects (PeerTube's `Video`, Funkwhale's `Audio`, Pixelfed's
+    /// `Image`) become statuses with their name as a heading and a link, as in Mastodon.
+    pub const KINDS: [&'static str; 9] = [
+        "Note", "Article", "Page", "Question", "Event", "Audio", "Video", "Image", "Document",
+    ];
+
+    /// Kinds shown with their name as a heading rather than as a microblog post (and an
+    /// `Event` without times, which is stored as a post, not as an event).
+    const TITLED: [&'static str; 6] = ["Article", "Page", "Audio", "Video", "Image", "Document"];
+
+    /// The kind a `type` value names: itself, or from a list the first titled kind (as
+    /// Mastodon converts an object when any of its types is one), else the first post kind,
+    /// else the first entry. Empty for anything else.
+    pub fn kind_of(value: &serde_json::Value) -> &str {
+        match value {
+            serde_json::Value::String(s) => s,
+            serde_json::Value::Array(items) => {
+                let names = || items.iter().filter_map(|v| v.as_str());
+                names()
+                    .find(|k| Self::TITLED.contains(k))
+                    .or_else(|| names().find(|k| Self::KINDS.contains(k)))
+                    .or_else(|| names().next())
+                    .unwrap_or_default()
+            }
+            _ => "",
+        }
+    }
 
     /// Most poll options read from a remote `Question`, and longest title kept: generous
     /// beside Mastodon's 4 × 50, small enough that a hostile poll costs nothing.
@@ -223,10 +298,11 @@ impl NoteDocument {
             .and_then(|m| m.keys().next().cloned())
     }
 
-    /// The HTML to show: `content`, or the `contentMap` entry when `content` is empty. Articles
-    /// with a `name` get it as a heading, as Mastodon shows them.
+    /// The HTML to show: `content`, or the `contentMap` entry when `content` is empty.
+    /// Articles, media objects and events with a `name` get it as a heading, as Mastodon
+    /// shows them; a media object without text gets a link to where it plays.
     pub fn html(&self) -> String {
-        let body = if self.content.is_empty() {
+        let mut body = if self.content.is_empty() {
             self.content_map
                 .as_ref()
                 .and_then(|m| m.values().next().cloned())
@@ -234,8 +310,23 @@ impl NoteDocument {
         } else {
             self.content.clone()
         };
-        match (&self.name, self.kind.as_str()) {
-            (Some(name), "Article" | "Page") => {
+        let timeless_event = self.kind == "Event" && self.event.start_time.is_none();
+        if !Self::TITLED.contains(&self.kind.as_str()) && !timeless_event {
+            return body;
+        }
+        if body.is_empty() && matches!(self.kind.as_str(), "Audio" | "Video" | "Image" | "Document")
+        {
+            let link = self
+                .url
+                .as_ref()
+                .and_then(super::first_id)
+                .filter(|u| matches!(u.scheme(), "http" | "https"))
+                .unwrap_or_else(|| self.id.clone());
+            let link = html_escape(link.as_str()).replace('"', "&quot;");
+            body = format!("<p><a href=\"{link}\">{link}</a></p>");
+        }
+        match &self.name {
+            Some(name) if !name.trim().is_empty() => {
                 format!("<p><strong>{}</strong></p>{body}", html_escape(name))
             }
             _ => body,

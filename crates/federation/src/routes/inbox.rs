@@ -1,10 +1,9 @@
 //! `POST` to an inbox (personal or shared). Order matters, cheapest refusal first:
 //! size (413), signature present (401), JSON syntax and shape limits (400), origin of the activity id
-//! (400/403), the moderation policy on the sender's domain (403), the domain's rate (429),
-//! signature valid and made
-//! by the activity's actor (401/403; or by a relay we subscribe to, whose forwarded posts are
-//! fetched from their origin), the sender's account not suspended (403), already seen
-//! (202), then the activity itself.
+//! (400/403), the moderation policy on the sender's domain (403), the sending address's rate
+//! (429), signature valid and made by the activity's actor (401/403; or by a relay we
+//! subscribe to, whose forwarded posts are fetched from their origin), the domain's rate
+//! (429), the sender's account not suspended (403), already seen (202), then the activity.
 
 use crate::{FederationData, FederationError, activities, routes::signer};
 use axum::{body::Body, extract::Request, http::StatusCode};
@@ -48,16 +47,13 @@ pub async fn post_inbox(
             "this instance does not federate with yours".into(),
         ));
     }
-    // One busy or hostile server cannot take the machine: per-domain rate, before RSA work.
-    data.limits.inbox(&host).map_err(FederationError::TooMany)?;
-    let signer = signer(
-        &data,
-        &parts.method,
-        &parts.uri,
-        &parts.headers,
-        Some(&body),
-    )
-    .await?;
+    let signer = verified_signer(&data, &parts, &body).await?;
+    // One busy or hostile server cannot take the machine: the signing server's verified
+    // activities per minute (a relay's, for what it forwards).
+    let signing_host = crate::verify::host_of(&Url::parse(&signer.ap_id)?).unwrap_or(host);
+    data.limits
+        .inbox(&signing_host)
+        .map_err(FederationError::TooMany)?;
     if signer.ap_id != actor_id.as_str() {
         // A Mastodon-style relay forwards its subscribers' activities under its own
         // signature: what they point at is fetched from its author's server instead. A post
@@ -94,6 +90,12 @@ pub async fn post_inbox(
             tracing::debug!(activity = %id, "activity type not handled; accepted and dropped");
             Ok(StatusCode::ACCEPTED)
         }
+        // Something the activity points at could not be fetched from its server: that server's
+        // fault, not the sender's, and retrying would not help. Accepted and dropped.
+        Err(FederationError::Remote(error)) => {
+            tracing::debug!(activity = %id, %error, "a referenced object was not fetched; dropped");
+            Ok(StatusCode::ACCEPTED)
+        }
         Err(e) => {
             // Let the sender retry later: forget that we saw it.
             received_activities::Entity::delete_by_id(id.to_string())
@@ -102,6 +104,42 @@ pub async fn post_inbox(
             Err(e)
         }
     }
+}
+
+/// The account whose signature the request carries, checked. An address that keeps failing
+/// signatures is refused before any key fetch or RSA work; what it fails is charged to it,
+/// never to the server the activity names.
+async fn verified_signer(
+    data: &FederationData,
+    parts: &axum::http::request::Parts,
+    body: &[u8],
+) -> Result<passage_core::Actor, FederationError> {
+    let client = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|peer| {
+            let forwarded = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok());
+            (peer.0.ip(), forwarded)
+        });
+    if let Some((peer, forwarded)) = client {
+        data.limits
+            .inbox_address(peer, forwarded)
+            .map_err(FederationError::TooMany)?;
+    }
+    let checked = signer(data, &parts.method, &parts.uri, &parts.headers, Some(body)).await;
+    if let (
+        Err(FederationError::Unauthorized(_) | FederationError::Forbidden(_)),
+        Some((peer, forwarded)),
+    ) = (&checked, client)
+    {
+        data.limits
+            .inbox_failed(peer, forwarded)
+            .map_err(FederationError::TooMany)?;
+    }
+    checked
 }
 
 fn url_field(value: &Value, name: &str) -> Result<Url, FederationError> {

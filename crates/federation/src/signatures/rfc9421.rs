@@ -296,15 +296,16 @@ pub fn content_digest(body: &[u8]) -> String {
 }
 
 /// Headers for an outgoing request signed the RFC 9421 way: `Content-Digest` (with a body),
-/// `Signature-Input` over `@method`, `@target-uri` and, with a body, `content-digest` and
-/// `content-type`, and `Signature`. `target_uri` is the full URL requested.
+/// `Signature-Input` over `@method`, `@target-uri`, `content-digest` with a body and the
+/// `covered` headers the request carries (`content-type`, `accept`; lowercase names), and
+/// `Signature`. `target_uri` is the full URL requested.
 pub fn sign(
     key: &RsaKeyPair,
     key_id: &str,
     method: &str,
     target_uri: &url::Url,
     body: Option<&[u8]>,
-    content_type: Option<&str>,
+    covered_headers: &[(&str, &str)],
 ) -> Result<Vec<(&'static str, String)>, SignatureError> {
     let created = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -320,10 +321,10 @@ pub fn sign(
         covered.push("content-digest");
         headers.insert("content-digest".to_owned(), digest.clone());
         out.push(("content-digest", digest));
-        if let Some(ct) = content_type {
-            covered.push("content-type");
-            headers.insert("content-type".to_owned(), ct.to_owned());
-        }
+    }
+    for (name, value) in covered_headers {
+        covered.push(*name);
+        headers.insert((*name).to_owned(), (*value).to_owned());
     }
     let mut list = ListSerializer::new();
     {

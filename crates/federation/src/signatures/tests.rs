@@ -108,7 +108,7 @@ fn our_signatures_verify_and_tampering_is_caught() {
         "b.test",
         "/inbox",
         Some(body),
-        Some("application/activity+json"),
+        &[("content-type", "application/activity+json")],
     )
     .unwrap();
     let mut headers: BTreeMap<String, String> =

@@ -60,10 +60,12 @@ impl Ics {
         self.out
     }
 
-    /// Folds a line after at most 75 octets, never inside a character.
+    /// Folds a line after at most 75 octets, never inside a character. Control characters
+    /// (CR, LF...) never reach the output, whatever property they came in: a value from a
+    /// peer cannot end its line and forge one (an event, an attendee).
     fn line(&mut self, line: &str) {
         let mut width = 0;
-        for c in line.chars() {
+        for c in line.chars().filter(|c| !c.is_control() || *c == '\t') {
             if width + c.len_utf8() > FOLD_AT {
                 self.out.push_str("\r\n ");
                 width = 1;
@@ -95,6 +97,16 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_value_can_start_a_line_of_its_own() {
+        let mut out = Ics::default();
+        out.raw("URL", "https://evil.example/\r\nEND:VEVENT\r\nBEGIN:VEVENT");
+        out.with_params("ORGANIZER", &[("CN", "a\nb")], "mailto:x\r\nX-EVIL:1");
+        let text = out.finish();
+        assert_eq!(text.matches("\r\n").count(), 2, "{text:?}");
+        assert!(!text.contains("\r\nEND:VEVENT"));
+    }
 
     #[test]
     fn long_lines_fold_between_characters_and_text_is_escaped() {

@@ -120,7 +120,7 @@ async fn answers(State(ctx): State<Context>, Path(token): Path<String>) -> Respo
         .into_iter()
         .map(|(post, event, state)| (Entry::Single(Box::new((post, event))), state))
         .unzip();
-    let name = format!("{} ({})", member.display_name, ctx.config.instance.name);
+    let name = format!("{} ({})", member.shown_name(), ctx.config.instance.name);
     match write_feed(&ctx, &name, &entries, Some((&member, &states))).await {
         // Private to its holder: no shared cache may keep it.
         Ok(body) => ics_response(body, "private, no-store"),
@@ -393,7 +393,7 @@ fn vevent(out: &mut Ics, zones: &mut Zones, uid: &str, f: &Fields, extra: &Extra
         let address = member.url.as_deref().unwrap_or(&member.ap_id);
         out.with_params(
             "ATTENDEE",
-            &[("CN", &member.display_name), ("PARTSTAT", partstat)],
+            &[("CN", member.shown_name()), ("PARTSTAT", partstat)],
             address,
         );
     }

@@ -41,7 +41,7 @@ pub async fn show(
             .map(|(a, _)| {
                 (
                     ctx.urls.profile(&a.username),
-                    a.display_name.clone(),
+                    a.shown_name().to_owned(),
                     handle(&ctx, &a),
                 )
             })

@@ -9,6 +9,7 @@ mod event;
 mod labels;
 mod network;
 mod organisation;
+mod post;
 mod resource;
 
 use askama::Template;
@@ -26,6 +27,7 @@ const HTML: &str = "/_html";
 pub fn routes() -> Router<Context> {
     Router::new()
         .route("/@{name}", get(organisation::show))
+        .route("/@{name}/{id}", get(post::show))
         .route("/about", get(about::show))
         .route("/network", get(network::show))
         .route(&format!("{HTML}/events/{{id}}"), get(event::show))

@@ -98,7 +98,7 @@ pub async fn show(
             .await
             .unwrap_or_default()
             .into_iter()
-            .map(|(m, _)| (ctx.urls.profile(&m.username), m.display_name))
+            .map(|(m, _)| (ctx.urls.profile(&m.username), m.shown_name().to_owned()))
             .collect()
     } else {
         Vec::new()

@@ -195,7 +195,7 @@ fn our_rfc9421_signatures_verify_and_tampering_is_caught() {
         "POST",
         &url,
         Some(body),
-        Some("application/activity+json"),
+        &[("content-type", "application/activity+json")],
     )
     .unwrap();
     let mut headers: BTreeMap<String, String> =
