@@ -30,6 +30,7 @@ mod m20261205_000022_relays;
 mod m20261205_000023_network_directory;
 mod m20261207_000024_discovery;
 mod m20261207_000025_post_pages;
+mod m20261207_000026_media_duration;
 
 /// Every migration, in order. `passage migrate` and server start-up run the pending ones.
 pub struct Migrator;
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000023_network_directory::Migration),
             Box::new(m20261207_000024_discovery::Migration),
             Box::new(m20261207_000025_post_pages::Migration),
+            Box::new(m20261207_000026_media_duration::Migration),
         ]
     }
 }

@@ -297,6 +297,9 @@ impl Default for AccountsConfig {
 pub struct MediaConfig {
     pub max_bytes: usize,
     pub max_pixels: u64,
+    /// The ffmpeg and ffprobe programs for audio and video (empty: not accepted).
+    pub ffmpeg: String,
+    pub ffprobe: String,
     pub store: MediaStoreKind,
     pub s3: S3Config,
 }
@@ -306,6 +309,8 @@ impl Default for MediaConfig {
         Self {
             max_bytes: 10_485_760,
             max_pixels: 33_177_600,
+            ffmpeg: "ffmpeg".into(),
+            ffprobe: "ffprobe".into(),
             store: MediaStoreKind::Directory,
             s3: S3Config::default(),
         }

@@ -10,7 +10,8 @@
 //! Documents (PDF, OpenDocument, Office Open XML, EPUB), which resources carry, are recognised
 //! from their bytes alone and stored as they are, under the extension of what they are; they
 //! are served like every upload, never sniffed and sandboxed, and Mastodon clients get them
-//! as attachments of type `unknown` (a link to the file).
+//! as attachments of type `unknown` (a link to the file). Audio and video go through
+//! ffmpeg ([`av`]): remuxed without metadata, with a duration and a thumbnail.
 
 use crate::{Actor, Context, CoreError, error::CoreResult};
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
@@ -18,6 +19,7 @@ use passage_db::{entities::media_attachments, now};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use std::io::Cursor;
 
+mod av;
 pub mod store;
 
 pub type Media = media_attachments::Model;
@@ -36,6 +38,8 @@ pub struct Upload {
     pub description: Option<String>,
     /// Focal point, each coordinate in -1.0..=1.0.
     pub focus: Option<(f64, f64)>,
+    /// A picture to show for an audio or video file (Mastodon's `thumbnail`).
+    pub thumbnail: Option<Vec<u8>>,
 }
 
 /// What processing an upload produced.
@@ -119,6 +123,9 @@ pub async fn upload(ctx: &Context, actor: &Actor, upload: Upload) -> CoreResult<
     check_focus(upload.focus)?;
     if let Some(kind) = document_type(&upload.bytes) {
         return store_document(ctx, actor, upload, kind).await;
+    }
+    if av::is_av(&upload.bytes) {
+        return av::store(ctx, actor, upload).await;
     }
     let max_pixels = ctx.config.media.max_pixels;
     let bytes = upload.bytes;
@@ -233,6 +240,14 @@ pub(crate) async fn store_picture(
     Ok(name)
 }
 
+/// A picture given for (or taken from) an audio or video file, made into a thumbnail and a
+/// blurhash like every upload's.
+async fn picture_and_thumbnail(ctx: &Context, bytes: Vec<u8>) -> CoreResult<Processed> {
+    check_size(ctx, &bytes)?;
+    let max_pixels = ctx.config.media.max_pixels;
+    blocking(move || process(&bytes, max_pixels)).await
+}
+
 /// Image work runs off the async threads: decoding a large picture takes a while.
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> CoreResult<T> + Send + 'static,
@@ -244,8 +259,8 @@ async fn blocking<T: Send + 'static>(
 
 fn unsupported() -> CoreError {
     CoreError::Unsupported(
-        "only JPEG, PNG, GIF and WebP images, and PDF, OpenDocument, Office and EPUB documents \
-         are accepted"
+        "only JPEG, PNG, GIF and WebP images, MP4, WebM and MOV video, MP3, Ogg, Opus, M4A and \
+         WAV audio, and PDF, OpenDocument, Office and EPUB documents are accepted"
             .into(),
     )
 }

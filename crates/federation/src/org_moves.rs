@@ -212,8 +212,7 @@ async fn adopt_resource(
             let bytes = crate::fetch::bounded(data, &url, "*/*", limit).await?;
             let upload = passage_core::media::Upload {
                 bytes,
-                description: None,
-                focus: None,
+                ..Default::default()
             };
             let media = passage_core::media::upload(data, by, upload).await?;
             (None, vec![media.id])

@@ -200,6 +200,23 @@ pub fn media_from(ctx: &Context, m: &Media) -> MediaAttachment {
     if let (Some(x), Some(y)) = (m.focus_x, m.focus_y) {
         meta.insert("focus".into(), serde_json::json!({"x": x, "y": y}));
     }
+    if let Some(seconds) = m.duration {
+        // As Mastodon: `length` as H:MM:SS.ss and `duration` in seconds, beside the size.
+        let whole = seconds as u64;
+        let length = format!(
+            "{}:{:02}:{:05.2}",
+            whole / 3600,
+            whole / 60 % 60,
+            seconds - (whole - whole % 60) as f64
+        );
+        meta.insert("length".into(), serde_json::json!(length));
+        meta.insert("duration".into(), serde_json::json!(seconds));
+        if let Some(original) = meta.get_mut("original").and_then(|o| o.as_object_mut()) {
+            original.insert("duration".into(), serde_json::json!(seconds));
+        } else {
+            meta.insert("original".into(), serde_json::json!({"duration": seconds}));
+        }
+    }
     MediaAttachment {
         id: m.id.to_string(),
         kind: m.kind.clone(),

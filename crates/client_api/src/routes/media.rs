@@ -65,7 +65,14 @@ async fn upload(
                     upload.focus = Some(parse_focus(&text)?);
                 }
             }
-            // A client-made thumbnail (for video and audio) is not needed for images.
+            // A picture for a video or an audio file (unused for images).
+            "thumbnail" => {
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| ApiError::new(e.status(), e.body_text()))?;
+                upload.thumbnail = Some(bytes.to_vec()).filter(|b| !b.is_empty());
+            }
             _ => {}
         }
     }

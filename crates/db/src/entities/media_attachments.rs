@@ -20,6 +20,8 @@ pub struct Model {
     pub width: Option<i32>,
     pub height: Option<i32>,
     pub blurhash: Option<String>,
+    /// Seconds, for audio and video.
+    pub duration: Option<f64>,
     pub created_at: DateTimeWithTimeZone,
     /// Held back for a scheduled post until it is published.
     pub scheduled_post_id: Option<i64>,
