@@ -1,4 +1,6 @@
-//! Audio and video uploads: how long they play, which apps show before playing them.
+//! Audio and video uploads: how long they play, which apps show before playing them. And the
+//! file names indexed: `/media` asks which post a file belongs to (members-only resources'
+//! files are not served there).
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -14,6 +16,8 @@ impl MigrationName for Migration {
 enum MediaAttachments {
     Table,
     Duration,
+    FileName,
+    ThumbnailName,
 }
 
 #[async_trait::async_trait]
@@ -25,10 +29,27 @@ impl MigrationTrait for Migration {
                 .add_column(&mut double_null(MediaAttachments::Duration))
                 .to_owned(),
         )
-        .await
+        .await?;
+        for (name, column) in [
+            ("idx_media_file_name", MediaAttachments::FileName),
+            ("idx_media_thumbnail_name", MediaAttachments::ThumbnailName),
+        ] {
+            m.create_index(
+                Index::create()
+                    .name(name)
+                    .table(MediaAttachments::Table)
+                    .col(column)
+                    .to_owned(),
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for name in ["idx_media_file_name", "idx_media_thumbnail_name"] {
+            m.drop_index(Index::drop().name(name).to_owned()).await?;
+        }
         m.alter_table(
             Table::alter()
                 .table(MediaAttachments::Table)

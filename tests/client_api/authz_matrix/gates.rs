@@ -36,6 +36,7 @@ fn concrete(path: &str) -> String {
     path.replace("{*stream}", "user")
         .replace("{*rest}", "nothing/here")
         .replace("{id}", "987654321987")
+        .replace("{media_id}", "987654321987")
         .replace("{name}", "nobody")
         .replace("{tag}", "housing")
         .replace("{file}", "following.csv")

@@ -325,16 +325,34 @@ async fn organisation_objects(a: &testkit::TestInstance, root: &Client, checks: 
     )
     .await;
     let ona = a.login("ona").await;
+    let pdf =
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(pdf.to_vec()).file_name("m.pdf"),
+    );
+    let file = ona.multipart("/api/v2/media", form).await;
+    assert_eq!(file.status, 200, "{}", file.text);
     let made = ona
         .json(
             Method::POST,
             "/api/passage/v1/resources",
-            json!({"host": "mile", "title": "Board minutes", "link_url": "https://mile.example/m",
+            json!({"host": "mile", "title": "Board minutes", "media_ids": [file.body["id"]],
                    "visibility": "members"}),
         )
         .await;
     assert_eq!(made.status, 200, "{}", made.text);
     let id = made.body["id"].as_str().unwrap().to_owned();
+    // Its file is not at its `/media` address, for anyone.
+    let stored = reqwest::get(file.body["url"].as_str().unwrap())
+        .await
+        .unwrap();
+    let status = stored.status().as_u16();
+    checks.answer("members-only file at /media".into(), status, Some(false));
+    let api_file = made.body["media_attachments"][0]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let readers: Vec<(&str, Client, bool)> = vec![
         ("organisation admin", ona, true),
         ("organisation moderator", a.login("mo").await, true),
@@ -350,6 +368,10 @@ async fn organisation_objects(a: &testkit::TestInstance, root: &Client, checks: 
             got.status.as_u16(),
             Some(*member),
         );
+        let path = api_file.trim_start_matches(&a.base_url()).to_owned();
+        let read = client.get(&path).await;
+        let status = read.status.as_u16();
+        checks.answer(format!("{who}: members-only file"), status, Some(*member));
         let list = client
             .get("/api/passage/v1/organisations/mile/members")
             .await;

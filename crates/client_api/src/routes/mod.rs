@@ -28,6 +28,7 @@ mod organisation_moves;
 mod organisations;
 mod polls;
 mod reports;
+mod resource_files;
 mod resources;
 mod scheduled_statuses;
 mod search;
@@ -80,6 +81,7 @@ pub fn router(max_body: usize, max_upload: usize) -> Router<ApiState> {
         .merge(calendar::routes())
         .merge(organisations::routes())
         .merge(resources::routes())
+        .merge(resource_files::routes())
         .merge(admin_domains::routes())
         .merge(admin_accounts::routes())
         .merge(admin_reports::routes())

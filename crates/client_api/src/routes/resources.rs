@@ -84,7 +84,16 @@ async fn resource_json(
         "category": r.category,
         "folder_id": r.folder_id.map(|f| f.to_string()),
         "visibility": r.visibility,
-        "media_attachments": files.iter().map(|m| media_from(ctx, m)).collect::<Vec<_>>(),
+        "media_attachments": files.iter().map(|m| {
+            let mut entity = media_from(ctx, m);
+            // Members-only files are read through the API, not at their `/media` address.
+            if r.visibility == Access::Members.as_str() {
+                let address = super::resource_files::address(state, shared.post.id, m.id);
+                entity.url = Some(address.clone());
+                entity.preview_url = Some(address);
+            }
+            entity
+        }).collect::<Vec<_>>(),
         "host": account(state, host).await?,
         "created_at": time(&shared.post.published_at),
         "updated_at": time(&r.updated_at),

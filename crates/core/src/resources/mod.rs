@@ -12,6 +12,7 @@
 //!
 //! Folders are in [`folders`].
 
+pub mod files;
 pub mod folders;
 
 use crate::{
