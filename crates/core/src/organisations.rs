@@ -319,3 +319,21 @@ pub async fn refuse_join(
     outbox::notify(ctx);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::context;
+
+    #[tokio::test]
+    async fn a_summary_typed_by_an_admin_is_kept_as_safe_html() {
+        let ctx = context().await;
+        let summary = "<p>City of <b>Ripollet</b></p><script>alert(1)</script>\
+                       <a href=\"javascript:alert(2)\">x</a>";
+        let org = super::create(&ctx, "ripollet", "Ripollet", summary, None)
+            .await
+            .unwrap();
+        assert!(org.summary.contains("<b>Ripollet</b>"), "{}", org.summary);
+        assert!(!org.summary.contains("script"), "{}", org.summary);
+        assert!(!org.summary.contains("javascript:"), "{}", org.summary);
+    }
+}
