@@ -8,7 +8,7 @@ use crate::{
     posts::{self, RemotePost},
 };
 use passage_db::{entities::events, now};
-use sea_orm::{ActiveModelTrait, EntityTrait};
+use sea_orm::{ActiveModelTrait, EntityTrait, TransactionTrait};
 
 /// An event from another server, already checked for origin by federation.
 #[derive(Clone, Debug)]
@@ -18,8 +18,8 @@ pub struct RemoteEvent {
     pub event: Event,
 }
 
-/// Stores or refreshes a remote event and its post. Only the host (the post's author) may
-/// change it.
+/// Stores or refreshes a remote event and its post, together. Only the host (the post's
+/// author) may change it.
 pub async fn upsert_remote(
     ctx: &Context,
     host: &Actor,
@@ -34,10 +34,12 @@ pub async fn upsert_remote(
         .unwrap_or_else(|| remote.post.ap_id.clone());
     let description = content::sanitize(&remote.post.content_html);
     remote.post.content_html = text::status_html(&remote.event, &language, &page, &description);
-    let post = posts::upsert_remote(ctx, host, remote.post).await?;
-    if post.deleted_at.is_some() {
+    // The post and its event in one transaction: a crash cannot leave one without the other.
+    let Ok(prepared) = posts::prepare_remote(ctx, host, remote.post).await? else {
         return Err(CoreError::NotFound);
-    }
+    };
+    let txn = ctx.db.begin().await?;
+    let (post, live) = prepared.write(&txn).await?;
     let mut event = remote.event;
     event.post_id = post.id;
     event.description = description;
@@ -58,8 +60,10 @@ pub async fn upsert_remote(
                 )
                 .to_owned(),
         )
-        .exec(&ctx.db)
+        .exec(&txn)
         .await?;
+    txn.commit().await?;
+    ctx.stream.publish(live);
     Ok((post, event))
 }
 
@@ -91,3 +95,74 @@ const EVENT_COLUMNS: [events::Column; 25] = [
     events::Column::RemoteParticipantCount,
     events::Column::UpdatedAt,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        accounts::{self, ActorKind, RemoteActor},
+        testing::context,
+        visibility::Visibility,
+    };
+
+    #[tokio::test]
+    async fn an_event_that_cannot_be_stored_leaves_no_post() {
+        let ctx = context().await;
+        let host = accounts::upsert_remote(
+            &ctx,
+            RemoteActor {
+                ap_id: "https://mobilizon.example/@picnics".into(),
+                kind: ActorKind::Group,
+                username: "picnics".into(),
+                display_name: "Picnics".into(),
+                summary_html: String::new(),
+                inbox: "https://mobilizon.example/inbox".into(),
+                shared_inbox: None,
+                outbox: None,
+                followers: None,
+                following: None,
+                url: None,
+                public_key_pem: String::new(),
+                locked: false,
+                avatar_url: None,
+                header_url: None,
+                fields: Vec::new(),
+                also_known_as: Vec::new(),
+                says_moved: false,
+                discoverable: true,
+            },
+        )
+        .await
+        .unwrap();
+        // An organiser the database does not hold: the event's row cannot be written.
+        let ghost = Actor {
+            id: host.id + 1000,
+            ..host.clone()
+        };
+        let ap_id = "https://mobilizon.example/events/1";
+        let post = RemotePost {
+            ap_id: ap_id.into(),
+            url: None,
+            content_html: "<p>Bring food</p>".into(),
+            summary: None,
+            sensitive: false,
+            language: Some("en".into()),
+            visibility: Visibility::Public,
+            in_reply_to_ap_id: None,
+            published: now(),
+            edited: None,
+            mentions: Vec::new(),
+            tags: Vec::new(),
+            media: Vec::new(),
+            poll: None,
+            emojis: Vec::new(),
+            links: Vec::new(),
+        };
+        let input = super::super::EventInput::new("Picnic", now(), "Europe/Brussels");
+        let event = super::super::event_row(0, &input, None, None, now());
+        let stored = upsert_remote(&ctx, &host, Some(&ghost), RemoteEvent { post, event }).await;
+        assert!(stored.is_err(), "{stored:?}");
+        let post = crate::posts::by_ap_id(&ctx, ap_id).await.unwrap();
+        assert!(post.is_none(), "a post without its event was left: {post:?}");
+    }
+}
