@@ -85,7 +85,7 @@ pub(crate) async fn to_resources(
 /// Links for the addresses of our own resources written in a status's text. The link text is
 /// the address as written, so a link reveals nothing the text did not.
 pub(crate) async fn in_text(ctx: &Context, text: &str) -> CoreResult<Vec<NewLink>> {
-    let prefix = format!("{}/resources/", ctx.urls.base());
+    let prefix = ctx.urls.resource("");
     let mut finder = linkify::LinkFinder::new();
     finder.kinds(&[linkify::LinkKind::Url]);
     // Collected first: the finder cannot be held across an await.

@@ -146,7 +146,7 @@ fn render_fields(ctx: &Context, typed: Vec<(String, String)>) -> Vec<Field> {
 
 /// A one-line value as HTML: addresses and tags linked, without the paragraph around it.
 fn render_inline(ctx: &Context, text: &str) -> String {
-    let html = crate::content::render_plain(text, &[], &format!("{}/tags", ctx.urls.base()));
+    let html = crate::content::render_plain(text, &[], &ctx.urls.tag(""));
     html.strip_prefix("<p>")
         .and_then(|h| h.strip_suffix("</p>"))
         .map_or(html.clone(), str::to_owned)
@@ -199,7 +199,7 @@ pub async fn update(ctx: &Context, actor: &Actor, update: ProfileUpdate) -> Core
         row.summary = Set(crate::content::render_plain(
             note,
             &[],
-            &format!("{}/tags", ctx.urls.base()),
+            &ctx.urls.tag(""),
         ));
     }
     if let Some(locked) = update.locked {

@@ -69,7 +69,66 @@ impl Urls {
 
     /// A new post id; random so ids reveal neither counts nor order.
     pub fn new_post(&self) -> String {
-        format!("{}/posts/{}", self.base, uuid::Uuid::now_v7())
+        self.post(&uuid::Uuid::now_v7().to_string())
+    }
+
+    /// A post's ActivityPub id from the last segment of its address.
+    pub fn post(&self, key: &str) -> String {
+        format!("{}/posts/{key}", self.base)
+    }
+
+    /// An event's id (also its page) from the last segment of its address.
+    pub fn event(&self, key: &str) -> String {
+        format!("{}/events/{key}", self.base)
+    }
+
+    /// A new event's id.
+    pub fn new_event(&self) -> String {
+        self.event(&uuid::Uuid::now_v7().to_string())
+    }
+
+    /// A recurring series of events.
+    pub fn event_series(&self, key: &str) -> String {
+        format!("{}/events/series/{key}", self.base)
+    }
+
+    /// A resource's id (also its page).
+    pub fn resource(&self, key: &str) -> String {
+        format!("{}/resources/{key}", self.base)
+    }
+
+    /// A new resource's id.
+    pub fn new_resource(&self) -> String {
+        self.resource(&uuid::Uuid::now_v7().to_string())
+    }
+
+    /// A folder of resources.
+    pub fn resource_folder(&self, key: &str) -> String {
+        format!("{}/resources/folders/{key}", self.base)
+    }
+
+    /// Where a hashtag's page is; `tag("")` is the base the composer links hashtags to.
+    pub fn tag(&self, name: &str) -> String {
+        if name.is_empty() {
+            format!("{}/tags", self.base)
+        } else {
+            format!("{}/tags/{name}", self.base)
+        }
+    }
+
+    /// An organisation's or a member's public calendar feed.
+    pub fn calendar_feed(&self, username: &str) -> String {
+        format!("{}/feed/ics", self.profile(username))
+    }
+
+    /// A member's private feed of the events she answered.
+    pub fn calendar_answers(&self, token: &str) -> String {
+        format!("{}/feed/ics/answers/{token}", self.base)
+    }
+
+    /// A file shipped with the server (`avatar.png`, `header.png`).
+    pub fn static_file(&self, name: &str) -> String {
+        format!("{}/static/{name}", self.base)
     }
 
     /// A new activity id (Follow, Like, Announce, and the activities delivery renders).

@@ -47,11 +47,11 @@ pub fn account_from(ctx: &Context, view: &AccountView) -> Account {
     let avatar = a
         .avatar_url
         .clone()
-        .unwrap_or_else(|| format!("{}/static/avatar.png", ctx.urls.base()));
+        .unwrap_or_else(|| ctx.urls.static_file("avatar.png"));
     let header = a
         .header_url
         .clone()
-        .unwrap_or_else(|| format!("{}/static/header.png", ctx.urls.base()));
+        .unwrap_or_else(|| ctx.urls.static_file("header.png"));
     Account {
         id: a.id.to_string(),
         username: a.username.clone(),

@@ -118,7 +118,6 @@ pub struct MediaAttachment {
 
 pub fn status_from(ctx: &Context, view: &PostView) -> Status {
     let p = &view.post;
-    let base = ctx.urls.base();
     Status {
         id: p.id.to_string(),
         uri: p.ap_id.clone(),
@@ -162,7 +161,7 @@ pub fn status_from(ctx: &Context, view: &PostView) -> Status {
             .iter()
             .map(|t| Tag {
                 name: t.clone(),
-                url: format!("{base}/tags/{t}"),
+                url: ctx.urls.tag(t),
             })
             .collect(),
         emojis: view.emojis.iter().map(super::emoji_from).collect(),

@@ -19,7 +19,7 @@ pub fn routes() -> Router<ApiState> {
 async fn issue(State(state): State<ApiState>, user: User) -> ApiResult<Json<Value>> {
     let me = user.require("write:accounts")?;
     let token = calendar::issue_token(&state.ctx, me).await?;
-    let url = format!("{}/feed/ics/answers/{token}", state.ctx.urls.base());
+    let url = state.ctx.urls.calendar_answers(&token);
     Ok(Json(json!({
         "url": url,
         "webcal_url": calendar::webcal(&url),

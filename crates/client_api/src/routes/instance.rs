@@ -156,7 +156,7 @@ async fn v2(State(state): State<ApiState>) -> ApiResult<Json<Value>> {
         "source_url": "https://github.com/passage-network/passage",
         "description": c.description,
         "usage": {"users": {"active_month": users}},
-        "thumbnail": {"url": format!("{}/static/header.png", state.ctx.urls.base())},
+        "thumbnail": {"url": state.ctx.urls.static_file("header.png")},
         "languages": c.languages,
         "configuration": configuration,
         "registrations": {

@@ -31,7 +31,7 @@ pub fn routes() -> Router<ApiState> {
 pub(super) fn tag_json(state: &ApiState, name: &str, following: Option<bool>) -> Value {
     json!({
         "name": name,
-        "url": format!("{}/tags/{name}", state.ctx.urls.base()),
+        "url": state.ctx.urls.tag(name),
         "history": [],
         "following": following,
     })
@@ -86,7 +86,7 @@ fn featured_json(state: &ApiState, f: &featured::Featured) -> Value {
     json!({
         "id": f.id.to_string(),
         "name": f.name,
-        "url": format!("{}/tags/{}", state.ctx.urls.base(), f.name),
+        "url": state.ctx.urls.tag(&f.name),
         "statuses_count": f.statuses.to_string(),
         "last_status_at": f.last_status_at.as_ref().map(|t| time(t)[..10].to_owned()),
     })

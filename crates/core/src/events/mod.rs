@@ -378,7 +378,7 @@ pub async fn create(
     };
     let series_id = series
         .as_ref()
-        .map(|_| format!("{}/events/series/{}", ctx.urls.base(), uuid::Uuid::now_v7()));
+        .map(|_| ctx.urls.event_series(&uuid::Uuid::now_v7().to_string()));
     let starts = series
         .as_ref()
         .map_or_else(|| vec![input.starts_at], |s| s.starts.clone());
@@ -433,7 +433,7 @@ async fn insert(
     banner: Vec<crate::media::Media>,
 ) -> CoreResult<(Post, Event)> {
     let language = input.language.clone();
-    let ap_id = format!("{}/events/{}", ctx.urls.base(), uuid::Uuid::now_v7());
+    let ap_id = ctx.urls.new_event();
     let id = event.post_id;
     let (content, tags) = compose(
         ctx,
@@ -667,7 +667,7 @@ fn compose(
     links: &[NewLink],
 ) -> (String, Vec<String>) {
     event.description =
-        content::render_plain(description, &[], &format!("{}/tags", ctx.urls.base()));
+        content::render_plain(description, &[], &ctx.urls.tag(""));
     let mut text = text::status_html(event, language.unwrap_or("en"), page, &event.description);
     text.push_str(&links::lines_html(
         links.iter().map(|l| (l.href.as_str(), l.name.as_deref())),

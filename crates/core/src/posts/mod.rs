@@ -145,7 +145,7 @@ pub async fn create(ctx: &Context, author: &Actor, new: NewPost) -> CoreResult<P
     let html = content::render_plain(
         &new.text,
         &mention_links(ctx, &new.mentions),
-        &format!("{}/tags", ctx.urls.base()),
+        &ctx.urls.tag(""),
     );
     let tags = content::hashtags_in(&new.text);
     let links = crate::links::in_text(ctx, &new.text).await?;
@@ -256,7 +256,7 @@ pub async fn edit(ctx: &Context, author: &Actor, post_id: i64, change: Edit) -> 
     let html = content::render_plain(
         text,
         &mention_links(ctx, &mentions),
-        &format!("{}/tags", ctx.urls.base()),
+        &ctx.urls.tag(""),
     );
     let tags = content::hashtags_in(text);
     let links = crate::links::in_text(ctx, text).await?;

@@ -47,11 +47,7 @@ pub async fn create(
     let at = now();
     Ok(resource_folders::ActiveModel {
         id: Set(ctx.ids.next()),
-        ap_id: Set(format!(
-            "{}/resources/folders/{}",
-            ctx.urls.base(),
-            uuid::Uuid::now_v7()
-        )),
+        ap_id: Set(ctx.urls.resource_folder(&uuid::Uuid::now_v7().to_string())),
         owner_id: Set(host.id),
         parent_id: Set(parent),
         name: Set(name),

@@ -210,7 +210,7 @@ pub async fn create(
         folders::of_host(ctx, host, folder).await?;
     }
     let id = ctx.ids.next();
-    let ap_id = format!("{}/resources/{}", ctx.urls.base(), uuid::Uuid::now_v7());
+    let ap_id = ctx.urls.new_resource();
     let at = now();
     let (content, tags) = compose(ctx, &input);
     let txn = ctx.db.begin().await?;
@@ -500,7 +500,7 @@ pub fn body_html(
     link: Option<&str>,
     licence: Option<&str>,
 ) -> String {
-    let mut html = content::render_plain(description, &[], &format!("{}/tags", ctx.urls.base()));
+    let mut html = content::render_plain(description, &[], &ctx.urls.tag(""));
     if let Some(link) = link {
         let link = content::escape(link);
         html.push_str(&format!("<p><a href=\"{link}\">{link}</a></p>"));

@@ -50,7 +50,7 @@ pub async fn set_event(
     // Written in several languages: every version, primary first.
     let texts = passage_core::texts::of_post(&ctx.db, post.id).await?;
     if texts.len() > 1 {
-        let tag_base = format!("{}/tags", ctx.urls.base());
+        let tag_base = ctx.urls.tag("");
         note.name_map = Some(
             texts
                 .iter()

@@ -62,7 +62,7 @@ pub async fn note_from_post(ctx: &Context, post: &Post) -> Result<NoteDocument, 
     for name in posts::tags(ctx, post).await? {
         tag.push(Tag::link(
             "Hashtag",
-            format!("{}/tags/{name}", ctx.urls.base()),
+            ctx.urls.tag(&name),
             format!("#{name}"),
         ));
     }

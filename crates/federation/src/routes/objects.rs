@@ -21,7 +21,7 @@ pub async fn get_post(
     data: FederationData,
     request: Request,
 ) -> Result<Response, FederationError> {
-    let ap_id = format!("{}/posts/{id}", data.urls.base());
+    let ap_id = data.urls.post(&id);
     serve_post(ap_id, data, request).await
 }
 
@@ -31,7 +31,7 @@ pub async fn get_event(
     data: FederationData,
     request: Request,
 ) -> Result<Response, FederationError> {
-    let ap_id = format!("{}/events/{id}", data.urls.base());
+    let ap_id = data.urls.event(&id);
     serve_post(ap_id, data, request).await
 }
 
@@ -41,7 +41,7 @@ pub async fn get_resource(
     data: FederationData,
     request: Request,
 ) -> Result<Response, FederationError> {
-    let ap_id = format!("{}/resources/{id}", data.urls.base());
+    let ap_id = data.urls.resource(&id);
     serve_post(ap_id, data, request).await
 }
 
@@ -52,7 +52,7 @@ pub async fn get_folder(
     Path(id): Path<String>,
     data: FederationData,
 ) -> Result<Response, FederationError> {
-    let ap_id = format!("{}/resources/folders/{id}", data.urls.base());
+    let ap_id = data.urls.resource_folder(&id);
     let folder = resources::folders::by_ap_id(&data, &ap_id)
         .await?
         .filter(|f| f.visibility != resources::Access::Members.as_str())
@@ -100,7 +100,7 @@ pub async fn ask(
     data: FederationData,
     axum::Form(form): axum::Form<AskForm>,
 ) -> Response {
-    let page = format!("{}/events/{id}", data.urls.base());
+    let page = data.urls.event(&id);
     let sent = async {
         let post = posts::by_ap_id(&data, &page)
             .await?
@@ -129,7 +129,7 @@ pub async fn get_series(
     Path(id): Path<String>,
     data: FederationData,
 ) -> Result<Response, FederationError> {
-    let series_id = format!("{}/events/series/{id}", data.urls.base());
+    let series_id = data.urls.event_series(&id);
     let mut all = events::series::occurrences(&data, std::slice::from_ref(&series_id)).await?;
     let occurrences = all.remove(&series_id).ok_or(FederationError::NotFound)?;
     let host = occurrences.first().map(|(p, _)| p.author_id);

@@ -91,7 +91,7 @@ async fn public_feed(ctx: &Context, name: &str, filter: Filter) -> Response {
 }
 
 async fn one(State(ctx): State<Context>, Path(id): Path<String>) -> Response {
-    let ap_id = format!("{}/events/{id}", ctx.urls.base());
+    let ap_id = ctx.urls.event(&id);
     let post = match posts::by_ap_id(&ctx, &ap_id).await {
         Ok(Some(post)) if posts::can_view(&ctx, None, &post).await.unwrap_or(false) => post,
         Ok(_) => return not_found(),

@@ -64,7 +64,7 @@ pub async fn show(
     Query(outcome): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let ap_id = format!("{}/events/{id}", ctx.urls.base());
+    let ap_id = ctx.urls.event(&id);
     let Ok(Some(post)) = posts::by_ap_id(&ctx, &ap_id).await else {
         return not_found(&ctx);
     };
@@ -89,7 +89,7 @@ pub async fn show(
     let (name, description) = match version {
         Some(t) => (
             t.title.clone(),
-            content::render_plain(&t.description, &[], &format!("{}/tags", ctx.urls.base())),
+            content::render_plain(&t.description, &[], &ctx.urls.tag("")),
         ),
         None => (event.name.clone(), event.description.clone()),
     };

@@ -103,7 +103,7 @@ pub async fn show(
     } else {
         Vec::new()
     };
-    let feed_url = format!("{}/@{}/feed/ics", ctx.urls.base(), actor.username);
+    let feed_url = ctx.urls.calendar_feed(&actor.username);
     let webcal_url = events::calendar::webcal(&feed_url);
     let frame = Frame::new(&ctx, lang);
     let handle = handle(&ctx, &actor);

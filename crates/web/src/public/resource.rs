@@ -45,7 +45,7 @@ pub async fn show(
     Query(q): Query<LangQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let ap_id = format!("{}/resources/{id}", ctx.urls.base());
+    let ap_id = ctx.urls.resource(&id);
     let Ok(Some(post)) = posts::by_ap_id(&ctx, &ap_id).await else {
         return not_found(&ctx);
     };
