@@ -26,7 +26,7 @@ impl MigrationTrait for Migration {
         m.alter_table(
             Table::alter()
                 .table(MediaAttachments::Table)
-                .add_column(&mut double_null(MediaAttachments::Duration))
+                .add_column(double_null(MediaAttachments::Duration))
                 .to_owned(),
         )
         .await?;

@@ -196,11 +196,7 @@ pub async fn update(ctx: &Context, actor: &Actor, update: ProfileUpdate) -> Core
         row.display_name = Set(name);
     }
     if let Some(note) = &update.note {
-        row.summary = Set(crate::content::render_plain(
-            note,
-            &[],
-            &ctx.urls.tag(""),
-        ));
+        row.summary = Set(crate::content::render_plain(note, &[], &ctx.urls.tag("")));
     }
     if let Some(locked) = update.locked {
         row.locked = Set(locked);

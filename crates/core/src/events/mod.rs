@@ -666,8 +666,7 @@ fn compose(
     description: &str,
     links: &[NewLink],
 ) -> (String, Vec<String>) {
-    event.description =
-        content::render_plain(description, &[], &ctx.urls.tag(""));
+    event.description = content::render_plain(description, &[], &ctx.urls.tag(""));
     let mut text = text::status_html(event, language.unwrap_or("en"), page, &event.description);
     text.push_str(&links::lines_html(
         links.iter().map(|l| (l.href.as_str(), l.name.as_deref())),

@@ -163,6 +163,9 @@ mod tests {
         let stored = upsert_remote(&ctx, &host, Some(&ghost), RemoteEvent { post, event }).await;
         assert!(stored.is_err(), "{stored:?}");
         let post = crate::posts::by_ap_id(&ctx, ap_id).await.unwrap();
-        assert!(post.is_none(), "a post without its event was left: {post:?}");
+        assert!(
+            post.is_none(),
+            "a post without its event was left: {post:?}"
+        );
     }
 }

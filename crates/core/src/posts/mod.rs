@@ -253,11 +253,7 @@ pub async fn edit(ctx: &Context, author: &Actor, post_id: i64, change: Edit) -> 
     }
     let mentions = mentioned(ctx, &post).await?;
     let mention_ids: Vec<i64> = mentions.iter().map(|a| a.id).collect();
-    let html = content::render_plain(
-        text,
-        &mention_links(ctx, &mentions),
-        &ctx.urls.tag(""),
-    );
+    let html = content::render_plain(text, &mention_links(ctx, &mentions), &ctx.urls.tag(""));
     let tags = content::hashtags_in(text);
     let links = crate::links::in_text(ctx, text).await?;
     let txn = ctx.db.begin().await?;

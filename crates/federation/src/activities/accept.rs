@@ -9,9 +9,11 @@
 
 use crate::{
     FederationData, FederationError,
-    activities::{local_event, same_id},
+    activities::{
+        follow::Follow, ignore::Ignore, join::Join, local_event, reject::Reject, same_id,
+    },
     objects::actor,
-    protocol::id_of,
+    protocol::{id_of, urls_lenient},
 };
 use activitypub_federation::{kinds::activity::AcceptType, traits::Activity};
 use passage_core::{
@@ -30,7 +32,66 @@ pub struct Accept {
     #[serde(rename = "type")]
     pub kind: AcceptType,
     pub actor: Url,
+    /// Left out of the Accept of a `Follow`, as Mastodon sends it.
+    #[serde(
+        default,
+        deserialize_with = "urls_lenient",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub to: Vec<String>,
     pub object: Value,
+}
+
+impl Accept {
+    /// The followee's Accept of `follow`. The Follow goes back inline, as Mastodon sends it:
+    /// a server that does not know the Follow's id can still tell which follow is answered.
+    pub fn of_follow(id: &str, follow: &Follow) -> Result<Self, FederationError> {
+        Ok(Self {
+            id: Url::parse(id)?,
+            kind: AcceptType::Accept,
+            actor: follow.object.clone(),
+            to: Vec::new(),
+            object: serde_json::to_value(follow)?,
+        })
+    }
+
+    /// `host`'s Accept of `join` (someone's Join of its event), to the one who joined. The
+    /// Join goes back inline, as a Follow does.
+    pub fn of_join(id: &str, host: &str, join: &Join) -> Result<Self, FederationError> {
+        Ok(Self {
+            id: Url::parse(id)?,
+            kind: AcceptType::Accept,
+            actor: Url::parse(host)?,
+            to: vec![join.actor.to_string()],
+            object: serde_json::to_value(join)?,
+        })
+    }
+}
+
+/// The host's answer to someone's Join of its event: seated (`Accept`), refused (`Reject`),
+/// or `Ignore`d when the event takes no registrations (FEP-8a8e).
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum JoinReply {
+    Accept(Accept),
+    Reject(Reject),
+    Ignore(Ignore),
+}
+
+impl JoinReply {
+    /// The answer of kind `reply` (`Accept`, `Reject` or `Ignore`), with `id`, by `host`.
+    pub fn new(reply: &str, id: &str, host: &str, join: &Join) -> Result<Self, FederationError> {
+        Ok(match reply {
+            "Accept" => Self::Accept(Accept::of_join(id, host, join)?),
+            "Reject" => Self::Reject(Reject::of_join(id, host, join)?),
+            "Ignore" => Self::Ignore(Ignore::of_join(id, host, join)?),
+            other => {
+                return Err(FederationError::BadRequest(format!(
+                    "{other:?} is no answer to a Join"
+                )));
+            }
+        })
+    }
 }
 
 #[async_trait::async_trait]

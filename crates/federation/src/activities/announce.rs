@@ -4,7 +4,7 @@
 use crate::{
     FederationData, FederationError,
     objects::{actor, note},
-    protocol::urls_lenient,
+    protocol::{PUBLIC, urls_lenient},
 };
 use activitypub_federation::{kinds::activity::AnnounceType, traits::Activity};
 use passage_core::reactions;
@@ -27,6 +27,32 @@ pub struct Announce {
     pub object: Url,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+impl Announce {
+    /// `actor`'s boost `id` of `object`, a post by `author`: public, and copied to the author
+    /// and to the booster's `followers`.
+    pub fn new(
+        id: &str,
+        actor: &str,
+        followers: Option<&str>,
+        author: &str,
+        object: &str,
+        published: chrono::DateTime<chrono::FixedOffset>,
+    ) -> Result<Self, FederationError> {
+        Ok(Self {
+            id: Url::parse(id)?,
+            kind: AnnounceType::Announce,
+            actor: Url::parse(actor)?,
+            to: vec![PUBLIC.to_owned()],
+            cc: std::iter::once(author)
+                .chain(followers)
+                .map(str::to_owned)
+                .collect(),
+            object: Url::parse(object)?,
+            published: Some(published),
+        })
+    }
 }
 
 fn object_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Url, D::Error> {

@@ -11,10 +11,10 @@ use crate::{
     protocol::{note::NoteDocument, urls_lenient},
 };
 use activitypub_federation::{
-    kinds::activity::CreateType,
+    kinds::{activity::CreateType, object::NoteType},
     traits::{Activity, Object},
 };
-use passage_core::polls;
+use passage_core::{Context, Post, polls};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -58,6 +58,26 @@ impl Activity for Create {
 }
 
 impl Create {
+    /// `actor`'s Create `id` of `note`, addressed as the note is.
+    pub fn of_note(id: &str, actor: &str, note: NoteDocument) -> Result<Self, FederationError> {
+        Ok(Self {
+            id: Url::parse(id)?,
+            kind: CreateType::Create,
+            actor: Url::parse(actor)?,
+            to: note.to.clone(),
+            cc: note.cc.clone(),
+            published: note.published,
+            object: note,
+        })
+    }
+
+    /// The Create of `post` by its author `actor`, as sent and as listed in the outbox. Its
+    /// id is the post's own with `/activity`: the same every time it is rendered.
+    pub async fn of_post(ctx: &Context, actor: &str, post: &Post) -> Result<Self, FederationError> {
+        let note = crate::objects::note::note_from_post(ctx, post).await?;
+        Self::of_note(&format!("{}/activity", post.ap_id), actor, note)
+    }
+
     /// A vote on one of our polls: Mastodon sends each choice as a `Note` with the option's
     /// title as `name`, no content, in reply to the `Question`.
     async fn is_vote(&self, data: &FederationData) -> Result<bool, FederationError> {
@@ -70,5 +90,61 @@ impl Create {
         }
         let voter = actor::resolve(self.actor.as_str(), data).await?;
         Ok(polls::receive_vote(data, &voter, question.as_str(), option, note.id.as_str()).await?)
+    }
+}
+
+/// Our member's vote on a poll elsewhere, as Mastodon sends it: a `Create` of a `Note` named
+/// after the chosen option, in reply to the `Question`, with no content, addressed to the
+/// poll's author alone so who voted what stays between them. A [`Create`] cannot carry it:
+/// its [`NoteDocument`] always writes `content`, `cc`, `tag` and `sensitive`.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Vote {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: CreateType,
+    pub actor: Url,
+    pub to: Vec<String>,
+    pub object: VoteNote,
+}
+
+/// The `Note` a [`Vote`] carries.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VoteNote {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: NoteType,
+    pub name: String,
+    pub attributed_to: Url,
+    pub to: Vec<String>,
+    pub in_reply_to: String,
+}
+
+impl Vote {
+    /// `voter`'s choice of `option` in `question`, a poll by `author`. `note` is the vote's
+    /// own id; the Create's is derived from it.
+    pub fn new(
+        note: &str,
+        voter: &str,
+        author: &str,
+        option: &str,
+        question: &str,
+    ) -> Result<Self, FederationError> {
+        let voter = Url::parse(voter)?;
+        Ok(Self {
+            id: Url::parse(&format!("{note}/activity"))?,
+            kind: CreateType::Create,
+            actor: voter.clone(),
+            to: vec![author.to_owned()],
+            object: VoteNote {
+                id: Url::parse(note)?,
+                kind: NoteType::Note,
+                name: option.to_owned(),
+                attributed_to: voter,
+                to: vec![author.to_owned()],
+                in_reply_to: question.to_owned(),
+            },
+        })
     }
 }

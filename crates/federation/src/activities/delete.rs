@@ -4,10 +4,11 @@
 
 use crate::{
     FederationData, FederationError,
-    protocol::{IdOr, note::Tombstone},
+    activities::urls_if_present,
+    protocol::{IdOr, PUBLIC, addressing::address, note::Tombstone},
 };
 use activitypub_federation::{kinds::activity::DeleteType, traits::Activity};
-use passage_core::posts;
+use passage_core::{posts, visibility::Visibility};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -20,12 +21,54 @@ pub struct Delete {
     pub actor: Url,
     #[serde(default, deserialize_with = "crate::protocol::urls_lenient")]
     pub to: Vec<String>,
-    #[serde(default, deserialize_with = "crate::protocol::urls_lenient")]
-    pub cc: Vec<String>,
+    /// Left out of the Delete of an actor; empty, but there, in that of a direct post.
+    #[serde(
+        default,
+        deserialize_with = "urls_if_present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cc: Option<Vec<String>>,
     pub object: IdOr<Tombstone>,
 }
 
 impl Delete {
+    /// `actor`'s Delete of its post `post`, addressed to the audience the post had (its
+    /// `visibility`, `followers` and `mentions`), so it reaches every copy. Its id is the
+    /// post's with `#delete`: the same however often it is rendered.
+    pub fn of_post(
+        actor: &str,
+        followers: &str,
+        post: &str,
+        visibility: Visibility,
+        mentions: &[String],
+    ) -> Result<Self, FederationError> {
+        let (to, cc) = address(visibility, followers, mentions);
+        Ok(Self {
+            id: Url::parse(&format!("{post}#delete"))?,
+            kind: DeleteType::Delete,
+            actor: Url::parse(actor)?,
+            to,
+            cc: Some(cc),
+            object: IdOr::Object(Box::new(Tombstone {
+                id: Url::parse(post)?,
+                kind: "Tombstone".into(),
+            })),
+        })
+    }
+
+    /// The Delete of the local `actor` itself (its account is purged), to everyone.
+    pub fn of_actor(id: &str, actor: &str) -> Result<Self, FederationError> {
+        let actor = Url::parse(actor)?;
+        Ok(Self {
+            id: Url::parse(id)?,
+            kind: DeleteType::Delete,
+            to: vec![PUBLIC.to_owned()],
+            cc: None,
+            object: IdOr::Id(actor.clone()),
+            actor,
+        })
+    }
+
     fn object_id(&self) -> &Url {
         match &self.object {
             IdOr::Id(id) => id,

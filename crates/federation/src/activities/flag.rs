@@ -3,9 +3,14 @@
 //! `object`. It becomes a report for our moderators, unless our policy rejects that domain's
 //! reports; then it is accepted and dropped.
 
-use crate::{FederationData, FederationError, objects::actor, protocol::one_or_many_ids};
+use crate::{
+    FederationData, FederationError,
+    objects::actor,
+    protocol::{one_or_many_ids, urls_lenient},
+};
 use activitypub_federation::{kinds::activity::FlagType, traits::Activity};
-use passage_core::{accounts, moderation, posts, reports};
+use passage_core::{Actor, Context, accounts, moderation, posts, reports};
+use sea_orm::EntityTrait;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use url::Url;
@@ -20,9 +25,67 @@ pub struct Flag {
     #[serde(rename = "type")]
     pub kind: FlagType,
     pub actor: Url,
+    #[serde(
+        default,
+        deserialize_with = "urls_lenient",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub to: Vec<String>,
+    /// The account reported, then the posts of its that are reported, as Mastodon sends it.
     pub object: Value,
     #[serde(default)]
     pub content: Option<String>,
+}
+
+impl Flag {
+    /// `actor`'s report of `target` and its `posts`, to the target's server. Sent from the
+    /// instance actor, so the member who reported stays unknown there.
+    pub fn new(
+        id: &str,
+        actor: &str,
+        target: &str,
+        comment: &str,
+        posts: Vec<String>,
+    ) -> Result<Self, FederationError> {
+        let object: Vec<String> = std::iter::once(target.to_owned()).chain(posts).collect();
+        Ok(Self {
+            id: Url::parse(id)?,
+            kind: FlagType::Flag,
+            actor: Url::parse(actor)?,
+            to: vec![target.to_owned()],
+            object: serde_json::to_value(object)?,
+            content: Some(comment.to_owned()),
+        })
+    }
+
+    /// Our report `report_id` forwarded by `actor` (with id `id`), and the account it is
+    /// about; `None` once the report is gone. Of the reported posts only the account's own
+    /// are named: a report cannot be used to point at someone else's.
+    pub async fn forward(
+        ctx: &Context,
+        id: &str,
+        actor: &str,
+        report_id: i64,
+    ) -> Result<Option<(Self, Actor)>, FederationError> {
+        let Some(report) = passage_core::db::entities::reports::Entity::find_by_id(report_id)
+            .one(&ctx.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let target = accounts::by_id(ctx, report.target_id).await?;
+        let mut own = Vec::new();
+        for id in report.status_ids.split_whitespace() {
+            if let Ok(id) = id.parse::<i64>()
+                && let Ok(post) = posts::by_id(ctx, id).await
+                && post.author_id == target.id
+            {
+                own.push(post.ap_id);
+            }
+        }
+        let flag = Self::new(id, actor, &target.ap_id, &report.comment, own)?;
+        Ok(Some((flag, target)))
+    }
 }
 
 #[async_trait::async_trait]

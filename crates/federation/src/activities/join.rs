@@ -8,7 +8,10 @@
 //! a `Reject` (see `organisations::refuse_join`).
 
 use crate::{
-    FederationData, FederationError, activities::local_event, objects::actor, protocol::id_of,
+    FederationData, FederationError,
+    activities::local_event,
+    objects::actor,
+    protocol::{id_of, urls_lenient},
 };
 use activitypub_federation::{kinds::activity::JoinType, traits::Activity};
 use passage_core::{
@@ -27,9 +30,36 @@ pub struct Join {
     #[serde(rename = "type")]
     pub kind: JoinType,
     pub actor: Url,
+    /// Left out of a Join given inline in an answer to it.
+    #[serde(
+        default,
+        deserialize_with = "urls_lenient",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub to: Vec<String>,
     pub object: Value,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub participation_message: Option<String>,
+}
+
+impl Join {
+    /// `actor`'s Join of `object` (an event, or an organisation), to `to`. The object goes by
+    /// id, as Mobilizon sends it.
+    pub fn new(
+        id: &str,
+        actor: &str,
+        object: &str,
+        to: Vec<String>,
+    ) -> Result<Self, FederationError> {
+        Ok(Self {
+            id: Url::parse(id)?,
+            kind: JoinType::Join,
+            actor: Url::parse(actor)?,
+            to,
+            object: Value::String(object.to_owned()),
+            participation_message: None,
+        })
+    }
 }
 
 #[async_trait::async_trait]

@@ -117,6 +117,15 @@ pub(crate) async fn local_event(
     Ok(post)
 }
 
+/// Reads `to`/`cc` as [`urls_lenient`](crate::protocol::urls_lenient) does, remembering
+/// whether the field was there at all: what we send leaves out a `cc` it has no use for (an
+/// actor's `Delete`), yet keeps the empty one a direct post's `Delete` carries.
+pub(crate) fn urls_if_present<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<String>>, D::Error> {
+    crate::protocol::urls_lenient(d).map(Some)
+}
+
 /// Ids are compared as strings: they are opaque to us.
 pub(crate) fn same_id(a: &Url, b: &str) -> bool {
     a.as_str() == b

@@ -23,22 +23,21 @@ pub struct Move {
 }
 
 impl Move {
-    /// The Move of local account `origin` to `target`, addressed to its followers.
-    pub fn new(id: &str, origin: &Actor, target: &str) -> Result<Self, FederationError> {
-        let origin_id = Url::parse(&origin.ap_id)?;
+    /// The Move of local account `origin` to `target`, addressed to its `followers`.
+    pub fn new(
+        id: &str,
+        origin: &str,
+        followers: Option<&str>,
+        target: &str,
+    ) -> Result<Self, FederationError> {
+        let origin = Url::parse(origin)?;
         Ok(Self {
             id: Url::parse(id)?,
             kind: MoveType::Move,
-            actor: origin_id.clone(),
-            object: origin_id,
+            actor: origin.clone(),
+            object: origin,
             target: Url::parse(target)?,
-            to: origin
-                .followers_url
-                .as_deref()
-                .map(Url::parse)
-                .transpose()?
-                .into_iter()
-                .collect(),
+            to: followers.map(Url::parse).transpose()?.into_iter().collect(),
         })
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::{
     FederationData, FederationError,
-    activities::{local_event, same_id},
+    activities::{follow::Follow, local_event, same_id},
     objects::actor,
     protocol::{IdOr, id_of},
 };
@@ -34,6 +34,36 @@ pub struct Undone {
 }
 
 impl Undo {
+    /// `actor`'s Undo of its own activity `undone` (a `kind`, about `object`). The undone
+    /// activity goes inline, so a receiver that has no record of its id can still tell
+    /// what is undone.
+    pub fn of(
+        id: &str,
+        actor: &str,
+        kind: &str,
+        undone: &str,
+        object: &str,
+    ) -> Result<Self, FederationError> {
+        let undone = Undone {
+            id: Url::parse(undone)?,
+            kind: kind.to_owned(),
+            actor: Url::parse(actor)?,
+            object: serde_json::Value::String(object.to_owned()),
+        };
+        Self::new(id, actor, undone)
+    }
+
+    /// The follower's Undo of `follow` (an unfollow, or leaving a relay).
+    pub fn of_follow(id: &str, follow: &Follow) -> Result<Self, FederationError> {
+        let undone = Undone {
+            id: follow.id.clone(),
+            kind: "Follow".into(),
+            actor: follow.actor.clone(),
+            object: serde_json::Value::String(follow.object.to_string()),
+        };
+        Self::new(id, follow.actor.as_str(), undone)
+    }
+
     pub fn new(id: &str, actor: &str, undone: Undone) -> Result<Self, FederationError> {
         Ok(Self {
             id: Url::parse(id)?,

@@ -3,11 +3,12 @@
 
 use crate::{
     FederationData, FederationError,
+    activities::urls_if_present,
     objects::{
         actor::ApubActor,
         note::{ApubPost, sent_by_author, verify_origin},
     },
-    protocol::{actor::ActorDocument, note::NoteDocument},
+    protocol::{PUBLIC, actor::ActorDocument, lenient, note::NoteDocument, urls_lenient},
 };
 use activitypub_federation::{
     kinds::activity::UpdateType,
@@ -23,6 +24,21 @@ pub struct Update {
     #[serde(rename = "type")]
     pub kind: UpdateType,
     pub actor: Url,
+    #[serde(default, deserialize_with = "urls_lenient")]
+    pub to: Vec<String>,
+    /// Left out of the Update of a suspended actor, which goes to named servers alone.
+    #[serde(
+        default,
+        deserialize_with = "urls_if_present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cc: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub published: Option<chrono::DateTime<chrono::FixedOffset>>,
     pub object: serde_json::Value,
 }
 
@@ -33,6 +49,37 @@ enum Updated {
 }
 
 impl Update {
+    /// `actor`'s edit `id` of its post `note`, addressed as the note is.
+    pub fn of_note(id: &str, actor: &str, note: &NoteDocument) -> Result<Self, FederationError> {
+        Ok(Self {
+            id: Url::parse(id)?,
+            kind: UpdateType::Update,
+            actor: Url::parse(actor)?,
+            to: note.to.clone(),
+            cc: Some(note.cc.clone()),
+            published: note.published,
+            object: serde_json::to_value(note)?,
+        })
+    }
+
+    /// A local actor's own `document`, public. A profile change goes to its `followers`; a
+    /// suspension (`None`) to the servers it was linked with, named by the caller.
+    pub fn of_actor(
+        id: &str,
+        document: &ActorDocument,
+        followers: Option<&str>,
+    ) -> Result<Self, FederationError> {
+        Ok(Self {
+            id: Url::parse(id)?,
+            kind: UpdateType::Update,
+            actor: document.id.clone(),
+            to: vec![PUBLIC.to_owned()],
+            cc: followers.map(|f| vec![f.to_owned()]),
+            published: None,
+            object: serde_json::to_value(document)?,
+        })
+    }
+
     fn updated(&self) -> Result<Updated, FederationError> {
         let kind = self
             .object

@@ -5,7 +5,7 @@
 //! unreachable and gets no new deliveries until it answers again.
 
 use crate::{
-    Federation, FederationError, delivery::render::render_pending, objects::actor::key_id,
+    Federation, FederationError, delivery::pending::render_pending, objects::actor::key_id,
     signatures,
 };
 use aws_lc_rs::rsa::KeyPair as RsaKeyPair;
