@@ -2,7 +2,7 @@
 //! sensitive, with a notice in the app, one appeal, an expiry, and the admin account lists.
 
 use super::media::{photo_with_location, upload};
-use passage_core::db::entities::account_warnings;
+use passage_db::entities::account_warnings;
 use reqwest::Method;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde_json::{Value, json};
@@ -164,7 +164,7 @@ async fn a_member_is_warned_frozen_and_appeals_once_and_actions_expire() {
         .find(|w| w.action == "silence")
         .unwrap();
     let mut row: account_warnings::ActiveModel = limited.into();
-    row.expires_at = Set(Some(passage_core::db::now() - chrono::Duration::seconds(1)));
+    row.expires_at = Set(Some(passage_db::now() - chrono::Duration::seconds(1)));
     row.update(&alpha.ctx().db).await.unwrap();
     alpha.running().run_chores().await.unwrap();
     let one = root

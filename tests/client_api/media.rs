@@ -253,7 +253,7 @@ async fn uploads_can_live_in_an_s3_bucket() {
     assert_eq!(status, 500, "{body}");
     assert!(body["error"].is_string(), "{body}");
     assert_eq!(s3.objects().len(), 3);
-    let rows = passage_core::db::entities::media_attachments::Entity::find()
+    let rows = passage_db::entities::media_attachments::Entity::find()
         .count(&a.ctx().db)
         .await
         .unwrap();

@@ -2,7 +2,7 @@
 //! `Question` and vote `Note`s), counted, hidden while the author asks, and ended with a
 //! notification to the voters and the author.
 
-use passage_core::db::entities::polls;
+use passage_db::entities::polls;
 use reqwest::{Method, StatusCode};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde_json::json;
@@ -16,9 +16,7 @@ async fn end_now(instance: &TestInstance, poll_id: &str) {
         .unwrap()
         .unwrap();
     let mut row: polls::ActiveModel = row.into();
-    row.expires_at = Set(Some(
-        passage_core::db::now() - std::time::Duration::from_secs(1),
-    ));
+    row.expires_at = Set(Some(passage_db::now() - std::time::Duration::from_secs(1)));
     row.update(&instance.ctx().db).await.unwrap();
 }
 

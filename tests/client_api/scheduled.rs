@@ -2,7 +2,7 @@
 //! cancelled, and published by the chore loop when their time comes.
 
 use super::media::{photo_with_location, upload};
-use passage_core::db::{entities::scheduled_posts, now};
+use passage_db::{entities::scheduled_posts, now};
 use reqwest::{Method, StatusCode};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde_json::json;

@@ -8,9 +8,9 @@
 use crate::processes::{Receiver, spawn_server, wait_until};
 use passage_core::{
     config::DeliveryMode,
-    db::entities::deliveries,
     posts::{self, NewPost},
 };
+use passage_db::entities::deliveries;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use std::time::Duration;
 use testkit::TestNetwork;

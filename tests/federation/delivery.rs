@@ -1,10 +1,10 @@
 //! Durable delivery: nothing is lost when the receiver is down or the sender dies.
 
 use passage_core::{
-    db::queries::deliveries,
     posts::{self, NewPost},
     reactions,
 };
+use passage_db::queries::deliveries;
 use testkit::TestNetwork;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,7 +2,7 @@
 //! subscriptions to lists served over HTTP, with priorities, exclusions and retractions;
 //! blocks that expire lift by themselves.
 
-use passage_core::db::entities::domain_blocks;
+use passage_db::entities::domain_blocks;
 use reqwest::{
     Method,
     multipart::{Form, Part},
@@ -378,7 +378,7 @@ async fn an_expired_block_lifts_by_itself() {
         .unwrap()
         .unwrap()
         .into();
-    row.expires_at = Set(Some(passage_core::db::now() - chrono::Duration::seconds(1)));
+    row.expires_at = Set(Some(passage_db::now() - chrono::Duration::seconds(1)));
     row.update(&alpha.ctx().db).await.unwrap();
     assert!(alpha.running().run_chores().await.unwrap() >= 1);
     assert!(blocks(&root).await.is_empty());

@@ -1,10 +1,8 @@
 //! Faults: a receiver whose database refuses writes answers 503 (not 500, not 401), so the
 //! sender keeps the activity and delivers it once the database takes writes again.
 
-use passage_core::{
-    db::entities::deliveries,
-    posts::{self, NewPost},
-};
+use passage_core::posts::{self, NewPost};
+use passage_db::entities::deliveries;
 use sea_orm::{ConnectionTrait, Database, EntityTrait};
 use testkit::{TestInstance, TestNetwork};
 

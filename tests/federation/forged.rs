@@ -424,8 +424,8 @@ async fn ed25519_keys_and_rotated_keys_are_accepted_once_checked() {
 /// Makes alpha's copy of an actor look fetched long ago.
 async fn backdate_fetch(instance: &TestInstance, actor: &Actor) {
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
-    let mut row: passage_core::db::entities::actors::ActiveModel = actor.clone().into();
-    let long_ago = passage_core::db::now() - chrono::Duration::hours(2);
+    let mut row: passage_db::entities::actors::ActiveModel = actor.clone().into();
+    let long_ago = passage_db::now() - chrono::Duration::hours(2);
     row.fetched_at = Set(Some(long_ago));
     row.updated_at = Set(long_ago);
     row.update(&instance.ctx().db).await.unwrap();

@@ -351,7 +351,7 @@ async fn an_import_left_by_a_stopped_process_is_taken_up_by_the_next() {
     .await
     .unwrap();
     assert_eq!(alpha.running().run_chores().await.unwrap(), 0, "still held");
-    passage_core::db::entities::imports::ActiveModel {
+    passage_db::entities::imports::ActiveModel {
         id: Set(import.id),
         lease_until: Set(Some(
             (chrono::Utc::now() - chrono::Duration::seconds(1)).fixed_offset(),

@@ -198,7 +198,7 @@ async fn a_remote_block_ends_follows_until_undone() {
 /// says so beforehand with Mobilizon's `openness`.
 #[tokio::test]
 async fn a_remote_join_of_an_organisation_is_rejected() {
-    use passage_core::db::entities::outgoing_activities;
+    use passage_db::entities::outgoing_activities;
     use sea_orm::EntityTrait;
     let net = TestNetwork::start(2).await;
     let (alpha, beta) = (net.get(0), net.get(1));
@@ -245,7 +245,7 @@ async fn a_remote_join_of_an_organisation_is_rejected() {
 /// Flag is accepted and dropped.
 #[tokio::test]
 async fn a_remote_flag_becomes_a_report_unless_the_domains_reports_are_rejected() {
-    use passage_core::db::entities::reports;
+    use passage_db::entities::reports;
     use sea_orm::EntityTrait;
     let net = TestNetwork::start(2).await;
     let (alpha, beta) = (net.get(0), net.get(1));
@@ -452,10 +452,9 @@ async fn a_followers_only_post_does_not_leak_through_fetches_or_boosts() {
         .await
         .unwrap()
         .expect("carol is known once her signature was checked");
-    let boost =
-        passage_core::db::queries::posts::reblog_by(&alpha.ctx().db, carol_here.id, post.id)
-            .await
-            .unwrap();
+    let boost = passage_db::queries::posts::reblog_by(&alpha.ctx().db, carol_here.id, post.id)
+        .await
+        .unwrap();
     assert!(
         boost.is_none(),
         "a boost of a followers-only post was stored"

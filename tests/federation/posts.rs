@@ -9,7 +9,7 @@ use passage_core::{
 use testkit::{TestInstance, TestNetwork};
 
 async fn boosted_by(instance: &TestInstance, actor: &Actor, post: &Post) -> bool {
-    passage_core::db::queries::posts::reblog_by(&instance.ctx().db, actor.id, post.id)
+    passage_db::queries::posts::reblog_by(&instance.ctx().db, actor.id, post.id)
         .await
         .unwrap()
         .is_some()
@@ -19,7 +19,7 @@ async fn home_has(instance: &TestInstance, viewer: &Actor, post: &Post) -> bool 
     timelines::home(
         instance.ctx(),
         viewer,
-        passage_core::db::Page {
+        passage_db::Page {
             limit: 50,
             ..Default::default()
         },

@@ -2,7 +2,7 @@
 //! once, and thirty days later the account is purged here and its `Delete` removes its posts
 //! and follows on every server that knew it.
 
-use passage_core::db::entities::actors;
+use passage_db::entities::actors;
 use reqwest::Method;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 use serde_json::json;
@@ -48,7 +48,7 @@ async fn a_suspended_member_is_purged_after_thirty_days_on_every_server() {
 
     // Thirty days on, the chores purge it here and tell every server.
     let mut row: actors::ActiveModel = alpha.reload(&sam).await.into();
-    row.suspended_at = Set(Some(passage_core::db::now() - chrono::Duration::days(31)));
+    row.suspended_at = Set(Some(passage_db::now() - chrono::Duration::days(31)));
     row.update(&alpha.ctx().db).await.unwrap();
     assert!(alpha.running().run_chores().await.unwrap() >= 1);
     net.deliver_all().await;

@@ -16,7 +16,8 @@ use axum::{
     http::{HeaderMap, StatusCode, Uri},
     routing::post,
 };
-use passage_core::{accounts::ActorKind, db::entities::deliveries, keys::KeySource};
+use passage_core::{accounts::ActorKind, keys::KeySource};
+use passage_db::entities::deliveries;
 use passage_federation::signatures::{self, IncomingRequest, PublicKey, SignatureHeader};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use std::{

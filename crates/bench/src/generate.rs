@@ -5,9 +5,9 @@
 use passage_core::{
     Actor, Context,
     accounts::{self, ActorKind, NewAccount},
-    db::entities::{actors, follows, posts},
     oauth::{self, NewApp, Scopes},
 };
+use passage_db::entities::{actors, follows, posts};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, TransactionTrait,
@@ -61,7 +61,7 @@ pub async fn account_with_token(
 
 /// A remote actor row as the instance would have fetched it.
 pub fn remote_actor(username: &str, base: &str, public_pem: &str) -> actors::ActiveModel {
-    let at = passage_core::db::now();
+    let at = passage_db::now();
     let ap_id = format!("{base}/users/{username}");
     let domain = base
         .split_once("://")
@@ -107,7 +107,7 @@ pub fn follow(n: usize, follower_id: i64, followee_id: i64) -> follows::ActiveMo
         follower_id: Set(follower_id),
         followee_id: Set(followee_id),
         accepted: Set(true),
-        created_at: Set(passage_core::db::now()),
+        created_at: Set(passage_db::now()),
         ..Default::default()
     }
 }

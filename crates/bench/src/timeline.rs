@@ -7,11 +7,8 @@ use crate::{
     server::{Engine, Setup},
 };
 use futures::future::join_all;
-use passage_core::{
-    accounts::ActorKind,
-    db::entities::{follows, posts},
-    keys::KeySource,
-};
+use passage_core::{accounts::ActorKind, keys::KeySource};
+use passage_db::entities::{follows, posts};
 use rand::{Rng, SeedableRng, seq::IndexedRandom};
 use sea_orm::ActiveValue::Set;
 use std::{

@@ -101,7 +101,7 @@ impl From<CoreError> for ApiError {
             CoreError::TooLarge(m) => Self::new(StatusCode::PAYLOAD_TOO_LARGE, m),
             CoreError::TooMany(wait) => Self::too_many(wait),
             CoreError::Unsupported(m) => Self::invalid(m),
-            CoreError::Db(e) if passage_core::db::is_unavailable(&e) => Self::unavailable(e),
+            CoreError::Db(e) if passage_db::is_unavailable(&e) => Self::unavailable(e),
             CoreError::Db(e) => Self::internal(e),
             CoreError::Internal(m) => Self::internal(m),
         }

@@ -9,7 +9,7 @@ use axum::{
     http::{HeaderValue, Uri, header::LINK},
     response::{IntoResponse, Response},
 };
-use passage_core::db::Page;
+use passage_db::Page;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, Deserialize)]

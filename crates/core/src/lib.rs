@@ -64,5 +64,5 @@ pub use context::Context;
 #[cfg(test)]
 mod testing;
 pub use error::{CoreError, CoreResult};
-pub use passage_db as db;
+
 pub use passage_db::entities::{actors::Model as Actor, posts::Model as Post};

@@ -10,7 +10,8 @@ use crate::{
     objects::actor::actor_document,
     protocol::{PUBLIC, with_context},
 };
-use passage_core::{Actor, Context, db::entities::posts};
+use passage_core::{Actor, Context};
+use passage_db::entities::posts;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 use std::io::Write;

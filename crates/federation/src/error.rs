@@ -56,7 +56,7 @@ impl From<CoreError> for FederationError {
 
 impl From<sea_orm::DbErr> for FederationError {
     fn from(e: sea_orm::DbErr) -> Self {
-        if passage_core::db::is_unavailable(&e) {
+        if passage_db::is_unavailable(&e) {
             Self::Unavailable(e.to_string())
         } else {
             Self::Internal(e.to_string())

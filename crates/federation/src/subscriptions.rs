@@ -62,7 +62,7 @@ pub async fn refresh(
 
 /// Fetches every list that is due; how many were fetched.
 pub async fn refresh_due(federation: &Federation) -> CoreResult<usize> {
-    let due = subscriptions::due(federation, passage_core::db::now()).await?;
+    let due = subscriptions::due(federation, passage_db::now()).await?;
     for sub in &due {
         refresh(federation, By::Operator, sub).await?;
     }

@@ -36,12 +36,12 @@ pub enum StartError {
 
 /// Opens the database (creating the SQLite file and its directory on first start) and runs
 /// pending migrations.
-pub async fn open_database(config: &Config) -> Result<passage_core::db::Db, StartError> {
+pub async fn open_database(config: &Config) -> Result<passage_db::Db, StartError> {
     if config.database.url.is_empty() {
         std::fs::create_dir_all(&config.storage.data_dir)
             .map_err(|e| StartError::DataDir(config.storage.data_dir.clone(), e))?;
     }
-    let db = passage_core::db::connect(&config.database_url(), config.database.max_connections)
+    let db = passage_db::connect(&config.database_url(), config.database.max_connections)
         .await
         .map_err(|e| StartError::Database(e.to_string()))?;
     Migrator::up(&db, None)
@@ -56,13 +56,10 @@ pub async fn context(
     keys: Option<Arc<dyn KeySource>>,
 ) -> Result<Context, StartError> {
     let db = open_database(&config).await?;
-    let reader = passage_core::db::connect_reader(
-        &config.database_url(),
-        &db,
-        config.database.max_connections,
-    )
-    .await
-    .map_err(|e| StartError::Database(e.to_string()))?;
+    let reader =
+        passage_db::connect_reader(&config.database_url(), &db, config.database.max_connections)
+            .await
+            .map_err(|e| StartError::Database(e.to_string()))?;
     let keys = keys.unwrap_or_else(|| {
         Arc::new(RsaKeys {
             bits: config.federation.key_bits,

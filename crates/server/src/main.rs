@@ -494,7 +494,7 @@ async fn admin(ctx: &Context, command: Admin) -> Result<(), passage_core::CoreEr
                 },
         } => {
             let expires_at =
-                expires_in_days.map(|d| passage_core::db::now() + chrono::TimeDelta::days(d));
+                expires_in_days.map(|d| passage_db::now() + chrono::TimeDelta::days(d));
             let made = registrations::invite(ctx, By::Operator, max_uses, expires_at).await?;
             say!("{}", made.code);
         }

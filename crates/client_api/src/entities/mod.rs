@@ -26,7 +26,7 @@ pub use status::{MediaAttachment, Poll, Status, media_from, poll_from, status_fr
 pub use warning::{Warnings, warning_from, warnings_for};
 
 /// Mastodon's timestamp shape (RFC 3339, milliseconds, `Z`), which Tusky's parser requires.
-pub fn time(t: &passage_core::db::Timestamp) -> String {
+pub fn time(t: &passage_db::Timestamp) -> String {
     t.with_timezone(&chrono::Utc)
         .format("%Y-%m-%dT%H:%M:%S%.3fZ")
         .to_string()

@@ -17,9 +17,10 @@ use axum::{
     routing::{delete, get, patch, post},
 };
 use passage_core::{
-    Actor, accounts as core_accounts, blocks, db::queries::posts::AuthorFilter, follows, profile,
-    relationships, timelines, views, visibility::Visibility,
+    Actor, accounts as core_accounts, blocks, follows, profile, relationships, timelines, views,
+    visibility::Visibility,
 };
+use passage_db::queries::posts::AuthorFilter;
 use serde::Deserialize;
 use serde_json::{Value, json};
 

@@ -16,12 +16,12 @@ use axum::{
 };
 use passage_core::{
     Actor, accounts,
-    db::entities::users,
     moderation::{
         By,
         accounts::{self as actions, AccountQuery, ActionInput, Kind, Origin, Standing},
     },
 };
+use passage_db::entities::users;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -253,7 +253,7 @@ async fn act(
         Some(s) if s <= 0 => {
             return Err(ApiError::invalid("expires_in: a number of seconds above 0"));
         }
-        Some(s) => Some(passage_core::db::now() + chrono::Duration::seconds(s)),
+        Some(s) => Some(passage_db::now() + chrono::Duration::seconds(s)),
         None => None,
     };
     let input = ActionInput {

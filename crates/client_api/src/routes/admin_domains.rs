@@ -131,7 +131,7 @@ impl BlockForm {
             if seconds <= 0 {
                 return Err(ApiError::invalid("expires_in: a number of seconds above 0"));
             }
-            input.expires_at = Some(passage_core::db::now() + chrono::Duration::seconds(seconds));
+            input.expires_at = Some(passage_db::now() + chrono::Duration::seconds(seconds));
         }
         Ok(())
     }

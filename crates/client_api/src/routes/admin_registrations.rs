@@ -98,7 +98,7 @@ async fn create_invite(
         Some(s) if s <= 0 => {
             return Err(ApiError::invalid("expires_in: a number of seconds above 0"));
         }
-        Some(s) => Some(passage_core::db::now() + chrono::Duration::seconds(s)),
+        Some(s) => Some(passage_db::now() + chrono::Duration::seconds(s)),
         None => None,
     };
     let made = registrations::invite(&state.ctx, By::Staff(me), max_uses, expires_at).await?;

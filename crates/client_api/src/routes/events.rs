@@ -319,7 +319,7 @@ async fn list(
         category: q.category,
         language: q.language,
         local_only: q.local.unwrap_or(false),
-        after: Some(passage_core::db::now()),
+        after: Some(passage_db::now()),
     };
     let limit = q.limit.unwrap_or(40).clamp(1, 200) as u64;
     let viewer = auth.viewer("read:statuses")?;

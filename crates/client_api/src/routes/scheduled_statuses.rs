@@ -15,7 +15,8 @@ use axum::{
     http::Uri,
     routing::get,
 };
-use passage_core::{db::Timestamp, scheduled};
+use passage_core::scheduled;
+use passage_db::Timestamp;
 use serde::Deserialize;
 use serde_json::{Value, json};
 

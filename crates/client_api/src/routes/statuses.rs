@@ -67,10 +67,10 @@ async fn several(
     Params(form): Params<Ids>,
 ) -> ApiResult<Json<Vec<entities::Status>>> {
     let viewer = auth.viewer("read:statuses")?;
-    if form.id.len() > passage_core::db::page::MAX_LIMIT as usize {
+    if form.id.len() > passage_db::page::MAX_LIMIT as usize {
         return Err(ApiError::invalid(format!(
             "id: at most {} ids",
-            passage_core::db::page::MAX_LIMIT
+            passage_db::page::MAX_LIMIT
         )));
     }
     let mut found = Vec::with_capacity(form.id.len());

@@ -15,11 +15,8 @@ use axum::{
     http::Uri,
     routing::get,
 };
-use passage_core::{
-    bookmarks,
-    db::queries::posts::{PublicFilter, TagFilter},
-    markers, reactions, tags, timelines,
-};
+use passage_core::{bookmarks, markers, reactions, tags, timelines};
+use passage_db::queries::posts::{PublicFilter, TagFilter};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 

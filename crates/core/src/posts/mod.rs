@@ -395,7 +395,7 @@ async fn remember_deleted(ctx: &Context, actor: &Actor, ap_id: &str) -> CoreResu
     {
         Ok(_) => Ok(()),
         // The post arrived meanwhile: delete it the usual way.
-        Err(e) if crate::db::is_unique_violation(&e) => match q::by_ap_id(&ctx.db, ap_id).await? {
+        Err(e) if passage_db::is_unique_violation(&e) => match q::by_ap_id(&ctx.db, ap_id).await? {
             Some(post) if post.author_id == actor.id && post.deleted_at.is_none() => {
                 let id = post.id;
                 tombstone(&ctx.db, post).await?;

@@ -86,7 +86,7 @@ impl Activity for Announce {
                 return Ok(());
             }
         };
-        let published = self.published.unwrap_or_else(passage_core::db::now);
+        let published = self.published.unwrap_or_else(passage_db::now);
         reactions::receive_announce(data, &booster, &post, self.id.as_str(), published).await?;
         Ok(())
     }

@@ -67,7 +67,7 @@ impl Flag {
         actor: &str,
         report_id: i64,
     ) -> Result<Option<(Self, Actor)>, FederationError> {
-        let Some(report) = passage_core::db::entities::reports::Entity::find_by_id(report_id)
+        let Some(report) = passage_db::entities::reports::Entity::find_by_id(report_id)
             .one(&ctx.db)
             .await?
         else {

@@ -4,11 +4,8 @@
 //! other party it concerns (see `render`).
 
 use crate::FederationError;
-use passage_core::{
-    Actor, Context, Post,
-    db::queries::{actors::remote_participant_inboxes, follows as fq},
-    visibility::Visibility,
-};
+use passage_core::{Actor, Context, Post, visibility::Visibility};
+use passage_db::queries::{actors::remote_participant_inboxes, follows as fq};
 
 /// The actor's shared inbox when it has one, its own otherwise: one delivery per server.
 pub fn inbox_of(actor: &Actor) -> String {

@@ -3,11 +3,8 @@
 
 use super::render::{Rendered, render};
 use crate::{Federation, FederationError};
-use passage_core::{
-    accounts,
-    db::{entities::outbox_intents, now, queries::deliveries},
-    urls::Urls,
-};
+use passage_core::{accounts, urls::Urls};
+use passage_db::{entities::outbox_intents, now, queries::deliveries};
 use sea_orm::TransactionTrait;
 
 /// Renders and stores every pending intent; returns how many were rendered. An intent that

@@ -10,16 +10,12 @@ use crate::{
 };
 use aws_lc_rs::rsa::KeyPair as RsaKeyPair;
 use futures::StreamExt;
-use passage_core::{
-    accounts,
-    config::SignatureFormat,
-    db::{
-        Timestamp,
-        entities::{deliveries as drow, outgoing_activities},
-        now,
-        queries::deliveries as q,
-    },
-    keys,
+use passage_core::{accounts, config::SignatureFormat, keys};
+use passage_db::{
+    Timestamp,
+    entities::{deliveries as drow, outgoing_activities},
+    now,
+    queries::deliveries as q,
 };
 use sea_orm::TransactionTrait;
 use std::{collections::HashMap, sync::Arc, time::Duration};

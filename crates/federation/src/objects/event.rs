@@ -29,8 +29,7 @@ pub async fn set_event(
     let language = post.language.clone().unwrap_or_else(|| "en".into());
     let page = post.url.clone().unwrap_or_else(|| post.ap_id.clone());
     let tz = text::zone(event);
-    let local_time =
-        |t: passage_core::db::Timestamp| tz.from_utc_datetime(&t.naive_utc()).fixed_offset();
+    let local_time = |t: passage_db::Timestamp| tz.from_utc_datetime(&t.naive_utc()).fixed_offset();
     let status = Status::parse(&event.status).unwrap_or(Status::Confirmed);
     let going = rsvp::going_counts(&ctx.db, &[post.id]).await?;
     let going = going.first().map_or(0, |(_, n)| *n);
@@ -265,7 +264,7 @@ pub async fn receive(
         remote_participant_count: f
             .participant_count
             .map(|n| n.clamp(0, i64::from(i32::MAX)) as i32),
-        updated_at: passage_core::db::now(),
+        updated_at: passage_db::now(),
         sequence: 0,
         recurrence_id: None,
     };

@@ -298,7 +298,7 @@ pub async fn remote_post(
                 mentions.push(local.id);
             }
         }
-        let now = passage_core::db::now();
+        let now = passage_db::now();
         let remote = RemotePost {
             ap_id: json.id.to_string(),
             url: json

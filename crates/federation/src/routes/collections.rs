@@ -21,7 +21,7 @@ pub async fn outbox(
     data: FederationData,
 ) -> Result<Response, FederationError> {
     let actor = accounts::local_by_username(&data, &name).await?;
-    let posts = passage_core::db::queries::posts::public_by_author(
+    let posts = passage_db::queries::posts::public_by_author(
         &data.db,
         actor.id,
         &FOR_EVERYONE,

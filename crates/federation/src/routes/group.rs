@@ -70,7 +70,7 @@ pub async fn events(
     let org = organisations::local(&data, &name).await?;
     let filter = Filter {
         host_id: Some(org.id),
-        after: Some(passage_core::db::now()),
+        after: Some(passage_db::now()),
         ..Filter::default()
     };
     let found = events::list(&data, &filter, ITEMS).await?;

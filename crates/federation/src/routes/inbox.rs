@@ -7,7 +7,7 @@
 
 use crate::{FederationData, FederationError, activities, routes::signer};
 use axum::{body::Body, extract::Request, http::StatusCode};
-use passage_core::db::{entities::received_activities, now};
+use passage_db::{entities::received_activities, now};
 use sea_orm::{ActiveValue::Set, EntityTrait};
 use serde_json::Value;
 use url::Url;
@@ -78,8 +78,7 @@ pub async fn post_inbox(
         ));
     }
     if let Some(host) = passage_core::urls::Urls::host_of(actor_id.as_str()) {
-        passage_core::db::queries::deliveries::clear_unreachable(&data.db, &data.reader, &host)
-            .await?;
+        passage_db::queries::deliveries::clear_unreachable(&data.db, &data.reader, &host).await?;
     }
     if !first_time(&data, id.as_str()).await? {
         return Ok(StatusCode::ACCEPTED);
@@ -162,7 +161,7 @@ async fn first_time(data: &FederationData, id: &str) -> Result<bool, FederationE
         .await
     {
         Ok(_) => Ok(true),
-        Err(e) if passage_core::db::is_unique_violation(&e) => Ok(false),
+        Err(e) if passage_db::is_unique_violation(&e) => Ok(false),
         Err(e) => Err(e.into()),
     }
 }

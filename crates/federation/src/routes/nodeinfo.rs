@@ -8,7 +8,8 @@ use axum::{
     http::header,
     response::{IntoResponse, Response},
 };
-use passage_core::{config::Registrations, db::queries::actors};
+use passage_core::config::Registrations;
+use passage_db::queries::actors;
 use serde_json::json;
 
 const SCHEMA: &str = "http://nodeinfo.diaspora.software/ns/schema/";

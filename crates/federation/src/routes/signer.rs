@@ -12,7 +12,8 @@ use crate::{
     signatures::{self, IncomingRequest, PublicKey, SignatureError, SignatureHeader, rfc9421},
 };
 use activitypub_federation::fetch::object_id::ObjectId;
-use passage_core::{Actor, config::SignatureFormat, db::now};
+use passage_core::{Actor, config::SignatureFormat};
+use passage_db::now;
 use std::time::{Duration, SystemTime};
 
 /// A request's signature in whichever format it came.

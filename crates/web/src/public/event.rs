@@ -150,7 +150,7 @@ pub async fn show(
             banner,
             answerable: event.status != "cancelled"
                 && matches!(event.join_mode.as_str(), "free" | "restricted")
-                && event.ends_at.unwrap_or(event.starts_at) > passage_core::db::now(),
+                && event.ends_at.unwrap_or(event.starts_at) > passage_db::now(),
             asked: outcome.asked.is_some(),
             ask_error: outcome.ask_error,
         }
@@ -160,7 +160,7 @@ pub async fn show(
 
 /// Google Calendar's "add event" address, in UTC with the event's zone for display.
 fn google_calendar(event: &events::Event, page: &str) -> String {
-    let utc = |t: &passage_core::db::Timestamp| {
+    let utc = |t: &passage_db::Timestamp| {
         t.with_timezone(&chrono::Utc)
             .format("%Y%m%dT%H%M%SZ")
             .to_string()

@@ -64,7 +64,7 @@ pub async fn show(
     let lang = languages::pick(&reader, &text::LANGUAGES).unwrap_or("en");
     let filter = Filter {
         host_id: Some(actor.id),
-        after: Some(passage_core::db::now()),
+        after: Some(passage_db::now()),
         ..Filter::default()
     };
     let events = events::list(&ctx, &filter, 50)
