@@ -95,6 +95,14 @@ async fn search_tags_reblogs_and_tag_timelines_answer_as_mastodon() {
     assert_eq!(reblog.body["reblog"]["id"], original["id"]);
     assert_eq!(reblog.body["reblogged"], true);
     assert_eq!(reblog.body["reblog"]["reblogged"], true);
+    // Reblogging the reblog (as an app does from a timeline) reblogs the original.
+    let cem = a.login("cem").await;
+    let boost_id = reblog.body["id"].as_str().unwrap();
+    let again = cem
+        .post(&format!("/api/v1/statuses/{boost_id}/reblog"))
+        .await;
+    assert_eq!(again.status, 200, "{}", again.text);
+    assert_eq!(again.body["reblog"]["id"], original["id"]);
 
     // Tag timelines: any[], all[] and none[].
     ana.status("#housing only").await;

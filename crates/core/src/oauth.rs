@@ -198,7 +198,7 @@ pub async fn register_app(ctx: &Context, new: NewApp) -> OauthResult<App> {
     }
     let website = new.website.filter(|w| !w.trim().is_empty());
     if let Some(site) = &website
-        && !is_web_address(site)
+        && crate::urls::Urls::web_address(site).is_none()
     {
         return Err(OauthError::InvalidRequest(
             "website: must be an http or https address".into(),
@@ -216,11 +216,6 @@ pub async fn register_app(ctx: &Context, new: NewApp) -> OauthResult<App> {
     }
     .insert(&ctx.db)
     .await?)
-}
-
-/// An absolute `http(s)` URL: what may be shown as a link (never `javascript:` or `data:`).
-pub fn is_web_address(text: &str) -> bool {
-    url::Url::parse(text.trim()).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
 }
 
 pub fn redirect_uris(app: &App) -> Vec<&str> {

@@ -175,7 +175,7 @@ fn form_page(
             .app
             .website
             .as_deref()
-            .filter(|w| passage_core::oauth::is_web_address(w)),
+            .filter(|w| passage_core::urls::Urls::web_address(w).is_some()),
         scopes: scope.split(' ').map(str::to_owned).collect(),
         client_id: &p.client_id,
         redirect_uri: &p.redirect_uri,

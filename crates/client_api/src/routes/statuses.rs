@@ -347,6 +347,13 @@ async fn reblog(
     Path(raw): Path<String>,
 ) -> ApiResult<Json<entities::Status>> {
     let actor = user.require("write:statuses")?;
+    // As Mastodon: reblogging a reblog (an app's timeline holds them) reblogs what it carries.
+    let raw = match posts::by_id(&state.ctx, id(&raw)?).await {
+        Ok(post) => post
+            .reblog_of_id
+            .map_or(raw, |original| original.to_string()),
+        Err(_) => raw,
+    };
     let post = visible(&state, Some(actor), &raw).await?;
     let boost = reactions::boost(&state.ctx, actor, &post).await?;
     Ok(Json(status(&state, Some(actor), boost).await?))
