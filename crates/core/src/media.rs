@@ -130,43 +130,54 @@ pub async fn upload(ctx: &Context, actor: &Actor, upload: Upload) -> CoreResult<
     let max_pixels = ctx.config.media.max_pixels;
     let bytes = upload.bytes;
     let processed = blocking(move || process(&bytes, max_pixels)).await?;
-    let stem = uuid::Uuid::new_v4().simple().to_string();
-    let file_name = format!("{stem}.{}", processed.extension);
-    let thumbnail_name = format!("{stem}_small.jpg");
-    ctx.media
-        .put(&file_name, processed.original, processed.content_type)
-        .await?;
-    if let Err(e) = ctx
-        .media
-        .put(&thumbnail_name, processed.thumbnail, "image/jpeg")
-        .await
-    {
-        ctx.media.delete(&file_name).await;
-        return Err(e);
-    }
     let row = media_attachments::ActiveModel {
         actor_id: Set(actor.id),
-        post_id: Set(None),
         kind: Set("image".into()),
         content_type: Set(processed.content_type.into()),
-        file_name: Set(Some(file_name.clone())),
-        thumbnail_name: Set(Some(thumbnail_name.clone())),
-        remote_url: Set(None),
         description: Set(upload.description.filter(|d| !d.trim().is_empty())),
         focus_x: Set(upload.focus.map(|f| f.0)),
         focus_y: Set(upload.focus.map(|f| f.1)),
         width: Set(i32::try_from(processed.width).ok()),
         height: Set(i32::try_from(processed.height).ok()),
         blurhash: Set(processed.blurhash),
-        created_at: Set(now()),
         ..Default::default()
+    };
+    let file = (processed.original, processed.extension);
+    store_with_thumbnail(ctx, file, Some(processed.thumbnail), row).await
+}
+
+/// Stores an upload's file and its thumbnail (if any) under one new name, then its `row`
+/// (which gets their names and the time); nothing half-written remains when a step fails.
+async fn store_with_thumbnail(
+    ctx: &Context,
+    (bytes, extension): (Vec<u8>, &str),
+    thumbnail: Option<Vec<u8>>,
+    mut row: media_attachments::ActiveModel,
+) -> CoreResult<Media> {
+    let stem = uuid::Uuid::new_v4().simple().to_string();
+    let file_name = format!("{stem}.{extension}");
+    let thumbnail_name = format!("{stem}_small.jpg");
+    let content_type = match &row.content_type {
+        Set(t) => t.clone(),
+        _ => String::new(),
+    };
+    ctx.media.put(&file_name, bytes, &content_type).await?;
+    let has_thumbnail = thumbnail.is_some();
+    if let Some(thumbnail) = thumbnail
+        && let Err(e) = ctx
+            .media
+            .put(&thumbnail_name, thumbnail, "image/jpeg")
+            .await
+    {
+        ctx.media.delete(&file_name).await;
+        return Err(e);
     }
-    .insert(&ctx.db)
-    .await;
-    match row {
+    row.file_name = Set(Some(file_name.clone()));
+    row.thumbnail_name = Set(has_thumbnail.then(|| thumbnail_name.clone()));
+    row.created_at = Set(now());
+    match row.insert(&ctx.db).await {
         Ok(row) => Ok(row),
         Err(e) => {
-            // Nothing half-written remains: the files go with the failed row.
             ctx.media.delete(&file_name).await;
             ctx.media.delete(&thumbnail_name).await;
             Err(e.into())

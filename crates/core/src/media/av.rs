@@ -134,39 +134,19 @@ pub(super) async fn store(
     actor: &crate::Actor,
     upload: super::Upload,
 ) -> CoreResult<super::Media> {
-    use passage_db::{entities::media_attachments, now};
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    use passage_db::entities::media_attachments;
+    use sea_orm::ActiveValue::Set;
     let media = &ctx.config.media;
     let done = process(&media.ffprobe, &media.ffmpeg, upload.bytes).await?;
     let picture = match upload.thumbnail.or(done.still) {
         Some(bytes) => Some(super::picture_and_thumbnail(ctx, bytes).await?),
         None => None,
     };
-    let stem = uuid::Uuid::new_v4().simple().to_string();
-    let file_name = format!("{stem}.{}", done.extension);
-    let thumbnail_name = format!("{stem}_small.jpg");
-    ctx.media
-        .put(&file_name, done.file, done.content_type)
-        .await?;
-    let mut blurhash = None;
-    if let Some(p) = picture {
-        blurhash = p.blurhash;
-        if let Err(e) = ctx
-            .media
-            .put(&thumbnail_name, p.thumbnail, "image/jpeg")
-            .await
-        {
-            ctx.media.delete(&file_name).await;
-            return Err(e);
-        }
-    }
+    let blurhash = picture.as_ref().and_then(|p| p.blurhash.clone());
     let row = media_attachments::ActiveModel {
         actor_id: Set(actor.id),
-        post_id: Set(None),
         kind: Set(done.kind.into()),
         content_type: Set(done.content_type.into()),
-        file_name: Set(Some(file_name.clone())),
-        thumbnail_name: Set(blurhash.as_ref().map(|_| thumbnail_name.clone())),
         description: Set(upload.description.filter(|d| !d.trim().is_empty())),
         focus_x: Set(upload.focus.map(|f| f.0)),
         focus_y: Set(upload.focus.map(|f| f.1)),
@@ -174,16 +154,10 @@ pub(super) async fn store(
         height: Set(done.height),
         duration: Set(done.duration),
         blurhash: Set(blurhash),
-        created_at: Set(now()),
         ..Default::default()
-    }
-    .insert(&ctx.db)
-    .await;
-    if row.is_err() {
-        ctx.media.delete(&file_name).await;
-        ctx.media.delete(&thumbnail_name).await;
-    }
-    Ok(row?)
+    };
+    let thumbnail = picture.map(|p| p.thumbnail);
+    super::store_with_thumbnail(ctx, (done.file, done.extension), thumbnail, row).await
 }
 
 /// An MP4 with sound only is audio (`audio/mp4`).
